@@ -1,0 +1,31 @@
+/**
+ * Engine errors carry lakeFS's meaning (a kind) and lakeFS's exact message; the HTTP layer maps
+ * the kind to a status code. Messages are what lakeFS clients match on, so keep them verbatim.
+ */
+export type EngineErrorKind =
+  | "bad_request" // 400
+  | "unauthorized" // 401
+  | "forbidden" // 403
+  | "not_found" // 404
+  | "conflict" // 409
+  | "gone" // 410
+  | "precondition_failed" // 412
+  | "range_not_satisfiable" // 416
+  | "too_many_attempts" // 429
+  | "not_implemented"; // 501
+
+export class EngineError extends Error {
+  constructor(
+    readonly kind: EngineErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = "EngineError";
+  }
+}
+
+export const badRequest = (message: string) => new EngineError("bad_request", message);
+export const notFound = (message = "not found") => new EngineError("not_found", message);
+export const conflict = (message = "conflict found") => new EngineError("conflict", message);
+export const forbidden = (message: string) => new EngineError("forbidden", message);
+export const notImplemented = (message: string) => new EngineError("not_implemented", message);

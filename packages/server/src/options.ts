@@ -1,0 +1,43 @@
+/** Options and handle of an embedded lakeFS-compatible server. */
+
+export interface Credentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+export interface ServerOptions {
+  /** Directory holding the metadata database and object bytes. Created if missing. */
+  dataDir: string;
+  /** TCP port; default 8000; 0 picks a free port. */
+  port?: number;
+  /** Interface to bind; default 127.0.0.1. */
+  host?: string;
+  /** Use lakeFS's well-known quickstart key pair as the admin credentials. */
+  quickstart?: boolean;
+  /** Admin credentials to install on first start (ignored when the data dir already has users). */
+  credentials?: Credentials;
+  /** Offer presigned URLs (off by default, like lakeFS on local storage). */
+  presign?: boolean;
+  /** Absolute directories that `local://` imports may read from; none means import is refused (403). */
+  importRoots?: string[];
+  /** Log requests to stderr. */
+  logger?: boolean;
+}
+
+export interface RunningServer {
+  /** http://host:port */
+  readonly url: string;
+  /** url + "/api/v1" */
+  readonly endpoint: string;
+  /** The admin credentials (generated on first start unless given or quickstart). */
+  readonly credentials: Credentials;
+  readonly dataDir: string;
+  /** Stops accepting requests, waits for in-flight ones, closes the database. */
+  close(): Promise<void>;
+}
+
+/** lakeFS's well-known quickstart key pair (`lakefs run --quickstart`). */
+export const QUICKSTART_CREDENTIALS: Credentials = {
+  accessKeyId: "AKIAIOSFOLQUICKSTART",
+  secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+};
