@@ -29,3 +29,28 @@ export const notFound = (message = "not found") => new EngineError("not_found", 
 export const conflict = (message = "conflict found") => new EngineError("conflict", message);
 export const forbidden = (message: string) => new EngineError("forbidden", message);
 export const notImplemented = (message: string) => new EngineError("not_implemented", message);
+
+/**
+ * A merge, revert or cherry-pick conflict (409). lakeFS answers a merge conflict with the body
+ * `{"reference": ""}` instead of the usual error shape, so the HTTP layer needs to tell it apart.
+ */
+export class MergeConflictError extends EngineError {
+  constructor(
+    /** The first conflicting path found. */
+    readonly path: string,
+  ) {
+    super("conflict", "conflict found");
+    this.name = "MergeConflictError";
+  }
+}
+
+/**
+ * `If-None-Match: *` found a current value (412). The message is the link endpoint's
+ * (`Precondition failed`); the upload endpoint answers `path already exists` instead.
+ */
+export class PreconditionFailedError extends EngineError {
+  constructor() {
+    super("precondition_failed", "Precondition failed");
+    this.name = "PreconditionFailedError";
+  }
+}
