@@ -1,0 +1,120 @@
+/**
+ * Durable file writes for the block store: stream into a temp file while hashing, fsync, then
+ * rename into place and fsync the directory, so a file either appears complete or not at all and
+ * survives a crash once the call returns.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, open, rename, rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { badRequest } from "../engine/errors.js";
+
+export interface WrittenFile {
+  /** Temp file holding the bytes; the caller renames it into place (or removes it). */
+  readonly path: string;
+  readonly size: number;
+  /** Lowercase hex MD5 of the bytes. */
+  readonly md5: string;
+}
+
+export interface WriteOptions {
+  /** Aborts the write (also while waiting for the source); the temp file is removed. */
+  readonly signal?: AbortSignal | undefined;
+  /** Reject sources longer than this many bytes (400). */
+  readonly maxBytes?: number | undefined;
+}
+
+/** Streams `source` into a new file under `tmpDir`, computing size and MD5; fsyncs it. */
+export async function writeTempFile(
+  tmpDir: string,
+  source: AsyncIterable<Uint8Array>,
+  options: WriteOptions = {},
+): Promise<WrittenFile> {
+  const path = join(tmpDir, randomBytes(16).toString("hex"));
+  const handle = await open(path, "wx", 0o644);
+  const hash = createHash("md5");
+  let size = 0;
+  try {
+    for await (const chunk of abortable(source, options.signal)) {
+      size += chunk.byteLength;
+      if (options.maxBytes !== undefined && size > options.maxBytes) {
+        throw badRequest(`object larger than the maximum of ${options.maxBytes} bytes`);
+      }
+      hash.update(chunk);
+      for (let offset = 0; offset < chunk.byteLength; ) {
+        const { bytesWritten } = await handle.write(chunk, offset);
+        offset += bytesWritten;
+      }
+    }
+    await handle.sync();
+    await handle.close();
+  } catch (err) {
+    await handle.close().catch(() => {});
+    await rm(path, { force: true });
+    throw err;
+  }
+  return { path, size, md5: hash.digest("hex") };
+}
+
+/**
+ * Atomically moves a finished temp file to `dest` (creating parent directories) and fsyncs every
+ * directory whose entries changed, so the new name is durable. On failure the temp file is removed.
+ */
+export async function commitFile(tempPath: string, dest: string): Promise<void> {
+  try {
+    const dir = dirname(dest);
+    const firstCreated = await mkdir(dir, { recursive: true });
+    await rename(tempPath, dest);
+    await fsyncDir(dir);
+    // Newly created directories are only durable once their parents are synced too.
+    if (firstCreated !== undefined) {
+      for (let d = dir; d !== dirname(firstCreated); d = dirname(d)) await fsyncDir(dirname(d));
+    }
+  } catch (err) {
+    await rm(tempPath, { force: true });
+    throw err;
+  }
+}
+
+/** Flushes a directory's entries (new names, renames) to disk. */
+export async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Iterates `source`, stopping with the signal's reason as soon as it aborts, even while a `next()`
+ * is pending (a stalled client must not pin the upload). The source is told to stop early.
+ */
+async function* abortable<T>(source: AsyncIterable<T>, signal?: AbortSignal): AsyncGenerator<T> {
+  if (signal === undefined) {
+    yield* source;
+    return;
+  }
+  signal.throwIfAborted();
+  const iterator = source[Symbol.asyncIterator]();
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  aborted.catch(() => {});
+  let finished = false;
+  try {
+    for (;;) {
+      const step = await Promise.race([iterator.next(), aborted]);
+      if (step.done) {
+        finished = true;
+        return;
+      }
+      yield step.value;
+    }
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+    // Not awaited: after an abort the pending next() may never settle.
+    if (!finished) Promise.resolve(iterator.return?.()).catch(() => {});
+  }
+}

@@ -1,0 +1,352 @@
+/**
+ * Object bytes on the local filesystem, confined to one root directory (`<dataDir>/block`).
+ * Storage namespace `local://a/b` is the directory `<root>/a/b`; objects live at unique addresses
+ * `data/<partition>/<id>` inside it. Every write goes to `<root>/.tmp` first and is renamed into
+ * place only once complete and fsynced, so readers never see partial objects.
+ */
+
+import { randomBytes } from "node:crypto";
+import { constants, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { copyFile, type FileHandle, open, rm, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { Readable } from "node:stream";
+import { badRequest, EngineError } from "../engine/errors.js";
+import type { Entry } from "../engine/model.js";
+import { AddressAllocator } from "./address.js";
+import { commitFile, type WriteOptions, writeTempFile } from "./files.js";
+import { importEntries, resolveImportSource } from "./import.js";
+import { MultipartUploads } from "./multipart.js";
+import {
+  assertResolvesInside,
+  isInside,
+  MAX_ABSOLUTE_PATH_BYTES,
+  realpathOrSelf,
+  safeSegments,
+} from "./paths.js";
+
+export const LOCAL_SCHEME = "local://";
+
+/** Temp files older than this at startup are leftovers of interrupted writes. */
+const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
+
+export interface BlockStoreOptions {
+  /** Absolute directories imports may read from (and full addresses may point into). */
+  readonly importRoots?: readonly string[];
+}
+
+export interface PutOptions extends WriteOptions {
+  /** Write to this address (e.g. one handed out for a presigned PUT) instead of a new one. */
+  readonly address?: string | undefined;
+}
+
+export interface StoredObject {
+  /** Relative to the namespace directory. */
+  readonly address: string;
+  readonly size: number;
+  /** Lowercase hex MD5 (multipart: MD5 of the part MD5s + `-<count>`). */
+  readonly etag: string;
+}
+
+/** Where an entry's bytes are: only these two fields matter to the block store. */
+export type EntryLocation = Pick<Entry, "address" | "addressType">;
+
+/** Inclusive byte range; `end` past the object is clamped, omitted means "to the end". */
+export interface ByteRange {
+  readonly start: number;
+  readonly end?: number | undefined;
+}
+
+export class LocalBlockStore {
+  readonly root: string;
+  private readonly realRoot: string;
+  private readonly tmpDir: string;
+  private readonly importRoots: readonly string[];
+  private readonly addresses = new AddressAllocator();
+  private readonly multipart: MultipartUploads;
+
+  constructor(root: string, options: BlockStoreOptions = {}) {
+    this.root = resolve(root);
+    this.tmpDir = join(this.root, ".tmp");
+    mkdirSync(this.tmpDir, { recursive: true });
+    this.realRoot = realpathOrSelf(this.root);
+    this.importRoots = (options.importRoots ?? []).map((r) => realpathOrSelf(resolve(r)));
+    this.multipart = new MultipartUploads(join(this.root, ".multipart"), this.tmpDir);
+    removeStaleTempFiles(this.tmpDir);
+  }
+
+  /**
+   * Maps a storage namespace `local://<relative path>` to its directory under the root. Anything
+   * else (other schemes, absolute paths, `..`, NUL, backslashes, symlinks leading out, over-long
+   * names, the store's own `.`-prefixed directories) is a 400.
+   */
+  namespaceDir(namespace: string): string {
+    if (!namespace.startsWith(LOCAL_SCHEME)) {
+      throw badRequest(`storage namespace ${JSON.stringify(namespace)}: expected local://<path>`);
+    }
+    const what = "storage namespace";
+    const segments = safeSegments(namespace.slice(LOCAL_SCHEME.length), what);
+    if (segments[0]!.startsWith("."))
+      throw badRequest(`${what}: names starting with "." are reserved`);
+    const dir = join(this.root, ...segments);
+    assertResolvesInside(dir, this.realRoot, what);
+    return dir;
+  }
+
+  /** Marks a namespace as used by a repository (`_lakefs/dummy`). */
+  async writeDummy(nsDir: string): Promise<void> {
+    const written = await writeTempFile(this.tmpDir, Readable.from([Buffer.from("dummy\n")]));
+    await commitFile(written.path, join(nsDir, "_lakefs", "dummy"));
+  }
+
+  /** True when a repository already uses this namespace. */
+  async hasDummy(nsDir: string): Promise<boolean> {
+    try {
+      return (await stat(join(nsDir, "_lakefs", "dummy"))).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  /** A fresh unique address (relative to a namespace) for a later `put` with `{ address }`. */
+  newAddress(): string {
+    return this.addresses.next();
+  }
+
+  /**
+   * Streams `source` to a new unique address in the namespace (or `options.address`), durably.
+   * On abort or error nothing becomes visible and the temp file is removed.
+   */
+  async put(
+    nsDir: string,
+    source: AsyncIterable<Uint8Array>,
+    options: PutOptions = {},
+  ): Promise<StoredObject> {
+    const address = options.address ?? this.addresses.next();
+    const dest = this.relativePath(nsDir, address);
+    const written = await writeTempFile(this.tmpDir, source, options);
+    await commitFile(written.path, dest);
+    return { address, size: written.size, etag: written.md5 };
+  }
+
+  /**
+   * Opens an object's bytes (optionally a range). `size` is the whole object's size. Missing
+   * data → 410 `No data`; a range starting past the end → 416. The caller must consume or
+   * destroy the stream.
+   */
+  async open(
+    nsDir: string,
+    entry: EntryLocation,
+    range?: ByteRange,
+  ): Promise<{ stream: Readable; size: number }> {
+    const handle = await this.openEntry(nsDir, entry);
+    try {
+      const { size } = await handle.stat();
+      const start = range?.start ?? 0;
+      const end = Math.min(range?.end ?? size - 1, size - 1);
+      if (range !== undefined && (!Number.isSafeInteger(start) || start < 0 || start > end)) {
+        throw new EngineError("range_not_satisfiable", "Requested Range Not Satisfiable");
+      }
+      if (size === 0) {
+        await handle.close();
+        return { stream: Readable.from([]), size };
+      }
+      return { stream: handle.createReadStream({ start, end }), size };
+    } catch (err) {
+      await handle.close().catch(() => {});
+      throw err;
+    }
+  }
+
+  /** The object's current size in bytes (410 `No data` when missing). */
+  async size(nsDir: string, entry: EntryLocation): Promise<number> {
+    const handle = await this.openEntry(nsDir, entry);
+    try {
+      return (await handle.stat()).size;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Copies an object's bytes to a new unique address in the namespace. */
+  async copy(nsDir: string, entry: EntryLocation): Promise<{ address: string }> {
+    const source = this.entryPath(nsDir, entry);
+    const address = this.addresses.next();
+    const tmp = join(this.tmpDir, randomBytes(16).toString("hex"));
+    try {
+      await copyFile(source, tmp, constants.COPYFILE_FICLONE | constants.COPYFILE_EXCL);
+      const handle = await open(tmp, "r+");
+      await handle.sync().finally(() => handle.close());
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw isMissing(err) ? noData() : err;
+    }
+    await commitFile(tmp, this.relativePath(nsDir, address));
+    return { address };
+  }
+
+  /** How the HTTP API shows an address: `local://<absolute path>`. */
+  physicalAddress(nsDir: string, entry: EntryLocation): string {
+    return entry.addressType === "full"
+      ? entry.address
+      : LOCAL_SCHEME + this.entryPath(nsDir, entry);
+  }
+
+  /**
+   * Parses an address a client asks to link: `local://<absolute path>` inside the namespace
+   * becomes relative, one under an import root stays full, a bare relative path is checked;
+   * anything else is a 400.
+   */
+  linkableAddress(nsDir: string, physicalAddress: string): EntryLocation {
+    if (!physicalAddress.startsWith(LOCAL_SCHEME)) {
+      return {
+        address: safeSegments(physicalAddress, "physical address").join("/"),
+        addressType: "relative",
+      };
+    }
+    const path = parseLocalPath(physicalAddress);
+    if (isInside(path, nsDir) && path !== nsDir) {
+      return { address: path.slice(nsDir.length + 1), addressType: "relative" };
+    }
+    if (isInside(path, this.root)) {
+      throw badRequest("physical address: outside the repository's storage namespace");
+    }
+    this.assertImportable(path);
+    return { address: LOCAL_SCHEME + path, addressType: "full" };
+  }
+
+  // --- multipart (presigned multipart upload) ---
+
+  /** Starts a multipart upload of a new object in the namespace. Survives restarts. */
+  async createMultipart(nsDir: string): Promise<{ uploadId: string; address: string }> {
+    const address = this.addresses.next();
+    this.relativePath(nsDir, address);
+    const uploadId = await this.multipart.create(nsDir.slice(this.root.length + 1), address);
+    return { uploadId, address };
+  }
+
+  /** Stores one part (1..10000; re-uploading a part replaces it). */
+  putPart(
+    uploadId: string,
+    partNumber: number,
+    source: AsyncIterable<Uint8Array>,
+    options: WriteOptions = {},
+  ): Promise<{ etag: string }> {
+    return this.multipart.putPart(uploadId, partNumber, source, options);
+  }
+
+  /**
+   * Concatenates the listed parts (ascending part numbers, ETags as returned by `putPart`) into
+   * the upload's address. ETag = MD5 of the binary part MD5s + `-<count>`.
+   */
+  async completeMultipart(
+    uploadId: string,
+    parts: readonly { partNumber: number; etag: string }[],
+  ): Promise<StoredObject> {
+    return this.multipart.complete(uploadId, parts, (namespace, address) =>
+      this.relativePath(this.namespaceDir(LOCAL_SCHEME + namespace), address),
+    );
+  }
+
+  /** Discards an upload and its parts (404 when unknown). */
+  abortMultipart(uploadId: string): Promise<void> {
+    return this.multipart.abort(uploadId);
+  }
+
+  // --- import ---
+
+  /**
+   * Validates an import source `local:///<absolute path>` and returns its resolved path: 403 when
+   * no import roots are configured, 400 `invalid import source` outside them or overlapping the
+   * block store.
+   */
+  importSourceDir(uri: string, roots: readonly string[] = this.importRoots): string {
+    return resolveImportSource(
+      uri,
+      roots.map((r) => realpathOrSelf(resolve(r))),
+      this.realRoot,
+    );
+  }
+
+  /**
+   * The files under a resolved import source (or the single file), in byte order of `relPath`,
+   * as full-address entries with MD5 ETags. Symlinks leading outside the import roots are skipped.
+   */
+  walkImport(
+    source: string,
+    roots: readonly string[] = this.importRoots,
+  ): AsyncIterable<{ relPath: string; entry: Entry }> {
+    return importEntries(
+      source,
+      roots.map((r) => realpathOrSelf(resolve(r))),
+    );
+  }
+
+  // --- internals ---
+
+  /** Absolute path of an address relative to `nsDir`, lexically confined to it. */
+  private relativePath(nsDir: string, address: string): string {
+    if (!isInside(nsDir, this.root)) throw badRequest("storage namespace outside the storage root");
+    return join(nsDir, ...safeSegments(address, "physical address"));
+  }
+
+  private entryPath(nsDir: string, entry: EntryLocation): string {
+    if (entry.addressType === "relative") return this.relativePath(nsDir, entry.address);
+    const path = parseLocalPath(entry.address);
+    if (!isInside(path, this.root)) this.assertImportable(path);
+    return path;
+  }
+
+  /** Throws 403 unless `path` resolves (through symlinks) under an import root. */
+  private assertImportable(path: string): void {
+    const real = realpathOrSelf(path);
+    if (!this.importRoots.some((r) => isInside(real, r))) throw outsideAllowed();
+  }
+
+  /** Opens the entry's file read-only, refusing symlinks that lead outside the allowed roots. */
+  private async openEntry(nsDir: string, entry: EntryLocation): Promise<FileHandle> {
+    const real = realpathOrSelf(this.entryPath(nsDir, entry));
+    if (!isInside(real, this.realRoot) && !this.importRoots.some((r) => isInside(real, r))) {
+      throw outsideAllowed();
+    }
+    try {
+      const handle = await open(real, "r");
+      if (!(await handle.stat()).isFile()) {
+        await handle.close();
+        throw noData();
+      }
+      return handle;
+    } catch (err) {
+      throw isMissing(err) ? noData() : err;
+    }
+  }
+}
+
+const noData = () => new EngineError("gone", "No data");
+const outsideAllowed = () =>
+  new EngineError("forbidden", "physical address outside the allowed storage locations");
+
+/** `local://<absolute path>` → the normalised path (400 for anything else). */
+function parseLocalPath(address: string): string {
+  if (!address.startsWith(LOCAL_SCHEME)) throw badRequest("physical address: expected local://");
+  const rest = address.slice(LOCAL_SCHEME.length);
+  if (!rest.startsWith("/")) throw badRequest("physical address: expected an absolute path");
+  return `/${safeSegments(rest.slice(1), "physical address", MAX_ABSOLUTE_PATH_BYTES).join("/")}`;
+}
+
+function isMissing(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === "ENOENT" || code === "ENOTDIR";
+}
+
+/** Removes temp files that no write can still be using (left by a crash). */
+function removeStaleTempFiles(tmpDir: string): void {
+  const cutoff = Date.now() - STALE_TEMP_MS;
+  for (const name of readdirSync(tmpDir)) {
+    const path = join(tmpDir, name);
+    try {
+      if (statSync(path).mtimeMs < cutoff) rmSync(path, { force: true });
+    } catch {
+      // Raced with a concurrent writer finishing; nothing to clean.
+    }
+  }
+}
