@@ -1,0 +1,203 @@
+/**
+ * Users and access keys, login tokens and the first-user setup flow. Secrets are never stored:
+ * only HMAC-SHA256 (keyed by a key derived from the server secret) of each, compared in constant
+ * time. Tables live in the shared metadata database and are created here.
+ */
+import { createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import type BetterSqlite3 from "better-sqlite3";
+import { jwtVerify, SignJWT } from "jose";
+import { badRequest, EngineError } from "../engine/errors.js";
+import type { Credentials } from "../options.js";
+import { deriveKey } from "./secret.js";
+
+type Database = BetterSqlite3.Database;
+
+/** lakeFS's default login token lifetime (`auth.login_duration`): 7 days. */
+export const LOGIN_TOKEN_SECONDS = 7 * 24 * 60 * 60;
+const TOKEN_AUDIENCE = "login";
+/** The user that `ensureAdmin` creates. */
+export const ADMIN_USERNAME = "admin";
+
+export interface User {
+  readonly username: string;
+  /** Unix seconds. */
+  readonly creationDate: number;
+}
+
+export interface IssuedCredentials extends Credentials {
+  /** Unix seconds. */
+  readonly creationDate: number;
+}
+
+export interface LoginToken {
+  readonly token: string;
+  /** Unix seconds. */
+  readonly tokenExpiration: number;
+}
+
+interface UserRow {
+  username: string;
+  created_at: number;
+}
+
+interface CredentialRow extends UserRow {
+  secret_hash: Buffer;
+}
+
+export class AuthService {
+  private readonly hashKey: Buffer;
+  private readonly jwtKey: Buffer;
+  /** Compared against when the access key is unknown, so that case costs the same work. */
+  private readonly decoyHash: Buffer;
+
+  constructor(
+    private readonly db: Database,
+    secret: Uint8Array,
+  ) {
+    this.hashKey = deriveKey(secret, "credentials");
+    this.jwtKey = deriveKey(secret, "jwt");
+    this.decoyHash = this.hashSecret(randomBytes(30).toString("base64"));
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS auth_users (
+        username TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE IF NOT EXISTS auth_credentials (
+        access_key_id TEXT PRIMARY KEY,
+        username TEXT NOT NULL REFERENCES auth_users(username) ON DELETE CASCADE,
+        secret_hash BLOB NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+    `);
+  }
+
+  /** True once the first user exists (`GET /setup_lakefs` state `initialized`). */
+  isInitialized(): boolean {
+    return this.db.prepare("SELECT 1 FROM auth_users LIMIT 1").get() !== undefined;
+  }
+
+  /**
+   * Creates the first user with the given key pair, or a generated one (`POST /setup_lakefs`).
+   * 409 `lakeFS already initialized` once a user exists; 400 for an empty username or key.
+   */
+  setup(request: { username: string; key?: Credentials | undefined }): IssuedCredentials {
+    const username = request.username.trim();
+    if (username === "") throw badRequest("argument username: required value");
+    if (request.key !== undefined) checkKey(request.key);
+    return this.db.transaction(() => {
+      if (this.isInitialized()) throw new EngineError("conflict", "lakeFS already initialized");
+      return this.createUserWithKey(username, request.key ?? generateCredentials());
+    })();
+  }
+
+  /**
+   * Makes sure an admin exists, for servers started with credentials (or quickstart). On a fresh
+   * data directory creates user `admin` with `credentials` (or a generated pair) and returns it.
+   * Otherwise returns `credentials` when they are valid, and `undefined` when none (valid) were
+   * given: an existing secret cannot be recovered, only its hash is stored.
+   */
+  ensureAdmin(credentials?: Credentials): Credentials | undefined {
+    if (credentials !== undefined) checkKey(credentials);
+    return this.db.transaction((): Credentials | undefined => {
+      if (!this.isInitialized()) {
+        const issued = this.createUserWithKey(ADMIN_USERNAME, credentials ?? generateCredentials());
+        return { accessKeyId: issued.accessKeyId, secretAccessKey: issued.secretAccessKey };
+      }
+      if (credentials && this.verifyBasic(credentials.accessKeyId, credentials.secretAccessKey)) {
+        return credentials;
+      }
+      return undefined;
+    })();
+  }
+
+  /**
+   * The user owning this key pair, or undefined. Unknown keys and wrong secrets take the same
+   * path (hash + constant-time compare), so a caller cannot tell which one failed.
+   */
+  verifyBasic(accessKeyId: string, secretAccessKey: string): User | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT u.username, u.created_at, c.secret_hash FROM auth_credentials c
+         JOIN auth_users u ON u.username = c.username WHERE c.access_key_id = ?`,
+      )
+      .get(accessKeyId) as CredentialRow | undefined;
+    const candidate = this.hashSecret(secretAccessKey);
+    const matches = timingSafeEqual(candidate, row?.secret_hash ?? this.decoyHash);
+    return row !== undefined && matches ? toUser(row) : undefined;
+  }
+
+  /** `POST /auth/login`: an HS256 JWT (sub = username, aud `login`, 7 days); 401 on bad keys. */
+  async login(accessKeyId: string, secretAccessKey: string, now = Date.now()): Promise<LoginToken> {
+    const user = this.verifyBasic(accessKeyId, secretAccessKey);
+    if (user === undefined) throw new EngineError("unauthorized", "error authenticating request");
+    const issuedAt = Math.floor(now / 1000);
+    const tokenExpiration = issuedAt + LOGIN_TOKEN_SECONDS;
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setSubject(user.username)
+      .setAudience(TOKEN_AUDIENCE)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(tokenExpiration)
+      .setJti(randomBytes(16).toString("hex"))
+      .sign(this.jwtKey);
+    return { token, tokenExpiration };
+  }
+
+  /** The user a login token belongs to, or undefined when it is forged, expired or foreign. */
+  async verifyToken(token: string, now = Date.now()): Promise<User | undefined> {
+    try {
+      const { payload } = await jwtVerify(token, this.jwtKey, {
+        algorithms: ["HS256"],
+        audience: TOKEN_AUDIENCE,
+        currentDate: new Date(now),
+        requiredClaims: ["sub", "exp"],
+      });
+      return payload.sub === undefined ? undefined : this.getUser(payload.sub);
+    } catch {
+      return undefined;
+    }
+  }
+
+  getUser(username: string): User | undefined {
+    const row = this.db
+      .prepare("SELECT username, created_at FROM auth_users WHERE username = ?")
+      .get(username) as UserRow | undefined;
+    return row === undefined ? undefined : toUser(row);
+  }
+
+  private createUserWithKey(username: string, key: Credentials): IssuedCredentials {
+    const creationDate = Math.floor(Date.now() / 1000);
+    this.db
+      .prepare("INSERT INTO auth_users (username, created_at) VALUES (?, ?)")
+      .run(username, creationDate);
+    this.db
+      .prepare(
+        "INSERT INTO auth_credentials (access_key_id, username, secret_hash, created_at) VALUES (?, ?, ?, ?)",
+      )
+      .run(key.accessKeyId, username, this.hashSecret(key.secretAccessKey), creationDate);
+    return { ...key, creationDate };
+  }
+
+  private hashSecret(secretAccessKey: string): Buffer {
+    return createHmac("sha256", this.hashKey).update(secretAccessKey, "utf8").digest();
+  }
+}
+
+function toUser(row: UserRow): User {
+  return { username: row.username, creationDate: row.created_at };
+}
+
+function checkKey(key: Credentials): void {
+  if (key.accessKeyId.trim() === "" || key.secretAccessKey === "") {
+    throw badRequest("argument key: access_key_id and secret_access_key are required");
+  }
+}
+
+const KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/** A key pair shaped like lakeFS's: `AKIAJ` + 14 random characters + `Q`, 30-byte base64 secret. */
+export function generateCredentials(): Credentials {
+  let middle = "";
+  for (let i = 0; i < 14; i++) middle += KEY_ALPHABET[randomInt(KEY_ALPHABET.length)];
+  return { accessKeyId: `AKIAJ${middle}Q`, secretAccessKey: randomBytes(30).toString("base64") };
+}
