@@ -1,20 +1,169 @@
 /** `Client`: one lakeFS server and how to reach it; the default client used when none is given. */
-import { HttpClient, type HttpClientOptions } from "./api/http.js";
+import {
+  type CallOptions,
+  type Credentials,
+  HttpClient,
+  type HttpClientOptions,
+  normalizeEndpoint,
+} from "./api/http.js";
+import type { Schema } from "./api/index.js";
+import { type AwsRoleOptions, awsRoleCredentialsProvider } from "./auth/aws-role.js";
+import { resolveConfig } from "./config.js";
+import { NotFoundError } from "./errors.js";
+import {
+  type ServerConfiguration,
+  type ServerStorageConfiguration,
+  toServerConfiguration,
+} from "./models.js";
 
-export type ClientOptions = Partial<HttpClientOptions>;
+/** Everything optional: what is not given comes from `LAKECTL_*` variables or the lakectl file. */
+export interface ClientOptions extends Omit<Partial<HttpClientOptions>, "credentials"> {
+  /** A key pair (`{ accessKeyId, secretAccessKey }`), a token (`{ token }`) or a provider. */
+  readonly credentials?: Credentials;
+}
+
+export interface WebIdentityOptions extends ClientOptions {
+  readonly code: string;
+  readonly state: string;
+  readonly redirectUri: string;
+  /** Lifetime requested for the lakeFS token; default 3600. */
+  readonly ttlSeconds?: number;
+}
+
+export interface AwsRoleClientOptions extends Omit<ClientOptions, "credentials">, AwsRoleOptions {}
 
 /** A connection to one lakeFS server. Cheap to create; nothing is sent until a call is made. */
 export class Client {
   private httpClient: HttpClient | undefined;
+  private serverConfig: Promise<ServerConfiguration> | undefined;
 
   constructor(private readonly options: ClientOptions = {}) {}
 
   /**
-   * The HTTP layer for this server. Throws `ConfigurationError` when no endpoint or credentials
-   * can be resolved; resolution is retried on the next access after a failure.
+   * The HTTP layer for this server. The endpoint and credentials are resolved on first access;
+   * throws `ConfigurationError` naming what to set when they are missing (and tries again on the
+   * next access).
    */
   get http(): HttpClient {
-    this.httpClient ??= new HttpClient({ ...this.options, endpoint: this.options.endpoint ?? "" });
+    if (this.httpClient) return this.httpClient;
+    const { endpoint, auth } = resolveConfig({
+      endpoint: this.options.endpoint,
+      credentials: this.options.credentials,
+    });
+    const base = { ...this.options, endpoint };
+    const credentials =
+      auth.kind === "credentials"
+        ? auth.credentials
+        : awsRoleCredentialsProvider(new HttpClient(base), auth.awsIam);
+    this.httpClient = new HttpClient({ ...base, credentials });
     return this.httpClient;
   }
+
+  /** The server's version and storage settings (fetched once per client, `GET /config`). */
+  config(call: CallOptions = {}): Promise<ServerConfiguration> {
+    this.serverConfig ??= this.http
+      .request<Schema<"Config">>({ method: "GET", path: "/config", expect: "json" }, call)
+      .then(toServerConfiguration);
+    // A failed fetch (e.g. cancelled) must not poison later calls.
+    this.serverConfig.catch(() => {
+      this.serverConfig = undefined;
+    });
+    return this.serverConfig;
+  }
+
+  /** The server version, "" when it does not report one. */
+  async version(call: CallOptions = {}): Promise<string> {
+    return (await this.config(call)).version;
+  }
+
+  /** A storage's settings: the default storage, or the one with `storageId`. */
+  async storageConfig(
+    options: CallOptions & { storageId?: string } = {},
+  ): Promise<ServerStorageConfiguration> {
+    const { storages } = await this.config(options);
+    const found =
+      options.storageId === undefined
+        ? storages[0]
+        : storages.find((s) => s.blockstoreId === options.storageId);
+    if (!found) {
+      throw new NotFoundError({
+        status: 404,
+        message: `storage ${options.storageId ?? "(default)"} not found in server configuration`,
+      });
+    }
+    return found;
+  }
+
+  /**
+   * Logs in with an OIDC web-identity code (`POST /sts/login`) and returns a client using the
+   * resulting token. The token cannot be renewed: log in again when it expires.
+   */
+  static async fromWebIdentity(
+    options: WebIdentityOptions,
+    call: CallOptions = {},
+  ): Promise<Client> {
+    const { code, state, redirectUri, ttlSeconds = 3600, ...clientOptions } = options;
+    const endpoint = resolveEndpointOnly(clientOptions);
+    const loginHttp = new HttpClient({ ...clientOptions, endpoint, credentials: undefined });
+    const token = await loginHttp.request<Schema<"AuthenticationToken">>(
+      {
+        method: "POST",
+        path: "/sts/login",
+        json: { code, state, redirect_uri: redirectUri, ttl_seconds: ttlSeconds },
+        expect: "json",
+      },
+      call,
+    );
+    return new Client({ ...clientOptions, endpoint, credentials: { token: token.token } });
+  }
+
+  /**
+   * Logs in with an AWS IAM identity (`POST /auth/external/principal/login` with a presigned STS
+   * GetCallerIdentity) and returns a client whose token is renewed before it expires.
+   * Logs in once right away so bad credentials fail here.
+   */
+  static async fromAwsRole(
+    options: AwsRoleClientOptions = {},
+    call: CallOptions = {},
+  ): Promise<Client> {
+    const {
+      awsCredentials,
+      stsEndpoint,
+      region,
+      tokenTtlSeconds,
+      presignedUrlTtlSeconds,
+      tokenRequestHeaders,
+      ...clientOptions
+    } = options;
+    const endpoint = resolveEndpointOnly(clientOptions);
+    const provider = awsRoleCredentialsProvider(new HttpClient({ ...clientOptions, endpoint }), {
+      awsCredentials,
+      stsEndpoint,
+      region,
+      tokenTtlSeconds,
+      presignedUrlTtlSeconds,
+      tokenRequestHeaders,
+    });
+    await provider({ signal: call.signal, forceRefresh: false });
+    return new Client({ ...clientOptions, endpoint, credentials: provider });
+  }
+}
+
+/** The endpoint for a login flow (credentials come from the login, so none are required). */
+function resolveEndpointOnly(options: ClientOptions): string {
+  const { endpoint } = resolveConfig({ endpoint: options.endpoint, credentials: { token: "" } });
+  return normalizeEndpoint(endpoint);
+}
+
+let defaultClientInstance: Client | undefined;
+
+/** The process-wide client used by handles created without `{ client }` (configured from env/file). */
+export function defaultClient(): Client {
+  defaultClientInstance ??= new Client();
+  return defaultClientInstance;
+}
+
+/** Replaces the process-wide default client (undefined: build a fresh one on next use). */
+export function setDefaultClient(client: Client | undefined): void {
+  defaultClientInstance = client;
 }

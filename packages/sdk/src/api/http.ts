@@ -79,8 +79,8 @@ export type QueryValue =
   | undefined
   | readonly (string | number | boolean)[];
 
-/** A request body: anything fetch accepts, or an async iterable of bytes (Node streams). */
-export type RequestBody = BodyInit | AsyncIterable<Uint8Array>;
+/** A request body: anything fetch accepts, any byte array, or an async iterable of bytes (Node streams). */
+export type RequestBody = BodyInit | Uint8Array | AsyncIterable<Uint8Array>;
 
 export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "DELETE" | "PATCH";
 
