@@ -1,0 +1,37 @@
+/** A fresh data directory populated through the engine, then a server started on it. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { RepoSpec } from "./populate.js";
+import { exited, nodeArgs, spawnUntil } from "./processes.js";
+import { type BenchServer, startBenchServer } from "./server.js";
+
+/**
+ * Populates a new data directory with `repos` (in a child process, killed after `timeoutMs`),
+ * then starts a server on it. Returns the server and how long population took.
+ */
+export async function startPopulatedServer(
+  repos: readonly RepoSpec[],
+  timeoutMs: number,
+): Promise<{ server: BenchServer; populateSeconds: number }> {
+  const dataDir = mkdtempSync(join(tmpdir(), "lakefs-ts-bench-"));
+  const start = performance.now();
+  const { child, line } = spawnUntil(
+    process.execPath,
+    nodeArgs("bench/lib/populate-main.ts", JSON.stringify({ dataDir, repos })),
+    "POPULATED",
+    "populate",
+  );
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  try {
+    await line;
+    await exited(child);
+  } catch (err) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+  const populateSeconds = (performance.now() - start) / 1000;
+  return { server: await startBenchServer({ dataDir }), populateSeconds };
+}

@@ -1,0 +1,52 @@
+/** Spawning the bench's child processes (server and sides) and reading their protocol lines. */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** `node` with the development condition and tsx, as every TypeScript child runs. */
+export function nodeArgs(script: string, ...args: string[]): string[] {
+  return ["--conditions=development", "--import", "tsx", script, ...args];
+}
+
+/**
+ * Spawns a child and resolves with the payload of its first stdout line starting with `prefix`.
+ * Other stdout lines and stderr pass through to ours (prefixed) so failures are visible.
+ */
+export function spawnUntil(
+  command: string,
+  args: readonly string[],
+  prefix: string,
+  label: string,
+): { child: ChildProcess; line: Promise<string> } {
+  const child = spawn(command, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const stderr: string[] = [];
+  child.stderr!.setEncoding("utf8").on("data", (s: string) => {
+    stderr.push(s);
+    if (process.env.BENCH_VERBOSE) process.stderr.write(`[${label}] ${s}`);
+  });
+  const line = new Promise<string>((resolve, reject) => {
+    let found = false;
+    createInterface({ input: child.stdout! }).on("line", (l) => {
+      if (!found && l.startsWith(prefix)) {
+        found = true;
+        resolve(l.slice(prefix.length));
+      } else if (process.env.BENCH_VERBOSE) process.stderr.write(`[${label}] ${l}\n`);
+    });
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      if (!found) {
+        const tail = stderr.join("").split("\n").slice(-15).join("\n");
+        reject(new Error(`${label} exited (${signal ?? code}) without ${prefix.trim()}:\n${tail}`));
+      }
+    });
+  });
+  return { child, line };
+}
+
+/** Waits for a child to exit. */
+export function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+}

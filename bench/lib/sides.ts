@@ -1,0 +1,30 @@
+/** Runs one job in a fresh child process of the chosen side and returns its result. */
+import type { Job, JobResult } from "../sides/protocol.js";
+import { RESULT_PREFIX } from "../sides/protocol.js";
+import { exited, nodeArgs, spawnUntil } from "./processes.js";
+import { pythonWithLakefs } from "./python.js";
+
+export type SideName = "lakefs-ts" | "raw-http" | "python";
+
+let python: string | undefined;
+
+function command(side: SideName, job: Job): [string, string[]] {
+  const arg = JSON.stringify(job);
+  switch (side) {
+    case "lakefs-ts":
+      return [process.execPath, nodeArgs("bench/sides/sdk.ts", arg)];
+    case "raw-http":
+      return [process.execPath, nodeArgs("bench/sides/raw.ts", arg)];
+    case "python":
+      python ??= pythonWithLakefs();
+      return [python, ["bench/sides/python_side.py", arg]];
+  }
+}
+
+export async function runJob(side: SideName, job: Job): Promise<JobResult> {
+  const [cmd, args] = command(side, job);
+  const { child, line } = spawnUntil(cmd, args, RESULT_PREFIX, `${side} ${job.op}`);
+  const result = JSON.parse(await line) as JobResult;
+  await exited(child);
+  return result;
+}

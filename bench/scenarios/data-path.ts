@@ -1,0 +1,157 @@
+/**
+ * Scenario 1, the data path: one large object and many small ones, up and down, through each
+ * side, against a fresh server per presign mode. Sides are interleaved rep by rep.
+ */
+import { AdminApi } from "../lib/api.js";
+import { atLeast, atMost, type BenchRecord, round } from "../lib/record.js";
+import { startBenchServer } from "../lib/server.js";
+import { runJob, type SideName } from "../lib/sides.js";
+import { GiB, MiB, median } from "../lib/stats.js";
+import type { JobResult, Target } from "../sides/protocol.js";
+import { type BenchContext, rotate } from "./context.js";
+
+const SMALL_SIZE = 4096;
+const CONCURRENCY = 16;
+
+interface Sizes {
+  big: number;
+  bigLabel: string;
+  small: number;
+  reps: number;
+}
+
+function sizes(quick: boolean): Sizes {
+  return quick
+    ? { big: 128 * MiB, bigLabel: "128MiB", small: 1000, reps: 1 }
+    : { big: GiB, bigLabel: "1GiB", small: 10_000, reps: 2 };
+}
+
+type Phase = "upload-big" | "download-big" | "upload-small" | "download-small";
+const PHASES: readonly Phase[] = ["upload-big", "download-big", "upload-small", "download-small"];
+
+export async function dataPath(ctx: BenchContext, presign: boolean): Promise<BenchRecord[]> {
+  const s = sizes(ctx.quick);
+  const mode = presign ? "presign-on" : "presign-off";
+  const server = await startBenchServer({ presign });
+  const results = new Map<string, JobResult[]>(); // `${phase}/${side}` → one per rep
+  try {
+    const target: Target = { ...server, repo: "bench-data" };
+    await new AdminApi(server).createRepo(target.repo);
+    for (let rep = 0; rep < s.reps; rep++) {
+      for (const phase of PHASES) {
+        for (const side of rotate(ctx.sides, rep)) {
+          ctx.log(`data ${mode} rep ${rep + 1}/${s.reps}: ${phase} via ${side}`);
+          const r = await runJob(side, jobFor(phase, side, rep, target, presign, s));
+          const key = `${phase}/${side}`;
+          results.set(key, [...(results.get(key) ?? []), r]);
+        }
+      }
+      checkSameBytes(results, ctx.sides);
+    }
+  } finally {
+    await server.stop();
+  }
+  return figures(results, ctx.sides, `data.${mode}`, s);
+}
+
+function jobFor(phase: Phase, side: SideName, rep: number, t: Target, presign: boolean, s: Sizes) {
+  const big = `big/${side}-${rep}`;
+  const small = `small/${side}-${rep}/`;
+  switch (phase) {
+    case "upload-big":
+      return { ...t, presign, op: phase, branch: "main", path: big, size: s.big } as const;
+    case "download-big":
+      return { ...t, presign, op: phase, ref: "main", path: big } as const;
+    case "upload-small":
+      return {
+        ...t,
+        presign,
+        op: phase,
+        branch: "main",
+        prefix: small,
+        count: s.small,
+        size: SMALL_SIZE,
+        concurrency: CONCURRENCY,
+      } as const;
+    case "download-small":
+      return {
+        ...t,
+        presign,
+        op: phase,
+        ref: "main",
+        prefix: small,
+        count: s.small,
+        concurrency: CONCURRENCY,
+      } as const;
+  }
+}
+
+/** Every side must have stored (and read back) the same bytes, or its figures mean nothing. */
+function checkSameBytes(results: Map<string, JobResult[]>, sides: readonly SideName[]): void {
+  const etags = new Set(sides.map((side) => results.get(`upload-big/${side}`)?.at(-1)?.etag));
+  if (etags.size !== 1)
+    throw new Error(`sides uploaded different bytes: ETags ${[...etags].join(", ")}`);
+  const sizes = new Set(sides.map((side) => results.get(`download-big/${side}`)?.at(-1)?.bytes));
+  if (sizes.size !== 1)
+    throw new Error(`sides downloaded different sizes: ${[...sizes].join(", ")}`);
+}
+
+function figures(
+  results: Map<string, JobResult[]>,
+  sides: readonly SideName[],
+  prefix: string,
+  s: Sizes,
+): BenchRecord[] {
+  const records: BenchRecord[] = [];
+  const rate = (phase: Phase, side: SideName) => {
+    const rs = results.get(`${phase}/${side}`)!;
+    const seconds = median(rs.map((r) => r.seconds));
+    return phase.endsWith("big") ? s.big / seconds / 1e6 : s.small / seconds;
+  };
+  const label = (phase: Phase) =>
+    phase.endsWith("big")
+      ? phase.replace("big", s.bigLabel)
+      : phase.replace("small", `${s.small}x4KiB`);
+  for (const phase of PHASES) {
+    const unit = phase.endsWith("big") ? "MB/s" : "objects/s";
+    const name = (side: SideName) => `${prefix}.${label(phase)}.${side}`;
+    const ts = rate(phase, "lakefs-ts");
+    for (const side of sides) {
+      const value = rate(phase, side);
+      if (side === "lakefs-ts") {
+        records.push({ name: name(side), value: round(value), unit });
+        continue;
+      }
+      const ratio = ts / value;
+      // Targets: ≥ 0.8× raw on every data-path figure, ≥ 2× Python on the large object.
+      const target =
+        side === "raw-http"
+          ? atLeast(ratio, 0.8)
+          : phase.endsWith("big")
+            ? atLeast(ratio, 2)
+            : undefined;
+      records.push({ name: name(side), value: round(value), unit });
+      records.push({
+        name: `${prefix}.${label(phase)}.lakefs-ts-vs-${side}`,
+        value: round(ratio),
+        unit: "x",
+        ratio: { value: round(ratio), relativeTo: name(side) },
+        ...(target ? { target } : {}),
+      });
+    }
+    for (const side of sides) {
+      const rs = results.get(`${phase}/${side}`)!;
+      const growth = Math.max(...rs.map((r) => r.peakRss - r.idleRss)) / MiB;
+      const peak = Math.max(...rs.map((r) => r.peakRss)) / MiB;
+      const sdkBig = side === "lakefs-ts" && phase.endsWith("big");
+      records.push({
+        name: `${prefix}.${label(phase)}.${side}.peak-rss-above-idle`,
+        value: round(growth),
+        unit: "MiB",
+        note: `peak RSS ${round(peak)} MiB`,
+        ...(sdkBig ? { target: atMost(growth, 100, " MiB", true) } : {}),
+      });
+    }
+  }
+  return records;
+}

@@ -1,0 +1,71 @@
+/**
+ * Scenario 2, listing: 100,000 committed objects listed flat, and the same number walked with a
+ * delimiter over 1,000 prefixes (a directory walk: list the top with "/", then each prefix).
+ */
+import type { ObjectSet } from "../lib/populate.js";
+import { startPopulatedServer } from "../lib/populated-server.js";
+import { atLeast, type BenchRecord, round } from "../lib/record.js";
+import { runJob, type SideName } from "../lib/sides.js";
+import { median } from "../lib/stats.js";
+import { type BenchContext, rotate } from "./context.js";
+
+const REPO = "bench-listing";
+
+export async function listing(ctx: BenchContext): Promise<BenchRecord[]> {
+  const count = ctx.quick ? 10_000 : 100_000;
+  const reps = ctx.quick ? 1 : 3;
+  const flat: ObjectSet = { destination: "flat/", count };
+  const tree: ObjectSet = { destination: "tree/", count, perPrefix: count / 1000 };
+  ctx.log(`listing: populating ${2 * count} objects`);
+  const { server } = await startPopulatedServer(
+    [{ id: REPO, objects: [flat, tree], branches: [] }],
+    10 * 60_000,
+  );
+  const seconds = new Map<string, number[]>();
+  const expected = { flat: count, delimited: count + 1000 };
+  try {
+    for (let rep = 0; rep < reps; rep++) {
+      for (const kind of ["flat", "delimited"] as const) {
+        for (const side of rotate(ctx.sides, rep)) {
+          ctx.log(`listing rep ${rep + 1}/${reps}: ${kind} via ${side}`);
+          const r = await runJob(side, {
+            ...server,
+            repo: REPO,
+            op: "list",
+            ref: "main",
+            ...(kind === "flat"
+              ? { prefix: flat.destination }
+              : { prefix: tree.destination, delimiter: "/" }),
+          });
+          if (r.count !== expected[kind]) {
+            throw new Error(
+              `${side} listed ${r.count} entries (${kind}), expected ${expected[kind]}`,
+            );
+          }
+          const key = `${kind}/${side}`;
+          seconds.set(key, [...(seconds.get(key) ?? []), r.seconds]);
+        }
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+  const records: BenchRecord[] = [];
+  for (const kind of ["flat", "delimited"] as const) {
+    const rate = (side: SideName) => count / median(seconds.get(`${kind}/${side}`)!);
+    const name = (side: SideName) => `listing.${kind}-${count}.${side}`;
+    for (const side of ctx.sides)
+      records.push({ name: name(side), value: round(rate(side)), unit: "objects/s" });
+    for (const other of ctx.sides.filter((s) => s !== "lakefs-ts")) {
+      const ratio = rate("lakefs-ts") / rate(other);
+      records.push({
+        name: `listing.${kind}-${count}.lakefs-ts-vs-${other}`,
+        value: round(ratio),
+        unit: "x",
+        ratio: { value: round(ratio), relativeTo: name(other) },
+        ...(other === "python" ? { target: atLeast(ratio, 2) } : {}),
+      });
+    }
+  }
+  return records;
+}
