@@ -1,0 +1,35 @@
+"""Shared helpers for the interop scenarios (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import lakefs
+from lakefs.client import Client
+
+ROOT = Path(__file__).resolve().parents[2]
+# lakeFS's well-known quickstart key pair, which `run --quickstart` installs.
+ACCESS_KEY_ID = "AKIAIOSFOLQUICKSTART"
+SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+def new_repo(client: Client, prefix: str = "py", **kwargs) -> lakefs.Repository:
+    """A fresh repository with a unique name and its own storage namespace."""
+    name = unique(prefix)
+    return lakefs.repository(name, client=client).create(
+        storage_namespace=f"local://{name}", **kwargs
+    )
+
+
+def commit_ids(ref, **kwargs) -> list[str]:
+    return [c.id for c in ref.log(**kwargs)]
+
+
+def put(branch, path: str, data: bytes | str, **kwargs):
+    """Uploads one object on a branch and returns its handle."""
+    return branch.object(path).upload(data=data, **kwargs)

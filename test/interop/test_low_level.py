@@ -1,0 +1,132 @@
+"""Generated-client (lakefs_sdk) calls the high-level SDK never makes."""
+
+import hashlib
+import os
+import urllib.error
+import urllib.request
+
+import lakefs_sdk
+import pytest
+from helpers import new_repo, put
+from lakefs_sdk.exceptions import ApiException
+
+PART_SIZE = 5 * 1024 * 1024  # S3's minimum for all but the last part
+
+
+def test_find_merge_base(client, repo):
+    main = repo.branch("main")
+    put(main, "base", b"b")
+    base = main.commit("base").id
+    feature = repo.branch("feature").create("main")
+    put(feature, "f", b"f")
+    feature_head = feature.commit("feature").id
+    put(main, "m", b"m")
+    main_head = main.commit("main").id
+    result = client.sdk_client.refs_api.find_merge_base(repo.id, "feature", "main")
+    assert result.base_commit_id == base
+    assert result.source_commit_id == feature_head
+    assert result.destination_commit_id == main_head
+
+
+def test_hard_reset_branch(client, repo):
+    main = repo.branch("main")
+    put(main, "a", b"1")
+    first = main.commit("first").id
+    put(main, "b", b"2")
+    main.commit("second")
+    client.sdk_client.experimental_api.hard_reset_branch(repo.id, "main", first)
+    assert main.head.id == first
+    assert not main.object("b").exists()
+    with pytest.raises(ApiException) as info:
+        client.sdk_client.experimental_api.hard_reset_branch(repo.id, "main", "no-such-ref")
+    assert info.value.status == 404
+
+
+def test_stat_and_get_with_presign(presign_server):
+    client = presign_server.client()
+    repo = new_repo(client)
+    main = repo.branch("main")
+    put(main, "p.bin", b"presigned bytes", pre_sign=False)
+    stat = main.object("p.bin").stat(pre_sign=True)
+    assert stat.physical_address.startswith("http")
+    assert stat.physical_address_expiry and stat.physical_address_expiry > 0
+    with urllib.request.urlopen(stat.physical_address) as resp:  # no lakeFS credentials
+        assert resp.read() == b"presigned bytes"
+    with main.object("p.bin").reader(pre_sign=True) as r:
+        r.seek(4)
+        assert r.read(6) == b"signed"
+
+
+def test_presigned_url_is_tamper_proof(presign_server):
+    client = presign_server.client()
+    main = new_repo(client).branch("main")
+    put(main, "p.bin", b"secret", pre_sign=False)
+    url = main.object("p.bin").stat(pre_sign=True).physical_address
+    tampered = url[:-1] + ("0" if url[-1] != "0" else "1")
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(tampered)
+    assert info.value.code in (401, 403)
+
+
+def test_presign_multipart_upload(presign_server):
+    client = presign_server.client()
+    assert client.storage_config.pre_sign_support
+    repo = new_repo(client)
+    experimental = client.sdk_client.experimental_api
+    parts_data = [os.urandom(PART_SIZE), os.urandom(1234)]
+
+    upload = experimental.create_presign_multipart_upload(repo.id, "main", "mp/big.bin", parts=2)
+    assert upload.upload_id and upload.physical_address
+    assert len(upload.presigned_urls) == 2
+    parts = []
+    for number, (url, data) in enumerate(zip(upload.presigned_urls, parts_data), start=1):
+        request = urllib.request.Request(url, data=data, method="PUT")
+        with urllib.request.urlopen(request) as resp:
+            etag = resp.headers["ETag"].strip('"')
+        parts.append(lakefs_sdk.UploadPart(part_number=number, etag=etag))
+
+    stats = experimental.complete_presign_multipart_upload(
+        repo.id,
+        "main",
+        upload.upload_id,
+        "mp/big.bin",
+        lakefs_sdk.CompletePresignMultipartUpload(
+            physical_address=upload.physical_address,
+            parts=parts,
+            content_type="application/x-test",
+            user_metadata={"origin": "pmpu"},
+        ),
+    )
+    data = b"".join(parts_data)
+    assert stats.path == "mp/big.bin"
+    assert stats.size_bytes == len(data)
+    assert stats.content_type == "application/x-test"
+    # Multipart ETag: MD5 of the concatenated binary part MD5s, then "-<part count>".
+    joined = b"".join(hashlib.md5(p).digest() for p in parts_data)
+    assert stats.checksum == f"{hashlib.md5(joined).hexdigest()}-2"
+    main = repo.branch("main")
+    assert main.object("mp/big.bin").reader(pre_sign=False).read() == data
+    assert main.object("mp/big.bin").stat().metadata == {"origin": "pmpu"}
+
+
+def test_presign_multipart_abort(presign_server):
+    client = presign_server.client()
+    repo = new_repo(client)
+    experimental = client.sdk_client.experimental_api
+    upload = experimental.create_presign_multipart_upload(repo.id, "main", "mp/aborted", parts=1)
+    experimental.abort_presign_multipart_upload(
+        repo.id,
+        "main",
+        upload.upload_id,
+        "mp/aborted",
+        lakefs_sdk.AbortPresignMultipartUpload(physical_address=upload.physical_address),
+    )
+    assert not repo.branch("main").object("mp/aborted").exists()
+
+
+def test_presign_multipart_unsupported_without_presign(client, repo):
+    with pytest.raises(ApiException) as info:
+        client.sdk_client.experimental_api.create_presign_multipart_upload(
+            repo.id, "main", "x", parts=1
+        )
+    assert info.value.status in (400, 501)

@@ -1,0 +1,108 @@
+"""Repositories, the client's view of the server, and repository metadata."""
+
+import lakefs
+import lakefs_sdk
+import pytest
+from helpers import new_repo, unique
+from lakefs.exceptions import BadRequestException, ConflictException, NotFoundException
+
+
+def test_create_sets_properties_and_initial_commit(client):
+    name = unique("props")
+    repo = lakefs.repository(name, client=client).create(storage_namespace=f"local://{name}")
+    props = repo.properties
+    assert props.id == name
+    assert props.default_branch == "main"
+    assert props.storage_namespace == f"local://{name}"
+    assert props.storage_id == ""  # single-storage servers send an empty string
+    assert isinstance(props.creation_date, int) and props.creation_date > 1_600_000_000
+
+    # A fresh handle fetches the same properties from the server.
+    fetched = lakefs.repository(name, client=client).properties
+    assert fetched == props
+
+    log = list(repo.branch("main").log())
+    assert [c.message for c in log] == ["Repository created"]
+    assert log[0].parents == []
+    assert log[0].committer == ""
+    assert len(log[0].id) == 64
+
+
+def test_create_with_other_default_branch(client):
+    repo = new_repo(client, default_branch="trunk")
+    assert repo.properties.default_branch == "trunk"
+    assert [b.id for b in repo.branches()] == ["trunk"]
+
+
+def test_create_twice_conflicts_unless_exist_ok(client):
+    repo = new_repo(client)
+    name = repo.id
+    again = lakefs.repository(name, client=client)
+    with pytest.raises(ConflictException):
+        again.create(storage_namespace=f"local://{name}-other")
+    same = again.create(storage_namespace=f"local://{name}-other", exist_ok=True)
+    assert same.properties.storage_namespace == f"local://{name}"
+
+
+def test_namespace_in_use_is_rejected(client):
+    repo = new_repo(client)
+    other = lakefs.repository(unique("dup-ns"), client=client)
+    with pytest.raises(BadRequestException):
+        other.create(storage_namespace=repo.properties.storage_namespace)
+
+
+@pytest.mark.parametrize("name", ["UpperCase", "a", "under_score", "-dash-first"])
+def test_invalid_repository_name_is_bad_request(client, name):
+    with pytest.raises(BadRequestException):
+        lakefs.repository(name, client=client).create(storage_namespace=f"local://{unique('x')}")
+
+
+def test_bad_storage_namespace_is_bad_request(client):
+    with pytest.raises(BadRequestException):
+        lakefs.repository(unique("ns"), client=client).create(storage_namespace="s3://bucket/x")
+
+
+def test_list_with_prefix_after_and_max_amount(client):
+    prefix = unique("lst")
+    names = sorted(new_repo(client, prefix=prefix).id for _ in range(3))
+    listed = [r.id for r in lakefs.repositories(client=client, prefix=prefix)]
+    assert listed == names
+    assert [r.id for r in lakefs.repositories(client=client, prefix=prefix, after=names[0])] == names[1:]
+    assert [r.id for r in lakefs.repositories(client=client, prefix=prefix, max_amount=2)] == names[:2]
+    # Page size 1 forces the generator through has_more/next_offset paging.
+    assert [r.id for r in lakefs.repositories(client=client, prefix=prefix, amount=1)] == names
+
+
+def test_delete_then_missing(client):
+    repo = new_repo(client)
+    repo.delete()
+    with pytest.raises(NotFoundException):
+        _ = lakefs.repository(repo.id, client=client).properties
+    with pytest.raises(NotFoundException):
+        lakefs.repository(repo.id, client=client).delete()
+    assert repo.id not in [r.id for r in lakefs.repositories(client=client, prefix=repo.id)]
+
+
+def test_metadata_empty_then_set(client):
+    repo = new_repo(client)
+    assert repo.metadata == {}
+    # The high-level SDK only reads metadata; set it through the generated client.
+    client.sdk_client.internal_api.set_repository_metadata(
+        repo.id, lakefs_sdk.RepositoryMetadataSet(metadata={"owner": "team-a", "tier": "gold"})
+    )
+    assert repo.metadata == {"owner": "team-a", "tier": "gold"}
+
+
+def test_missing_repository_metadata_is_not_found(client):
+    with pytest.raises(NotFoundException):
+        _ = lakefs.repository(unique("missing"), client=client).metadata
+
+
+def test_server_configuration(server, presign_server):
+    plain = server.client()
+    assert isinstance(plain.version, str) and plain.version != ""
+    config = plain.storage_config
+    assert config.blockstore_type == "local"
+    assert config.pre_sign_support is False
+    assert config.blockstore_namespace_example.startswith("local://")
+    assert presign_server.client().storage_config.pre_sign_support is True
