@@ -1,0 +1,147 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { LocalBlockStore } from "../src/block/local.js";
+import { EngineError } from "../src/engine/errors.js";
+import { compareKeys } from "../src/engine/model.js";
+
+const md5 = (text: string) => createHash("md5").update(text).digest("hex");
+const isKind = (kind: string, message?: RegExp) => (err: unknown) =>
+  err instanceof EngineError &&
+  err.kind === kind &&
+  (message === undefined || message.test(err.message));
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+describe("LocalBlockStore import", () => {
+  let dir: string;
+  let root: string;
+  let store: LocalBlockStore;
+
+  const files: Record<string, string> = {
+    "a-b": "dash",
+    "a/x": "nested",
+    "a/y/z": "deep",
+    a0: "zero",
+    "b.txt": "bee",
+    é: "e acute",
+    "😀": "astral",
+    "\uffff": "last bmp",
+    empty: "",
+  };
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "block-import-test-"));
+    root = join(dir, "imports");
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, "src", path)), { recursive: true });
+      writeFileSync(join(root, "src", path), content);
+    }
+    writeFileSync(join(dir, "outside.txt"), "must not leak");
+    symlinkSync(join(dir, "outside.txt"), join(root, "src", "leak"));
+    symlinkSync(join(root, "src", "b.txt"), join(root, "src", "inner-link"));
+    symlinkSync(join(root, "src", "a"), join(root, "src", "dir-link"));
+    symlinkSync(join(dir, "nowhere"), join(root, "src", "dangling"));
+    store = new LocalBlockStore(join(dir, "block"), { importRoots: [root] });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  describe("importSourceDir", () => {
+    it("resolves local:///<absolute path> under an import root", () => {
+      assert.equal(store.importSourceDir(`local://${root}/src/`), join(root, "src"));
+      assert.equal(store.importSourceDir(`local://${root}/src/b.txt`), join(root, "src", "b.txt"));
+    });
+
+    it("is forbidden when no import roots are configured", () => {
+      const bare = new LocalBlockStore(join(dir, "block"));
+      assert.throws(
+        () => bare.importSourceDir(`local://${root}/src`),
+        isKind("forbidden", /^import is not supported for this storage$/),
+      );
+    });
+
+    const invalid = [
+      () => `local://${dir}`,
+      () => `local://${root}/../outside.txt`,
+      () => `local://${root}/%2e%2e/outside.txt`,
+      () => `local://${root}/src/leak`,
+      () => `local://${root}/missing`,
+      () => "local://relative/path",
+      () => `s3://bucket${root}`,
+      () => `local://${root}/src\u0000`,
+      () => `local://${root}/${"x".repeat(300)}`,
+    ];
+    for (const uri of invalid) {
+      it(`rejects ${uri.toString().slice(6, 50)}`, () => {
+        assert.throws(
+          () => store.importSourceDir(uri()),
+          isKind("bad_request", /invalid import source/),
+        );
+      });
+    }
+
+    it("rejects sources overlapping the block store", () => {
+      const wide = new LocalBlockStore(join(dir, "block"), { importRoots: [dir] });
+      assert.throws(
+        () => wide.importSourceDir(`local://${dir}/block/repo`),
+        isKind("bad_request", /invalid import source/),
+      );
+      assert.throws(
+        () => wide.importSourceDir(`local://${dir}`),
+        isKind("bad_request", /invalid import source/),
+      );
+    });
+  });
+
+  it("walks files in UTF-8 byte order with full addresses, sizes, mtimes and MD5s", async () => {
+    const source = store.importSourceDir(`local://${root}/src`);
+    const walked = await collect(store.walkImport(source));
+    const expected = [...Object.keys(files), "inner-link"].sort(compareKeys);
+    assert.deepEqual(
+      walked.map((w) => w.relPath),
+      expected,
+    );
+    for (const { relPath, entry } of walked) {
+      const path = join(root, "src", relPath);
+      assert.equal(entry.address, `local://${path}`);
+      assert.equal(entry.addressType, "full");
+      const content = relPath === "inner-link" ? files["b.txt"]! : files[relPath]!;
+      assert.equal(entry.size, Buffer.byteLength(content));
+      assert.equal(entry.etag, md5(content));
+      assert.equal(entry.mtime, Math.floor(statSync(path).mtimeMs / 1000));
+      assert.deepEqual(entry.metadata, {});
+      assert.equal(entry.contentType, undefined);
+    }
+  });
+
+  it("walks a single file as one entry with an empty relPath", async () => {
+    const walked = await collect(
+      store.walkImport(store.importSourceDir(`local://${root}/src/a/x`)),
+    );
+    assert.deepEqual(
+      walked.map((w) => [w.relPath, w.entry.etag]),
+      [["", md5("nested")]],
+    );
+  });
+
+  it("reads imported objects through their full address", async () => {
+    const [first] = await collect(
+      store.walkImport(store.importSourceDir(`local://${root}/src/a/x`)),
+    );
+    const ns = store.namespaceDir("local://repo");
+    const { stream, size } = await store.open(ns, first!.entry);
+    let text = "";
+    for await (const chunk of stream) text += chunk;
+    assert.equal(text, "nested");
+    assert.equal(size, 6);
+    const copy = await store.copy(ns, first!.entry);
+    assert.equal(await store.size(ns, { address: copy.address, addressType: "relative" }), 6);
+  });
+});
