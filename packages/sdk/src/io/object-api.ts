@@ -1,0 +1,384 @@
+/** The lakeFS object and staging endpoints, one thin function each. */
+import { type CallOptions, path as p } from "../api/http.js";
+import type { Schema } from "../api/index.js";
+import type { Client } from "../client.js";
+import {
+  ObjectExistsError,
+  PreconditionFailedError,
+  RangeNotSatisfiableError,
+  ServerError,
+} from "../errors.js";
+import { bareETag, parseContentRange, rangeHeader } from "./range.js";
+import type { RangeResponse } from "./reader.js";
+
+export type ObjectStats = Schema<"ObjectStats">;
+export type StagingLocation = Schema<"StagingLocation">;
+/** Request bodies this module sends. */
+export type ByteBody = Uint8Array | Blob | ReadableStream<Uint8Array>;
+
+/** An object path on a reference. */
+export interface ObjectLocation {
+  readonly client: Client;
+  readonly repository: string;
+  readonly ref: string;
+  readonly path: string;
+}
+
+const IF_NONE_MATCH_ANY = { "If-None-Match": "*" };
+
+const objects = (l: ObjectLocation) => p`/repositories/${l.repository}/refs/${l.ref}/objects`;
+const branchObjects = (l: ObjectLocation) =>
+  p`/repositories/${l.repository}/branches/${l.ref}/objects`;
+const staging = (l: ObjectLocation) => p`/repositories/${l.repository}/branches/${l.ref}/staging`;
+
+export function statObject(
+  l: ObjectLocation,
+  query: { presign?: boolean; userMetadata?: boolean },
+  call: CallOptions,
+): Promise<ObjectStats> {
+  return l.client.http.request<ObjectStats>(
+    {
+      method: "GET",
+      path: `${objects(l)}/stat`,
+      query: { path: l.path, presign: query.presign, user_metadata: query.userMetadata },
+      object: true,
+      expect: "json",
+    },
+    call,
+  );
+}
+
+/** HEAD: true when the object exists, false on 404. */
+export async function objectExists(l: ObjectLocation, call: CallOptions): Promise<boolean> {
+  try {
+    await l.client.http.request(
+      { method: "HEAD", path: objects(l), query: { path: l.path }, object: true, expect: "none" },
+      call,
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ServerError && error.status === 404) return false;
+    throw error;
+  }
+}
+
+/**
+ * A ranged GET, proxied through lakeFS or (with `url`) straight from a presigned URL. A 416 is
+ * the end of the object, not an error.
+ */
+export async function getRange(
+  l: ObjectLocation,
+  start: number,
+  length: number | undefined,
+  call: CallOptions,
+  url?: string,
+): Promise<RangeResponse> {
+  const whole = start === 0 && length === undefined;
+  const headers = whole ? undefined : { Range: rangeHeader(start, length) };
+  let response: Response;
+  try {
+    response = await l.client.http.request(
+      url === undefined
+        ? {
+            method: "GET",
+            path: objects(l),
+            query: { path: l.path },
+            headers,
+            object: true,
+            expect: "response",
+          }
+        : { method: "GET", url, headers, object: true, expect: "response" },
+      call,
+    );
+  } catch (error) {
+    if (error instanceof RangeNotSatisfiableError) return { body: null, start, size: error.size };
+    throw error;
+  }
+  const etag = bareETag(response.headers.get("etag"));
+  if (response.status === 206) {
+    const range = parseContentRange(response.headers.get("content-range"));
+    return { body: response.body, start: range?.start ?? start, size: range?.size, etag };
+  }
+  const length0 = response.headers.get("content-length");
+  const size = length0 === null ? undefined : Number(length0);
+  return { body: response.body ?? emptyStream(), start: 0, size, etag };
+}
+
+/** The proxied upload: streams `body` to `POST …/objects` (lakeFS computes the checksum). */
+export async function uploadProxied(
+  l: ObjectLocation,
+  body: ByteBody,
+  headers: Record<string, string>,
+  exclusive: boolean,
+  call: CallOptions,
+): Promise<ObjectStats> {
+  return exclusiveWrite(exclusive, () =>
+    l.client.http.request<ObjectStats>(
+      {
+        method: "POST",
+        path: branchObjects(l),
+        query: { path: l.path },
+        headers: exclusive ? { ...headers, ...IF_NONE_MATCH_ANY } : headers,
+        body: body as BodyInit,
+        expect: "json",
+      },
+      call,
+    ),
+  );
+}
+
+/** Step 1 of a presigned upload: a fresh physical address and a URL to PUT the bytes to. */
+export function getPhysicalAddress(l: ObjectLocation, call: CallOptions): Promise<StagingLocation> {
+  return l.client.http.request<StagingLocation>(
+    {
+      method: "GET",
+      path: `${staging(l)}/backing`,
+      query: { path: l.path, presign: true },
+      expect: "json",
+    },
+    call,
+  );
+}
+
+export interface LinkRequest {
+  readonly staging: StagingLocation;
+  readonly checksum: string;
+  readonly sizeBytes: number;
+  readonly metadata: Record<string, string>;
+  readonly contentType?: string;
+}
+
+/** Step 3 of a presigned upload: make the uploaded bytes the object. */
+export function linkPhysicalAddress(
+  l: ObjectLocation,
+  link: LinkRequest,
+  exclusive: boolean,
+  call: CallOptions,
+): Promise<ObjectStats> {
+  return exclusiveWrite(exclusive, () =>
+    l.client.http.request<ObjectStats>(
+      {
+        method: "PUT",
+        path: `${staging(l)}/backing`,
+        query: { path: l.path },
+        headers: exclusive ? IF_NONE_MATCH_ANY : undefined,
+        json: {
+          staging: link.staging,
+          checksum: link.checksum,
+          size_bytes: link.sizeBytes,
+          user_metadata: link.metadata,
+          content_type: link.contentType,
+          force: false,
+        },
+        // The server answers "already exists" to a repeated link: not blindly repeatable.
+        idempotent: false,
+        expect: "json",
+      },
+      call,
+    ),
+  );
+}
+
+export type MultipartUpload = Schema<"PresignMultipartUpload">;
+
+export function createMultipartUpload(
+  l: ObjectLocation,
+  parts: number | undefined,
+  call: CallOptions,
+): Promise<MultipartUpload> {
+  return l.client.http.request<MultipartUpload>(
+    {
+      method: "POST",
+      path: `${staging(l)}/pmpu`,
+      query: { path: l.path, parts },
+      expect: "json",
+    },
+    call,
+  );
+}
+
+/** A (fresh) presigned URL for one part of a multipart upload. */
+export async function multipartPartUrl(
+  l: ObjectLocation,
+  upload: MultipartUpload,
+  partNumber: number,
+  call: CallOptions,
+): Promise<string> {
+  const result = await l.client.http.request<Schema<"UploadTo">>(
+    {
+      method: "PUT",
+      path: `${staging(l)}/pmpu/${encodeURIComponent(upload.upload_id)}/parts/${partNumber}`,
+      query: { path: l.path },
+      json: { physical_address: upload.physical_address },
+      expect: "json",
+    },
+    call,
+  );
+  return result.presigned_url;
+}
+
+export interface CompleteRequest {
+  readonly parts: readonly Schema<"UploadPart">[];
+  readonly metadata: Record<string, string>;
+  readonly contentType?: string;
+}
+
+export function completeMultipartUpload(
+  l: ObjectLocation,
+  upload: MultipartUpload,
+  complete: CompleteRequest,
+  exclusive: boolean,
+  call: CallOptions,
+): Promise<ObjectStats> {
+  return exclusiveWrite(exclusive, () =>
+    l.client.http.request<ObjectStats>(
+      {
+        method: "PUT",
+        path: `${staging(l)}/pmpu/${encodeURIComponent(upload.upload_id)}`,
+        query: { path: l.path },
+        headers: exclusive ? IF_NONE_MATCH_ANY : undefined,
+        json: {
+          physical_address: upload.physical_address,
+          parts: complete.parts,
+          user_metadata: complete.metadata,
+          content_type: complete.contentType,
+        },
+        idempotent: false,
+        expect: "json",
+      },
+      call,
+    ),
+  );
+}
+
+export function abortMultipartUpload(
+  l: ObjectLocation,
+  upload: MultipartUpload,
+  call: CallOptions,
+): Promise<void> {
+  return l.client.http.request(
+    {
+      method: "DELETE",
+      path: `${staging(l)}/pmpu/${encodeURIComponent(upload.upload_id)}`,
+      query: { path: l.path },
+      json: { physical_address: upload.physical_address },
+      expect: "none",
+    },
+    call,
+  );
+}
+
+/** PUTs bytes to a presigned URL; returns the checksum the store reports (ETag or Content-MD5). */
+export async function putPresigned(
+  l: ObjectLocation,
+  url: string,
+  body: Uint8Array | Blob,
+  headers: Record<string, string>,
+  call: CallOptions,
+): Promise<string> {
+  const response = await l.client.http.request(
+    { method: "PUT", url, body: body as BodyInit, headers, expect: "response" },
+    call,
+  );
+  await response.body?.cancel();
+  const md5 = response.headers.get("content-md5");
+  const checksum = md5 ? base64ToHex(md5) : bareETag(response.headers.get("etag"));
+  if (!checksum) {
+    throw new ServerError({
+      status: response.status,
+      message: "presigned upload response carries no ETag (is it exposed to this client?)",
+      headers: response.headers,
+      operation: `PUT ${new URL(url).origin}`,
+    });
+  }
+  return checksum;
+}
+
+export async function deleteObject(l: ObjectLocation, call: CallOptions): Promise<void> {
+  await l.client.http.request(
+    {
+      method: "DELETE",
+      path: branchObjects(l),
+      query: { path: l.path },
+      object: true,
+      expect: "none",
+    },
+    call,
+  );
+}
+
+export function copyObject(
+  l: ObjectLocation,
+  destinationBranch: string,
+  destinationPath: string,
+  call: CallOptions,
+): Promise<ObjectStats> {
+  return l.client.http.request<ObjectStats>(
+    {
+      method: "POST",
+      path: `${p`/repositories/${l.repository}/branches/${destinationBranch}/objects`}/copy`,
+      query: { dest_path: destinationPath },
+      json: { src_path: l.path, src_ref: l.ref, force: false, shallow: false },
+      expect: "json",
+    },
+    call,
+  );
+}
+
+/** Replaces the object's user metadata. */
+export async function updateUserMetadata(
+  l: ObjectLocation,
+  metadata: Record<string, string>,
+  call: CallOptions,
+): Promise<void> {
+  await l.client.http.request(
+    {
+      method: "PUT",
+      path: `${branchObjects(l)}/stat/user_metadata`,
+      query: { path: l.path },
+      json: { set: metadata },
+      object: true,
+      expect: "none",
+    },
+    call,
+  );
+}
+
+/** Turns a 412 from a create-only write into ObjectExistsError, whichever endpoint sent it. */
+async function exclusiveWrite<T>(exclusive: boolean, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    if (
+      exclusive &&
+      error instanceof PreconditionFailedError &&
+      !(error instanceof ObjectExistsError)
+    ) {
+      throw new ObjectExistsError(
+        {
+          status: error.status,
+          message: error.message,
+          body: error.body,
+          headers: error.headers,
+          operation: error.operation,
+        },
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+function base64ToHex(value: string): string | undefined {
+  try {
+    return Array.from(atob(value.trim()), (c) =>
+      c.charCodeAt(0).toString(16).padStart(2, "0"),
+    ).join("");
+  } catch {
+    return undefined;
+  }
+}
+
+function emptyStream(): ReadableStream<Uint8Array> {
+  return new ReadableStream({ start: (c) => c.close() });
+}
