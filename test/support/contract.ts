@@ -256,6 +256,14 @@ async function readRequestBody(body: BodyInit | null | undefined): Promise<strin
   return undefined; // streams and form data are passed on unread
 }
 
+/** False for an absent or visibly empty body (streams count as content). */
+function hasContent(body: BodyInit | null): boolean {
+  if (body === null) return false;
+  if (typeof body === "string") return body.length > 0;
+  if (body instanceof Uint8Array || body instanceof ArrayBuffer) return body.byteLength > 0;
+  return true;
+}
+
 /** Collects contract violations for the exchanges made through `wrap()`. */
 export class ContractChecker {
   readonly violations: ContractViolation[] = [];
@@ -280,8 +288,11 @@ export class ContractChecker {
       const url = new URL(request?.url ?? String(input));
       const method = (init?.method ?? request?.method ?? "GET").toUpperCase();
       const headers = new Headers(init?.headers ?? request?.headers);
-      const requestBody =
-        init?.body !== undefined
+      // Only JSON bodies are validated; object bytes are passed on without being read.
+      const jsonBody = isJson(mediaType(headers.get("content-type")));
+      const requestBody = !jsonBody
+        ? undefined
+        : init?.body !== undefined
           ? await readRequestBody(init.body)
           : request?.body
             ? await request.clone().text()
@@ -299,7 +310,7 @@ export class ContractChecker {
         query: url.searchParams,
         requestHeaders: headers,
         requestBody,
-        requestHasBody: init?.body != null || request?.body != null,
+        requestHasBody: init?.body !== undefined ? hasContent(init.body) : request?.body != null,
         response,
         responseText,
       });
@@ -383,7 +394,7 @@ export class ContractChecker {
       ? this.spec.resolve(route.operation.requestBody)
       : undefined;
     if (!declared) {
-      if (x.requestHasBody && x.requestBody !== "") report("operation takes no request body");
+      if (x.requestHasBody) report("operation takes no request body");
       return;
     }
     if (!x.requestHasBody) {
