@@ -54,3 +54,17 @@ export class PreconditionFailedError extends EngineError {
     this.name = "PreconditionFailedError";
   }
 }
+
+/** HTTP status for each error kind (also used for per-path results of batch deletes). */
+export const STATUS_OF_KIND: Readonly<Record<EngineErrorKind, number>> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  gone: 410,
+  precondition_failed: 412,
+  range_not_satisfiable: 416,
+  too_many_attempts: 429,
+  not_implemented: 501,
+};

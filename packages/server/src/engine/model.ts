@@ -74,3 +74,19 @@ export function sameIdentity(a: Entry, b: Entry): boolean {
   for (const k of ak) if (a.metadata[k] !== b.metadata[k]) return false;
   return true;
 }
+
+/**
+ * The smallest key greater than every key that starts with `prefix` (byte order), or "" when
+ * there is none. Used to jump past a whole common prefix in listings and diffs.
+ */
+export function keyUpperBound(prefix: string): string {
+  const cps = Array.from(prefix);
+  while (cps.length > 0) {
+    let last = cps.pop()!.codePointAt(0)!;
+    if (last === 0x10ffff) continue;
+    last += 1;
+    if (last === 0xd800) last = 0xe000; // skip the surrogate block: not encodable in UTF-8
+    return cps.join("") + String.fromCodePoint(last);
+  }
+  return "";
+}

@@ -219,6 +219,8 @@ export interface ResolvedRef {
   readonly branch?: string | undefined;
   /** True when reads go through the branch's staging area (plain branch name or `branch$`). */
   readonly readsStaging: boolean;
+  /** True for an explicit `branch$`: not a commit, refused where a commit is needed. */
+  readonly staging: boolean;
 }
 
 export interface ImportSourceSpec {

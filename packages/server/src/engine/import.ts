@@ -1,0 +1,153 @@
+/**
+ * Background imports: walk each source with the caller's walker, spool the entries into a
+ * private staging token (SQLite keeps them sorted by key), then let the engine commit them onto
+ * the branch in one step. Status is persisted so it survives the job; progress time is
+ * refreshed every second while running.
+ */
+import { randomBytes } from "node:crypto";
+import { conflict, notFound } from "./errors.js";
+import type { Entry } from "./model.js";
+import type { Store } from "./store.js";
+import type { Commit, ImportSourceSpec, ImportStatus, ImportWalker } from "./types.js";
+import { validatePath } from "./validate.js";
+
+const SPOOL_BATCH = 500;
+const REFRESH_MS = 1000;
+export const CANCELED = "Canceled";
+
+interface Job {
+  readonly repo: string;
+  readonly id: string;
+  status: ImportStatus;
+  cancelled: boolean;
+  timer?: NodeJS.Timeout | undefined;
+}
+
+export class Imports {
+  private readonly jobs = new Map<string, Job>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => number,
+  ) {}
+
+  /** Starts a job; `commit(token)` turns the spooled entries into the branch's new commit. */
+  start(
+    repo: string,
+    branch: string,
+    sources: readonly ImportSourceSpec[],
+    walker: ImportWalker,
+    commit: (token: string) => Commit,
+  ): string {
+    const id = randomBytes(10).toString("hex");
+    const job: Job = {
+      repo,
+      id,
+      status: { completed: false, updateTime: this.now(), ingestedObjects: 0 },
+      cancelled: false,
+    };
+    this.store.putImport(repo, id, branch, JSON.stringify(job.status));
+    this.jobs.set(jobKey(repo, id), job);
+    job.timer = setInterval(() => this.save(job, {}), REFRESH_MS);
+    job.timer.unref();
+    void this.run(job, sources, walker, commit);
+    return id;
+  }
+
+  status(repo: string, branch: string, id: string): ImportStatus {
+    const row = this.store.getImport(repo, id);
+    if (!row || row.branch !== branch) throw notFound("import not found");
+    const status = JSON.parse(row.status) as ImportStatus;
+    if (!status.completed && !status.error && !this.jobs.has(jobKey(repo, id))) {
+      // The process that ran it is gone (restart): it will never finish.
+      return { ...status, error: "import error: interrupted" };
+    }
+    return status;
+  }
+
+  /** Idempotent; 409 once completed. */
+  cancel(repo: string, branch: string, id: string): void {
+    const status = this.status(repo, branch, id);
+    if (status.completed) throw conflict();
+    const job = this.jobs.get(jobKey(repo, id));
+    if (job) this.stop(job, { error: CANCELED });
+  }
+
+  cancelRepository(repo: string): void {
+    for (const job of this.jobs.values())
+      if (job.repo === repo) this.stop(job, { error: CANCELED });
+  }
+
+  cancelAll(): void {
+    for (const job of this.jobs.values()) this.stop(job, { error: CANCELED });
+  }
+
+  private async run(
+    job: Job,
+    sources: readonly ImportSourceSpec[],
+    walker: ImportWalker,
+    commit: (token: string) => Commit,
+  ): Promise<void> {
+    const token = `import:${job.repo}:${job.id}`;
+    let ingested = 0;
+    let batch: { key: string; entry: Entry }[] = [];
+    const flush = () => {
+      const rows = batch;
+      batch = [];
+      this.store.transaction(() => {
+        for (const r of rows) this.store.putStaged(token, r.key, r.entry);
+      });
+      ingested += rows.length;
+      this.save(job, { ingestedObjects: ingested });
+    };
+    try {
+      for (const source of sources) {
+        for await (const obj of walker(source)) {
+          if (job.cancelled) return;
+          const key =
+            source.type === "object" ? source.destination : source.destination + obj.relPath;
+          validatePath(key, "destination");
+          batch.push({ key, entry: obj.entry });
+          if (batch.length >= SPOOL_BATCH) flush();
+        }
+      }
+      if (job.cancelled) return;
+      flush();
+      const c = commit(token);
+      this.stop(job, {
+        completed: true,
+        ingestedObjects: ingested,
+        metarangeId: c.metarangeId,
+        commit: c,
+      });
+    } catch (err) {
+      if (job.cancelled) return;
+      // Walker and commit failures alike end the job; the client reads them from the status.
+      const cause = err instanceof Error ? err.message : String(err);
+      this.stop(job, { error: `import error: ${cause}` });
+    } finally {
+      if (!this.isClosed()) this.store.deleteTokens([token]);
+    }
+  }
+
+  private isClosed(): boolean {
+    return !this.store.db.open;
+  }
+
+  private stop(job: Job, patch: Partial<ImportStatus>): void {
+    if (job.cancelled || job.status.completed || job.status.error) return;
+    job.cancelled = patch.error !== undefined;
+    clearInterval(job.timer);
+    this.jobs.delete(jobKey(job.repo, job.id));
+    this.save(job, patch);
+  }
+
+  private save(job: Job, patch: Partial<ImportStatus>): void {
+    if (this.isClosed()) return;
+    job.status = { ...job.status, ...patch, updateTime: this.now() };
+    const row = this.store.getImport(job.repo, job.id);
+    if (row) this.store.putImport(job.repo, job.id, row.branch, JSON.stringify(job.status));
+  }
+}
+
+const jobKey = (repo: string, id: string) => `${repo}\0${id}`;
