@@ -1,0 +1,122 @@
+/**
+ * Range and metarange files in one directory, named by the hex SHA-256 of their bytes, behind an
+ * LRU of decoded files. Files are immutable, so cached decodings are never invalidated.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
+import { join } from "node:path";
+import { FormatError } from "./bytes.js";
+import { decodeMetarange, decodeRange, type LoadedRange, type RangeRef } from "./format.js";
+import { LruCache } from "./lru.js";
+
+const ID_PATTERN = /^[0-9a-f]{64}$/;
+const METARANGE_CACHE_SIZE = 32;
+
+export class TreeFiles {
+  private readonly ranges: LruCache<string, LoadedRange>;
+  private readonly metaranges = new LruCache<string, readonly RangeRef[]>(METARANGE_CACHE_SIZE);
+  private dirReady = false;
+  private unsyncedRenames = false;
+
+  constructor(
+    readonly dir: string,
+    cacheRanges: number,
+  ) {
+    this.ranges = new LruCache(cacheRanges);
+  }
+
+  /** The decoded range `id`. */
+  range(id: string): LoadedRange {
+    let range = this.ranges.get(id);
+    if (range === undefined) {
+      range = this.load(id, "range", decodeRange);
+      this.ranges.set(id, range);
+    }
+    return range;
+  }
+
+  /** The ranges of metarange `id` in key order; "" is the empty tree. */
+  metarange(id: string): readonly RangeRef[] {
+    if (id === "") return [];
+    let refs = this.metaranges.get(id);
+    if (refs === undefined) {
+      refs = this.load(id, "metarange", decodeMetarange);
+      this.metaranges.set(id, refs);
+    }
+    return refs;
+  }
+
+  private load<T>(id: string, what: string, decode: (buf: Buffer) => T): T {
+    if (typeof id !== "string" || !ID_PATTERN.test(id)) {
+      throw new Error(`invalid ${what} id ${JSON.stringify(id)}`);
+    }
+    let buf: Buffer;
+    try {
+      buf = readFileSync(join(this.dir, id));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") throw new Error(`${what} ${id} is missing from ${this.dir}`);
+      throw new Error(`cannot read ${what} ${id}: ${(err as Error).message}`);
+    }
+    if (createHash("sha256").update(buf).digest("hex") !== id) {
+      throw new Error(`${what} ${id} is corrupt: content does not match its id`);
+    }
+    try {
+      return decode(buf);
+    } catch (err) {
+      if (err instanceof FormatError) throw new Error(`${what} ${id} is corrupt: ${err.message}`);
+      throw err;
+    }
+  }
+
+  /**
+   * Stores `bytes` under their SHA-256 and returns the id. Written to a temp file in the same
+   * directory, fsynced, then renamed, so a reader never sees a partial file; an existing id is
+   * left alone (same id, same bytes).
+   */
+  write(bytes: Uint8Array): string {
+    const id = createHash("sha256").update(bytes).digest("hex");
+    const path = join(this.dir, id);
+    if (existsSync(path)) return id;
+    if (!this.dirReady) {
+      mkdirSync(this.dir, { recursive: true });
+      this.dirReady = true;
+    }
+    const temp = join(this.dir, `.tmp-${id.slice(0, 16)}-${randomBytes(6).toString("hex")}`);
+    const fd = openSync(temp, "wx");
+    try {
+      writeSync(fd, bytes);
+      fsyncSync(fd);
+    } catch (err) {
+      closeSync(fd);
+      rmSync(temp, { force: true });
+      throw err;
+    }
+    closeSync(fd);
+    renameSync(temp, path);
+    this.unsyncedRenames = true;
+    return id;
+  }
+
+  /** Makes the renames done by `write` durable (one directory fsync for a whole build). */
+  syncDir(): void {
+    if (!this.unsyncedRenames) return;
+    const fd = openSync(this.dir, "r");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    this.unsyncedRenames = false;
+  }
+}
