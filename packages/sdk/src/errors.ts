@@ -4,6 +4,8 @@
  * A call cancelled through its `AbortSignal` rejects with the signal's reason, as fetch does.
  */
 
+import type { ObjectDeleteError } from "./models.js";
+
 /** Base class of every error raised by lakefs-ts. */
 export class LakeFSError extends Error {
   override name = "LakeFSError";
@@ -109,6 +111,21 @@ export class TooManyRequestsError extends ServerError {
   override name = "TooManyRequestsError";
 }
 
+/** Some paths of a batch delete failed (the others were deleted). */
+export class DeleteObjectsError extends LakeFSError {
+  override name = "DeleteObjectsError";
+  readonly errors: readonly ObjectDeleteError[];
+
+  constructor(errors: readonly ObjectDeleteError[]) {
+    const first = errors[0];
+    super(
+      `${errors.length} path(s) could not be deleted` +
+        (first ? `, first: ${first.path}: ${first.message} (${first.statusCode})` : ""),
+    );
+    this.errors = errors;
+  }
+}
+
 /** The request never got an HTTP answer (connection refused, reset, DNS, TLS…). */
 export class NetworkError extends LakeFSError {
   override name = "NetworkError";
@@ -149,6 +166,11 @@ export class InvalidArgumentError extends LakeFSError {
 /** True for any error raised by lakefs-ts. */
 export function isLakeFSError(error: unknown): error is LakeFSError {
   return error instanceof LakeFSError;
+}
+
+/** True for an error the server answered with this status. */
+export function hasStatus(error: unknown, status: number): error is ServerError {
+  return error instanceof ServerError && error.status === status;
 }
 
 /** Picks the error class for a failed response; requests on an object path use the object variants. */

@@ -1,0 +1,234 @@
+/** `Branch`: a movable ref with a staging area; commits, merges, reverts, imports, transactions. */
+import { type CallOptions, path } from "./api/http.js";
+import type { Schema } from "./api/index.js";
+import { ConflictError, InvalidArgumentError } from "./errors.js";
+import { ImportManager } from "./import-manager.js";
+import { type Commit, type Metadata, toCommit } from "./models.js";
+import { BaseBranch, Reference, type RefLike, refId } from "./reference.js";
+import {
+  startTransaction,
+  type TransactionBranch,
+  type TransactionOptions,
+} from "./transaction.js";
+
+export interface CreateBranchOptions extends CallOptions {
+  /** An existing branch of that name is fine (not checked against `source`: branches move). */
+  readonly existOk?: boolean;
+  /** Hidden branches are left out of `repository.branches()` unless asked for. */
+  readonly hidden?: boolean;
+  /** Bypass a read-only repository. */
+  readonly force?: boolean;
+}
+
+export interface CommitOptions extends CallOptions {
+  readonly metadata?: Metadata;
+  /** Commit date to record (whole seconds are kept). */
+  readonly date?: Date;
+  /** Commit even when nothing changed. */
+  readonly allowEmpty?: boolean;
+  /** Bypass a read-only repository. */
+  readonly force?: boolean;
+}
+
+/** Overrides for the commit that revert / cherry-pick create. */
+export interface CommitOverrides {
+  readonly message?: string;
+  readonly metadata?: Metadata;
+}
+
+export interface RevertOptions extends CallOptions {
+  /** For a merge commit: which parent (1-based) to revert against; 0 for other commits. */
+  readonly parentNumber?: number;
+  readonly commitOverrides?: CommitOverrides;
+  readonly allowEmpty?: boolean;
+  readonly force?: boolean;
+}
+
+export interface CherryPickOptions extends CallOptions {
+  /** For a merge commit: which parent (1-based) to diff against. */
+  readonly parentNumber?: number;
+  readonly commitOverrides?: CommitOverrides;
+  readonly force?: boolean;
+}
+
+export interface ImportDataOptions {
+  readonly commitMessage?: string;
+  readonly metadata?: Metadata;
+  /** Bypass a read-only repository. */
+  readonly force?: boolean;
+}
+
+function checkParentNumber(n: number | undefined): void {
+  if (n !== undefined && (!Number.isInteger(n) || n < 0)) {
+    throw new InvalidArgumentError(`parentNumber must be a non-negative integer: ${n}`);
+  }
+}
+
+/** A branch handle. Cheap and lazy: no request until an async method is called. */
+export class Branch extends BaseBranch {
+  private get route(): string {
+    return path`/repositories/${this.repositoryId}/branches/${this.id}`;
+  }
+
+  /**
+   * Creates this branch from `source` (its committed state). Not retried blindly; with
+   * `existOk` an existing branch is accepted.
+   */
+  async create(source: RefLike, options: CreateBranchOptions = {}): Promise<this> {
+    try {
+      await this.http.request(
+        {
+          method: "POST",
+          path: path`/repositories/${this.repositoryId}/branches`,
+          json: {
+            name: this.id,
+            source: refId(source),
+            force: options.force ?? false,
+            hidden: options.hidden ?? false,
+          } satisfies Schema<"BranchCreation">,
+          expect: "none",
+        },
+        options,
+      );
+    } catch (error) {
+      if (!(options.existOk && error instanceof ConflictError)) throw error;
+    }
+    return this;
+  }
+
+  /** The commit the branch points at now, as a Reference to its id. */
+  async head(call: CallOptions = {}): Promise<Reference> {
+    const ref = await this.http.request<Schema<"Ref">>(
+      { method: "GET", path: this.route, expect: "json" },
+      call,
+    );
+    return new Reference(this.repositoryId, ref.commit_id, { client: this.client });
+  }
+
+  /** Commits the staged changes and returns the new commit. Never retried. */
+  async commit(message: string, options: CommitOptions = {}): Promise<Commit> {
+    if (typeof message !== "string")
+      throw new InvalidArgumentError("commit message must be a string");
+    const commit = await this.http.request<Schema<"Commit">>(
+      {
+        method: "POST",
+        path: `${this.route}/commits`,
+        json: {
+          message,
+          metadata: options.metadata,
+          ...(options.date && { date: Math.floor(options.date.getTime() / 1000) }),
+          allow_empty: options.allowEmpty ?? false,
+          force: options.force ?? false,
+        } satisfies Schema<"CommitCreation">,
+        expect: "json",
+      },
+      options,
+    );
+    return toCommit(commit);
+  }
+
+  /** Deletes the branch (its commits stay reachable from other refs). */
+  async delete(options: CallOptions & { force?: boolean } = {}): Promise<void> {
+    await this.http.request(
+      { method: "DELETE", path: this.route, query: { force: options.force }, expect: "none" },
+      options,
+    );
+  }
+
+  /**
+   * Adds a commit undoing `reference` and returns the branch head afterwards (read separately,
+   * so a concurrent writer's commit could be returned). Never retried.
+   */
+  async revert(reference: RefLike, options: RevertOptions = {}): Promise<Commit> {
+    checkParentNumber(options.parentNumber);
+    await this.http.request(
+      {
+        method: "POST",
+        path: `${this.route}/revert`,
+        json: {
+          ref: refId(reference),
+          parent_number: options.parentNumber ?? 0,
+          ...(options.commitOverrides && { commit_overrides: options.commitOverrides }),
+          allow_empty: options.allowEmpty ?? false,
+          force: options.force ?? false,
+        } satisfies Schema<"RevertCreation">,
+        expect: "none",
+      },
+      options,
+    );
+    return this.getCommit(options);
+  }
+
+  /** Applies the changes of `reference` on top of this branch; returns the new commit. Never retried. */
+  async cherryPick(reference: RefLike, options: CherryPickOptions = {}): Promise<Commit> {
+    checkParentNumber(options.parentNumber);
+    const commit = await this.http.request<Schema<"Commit">>(
+      {
+        method: "POST",
+        path: `${this.route}/cherry-pick`,
+        json: {
+          ref: refId(reference),
+          ...(options.parentNumber !== undefined && { parent_number: options.parentNumber }),
+          ...(options.commitOverrides && { commit_overrides: options.commitOverrides }),
+          force: options.force ?? false,
+        } satisfies Schema<"CherryPickCreation">,
+        expect: "json",
+      },
+      options,
+    );
+    return toCommit(commit);
+  }
+
+  /**
+   * Points the branch at `reference`, dropping later commits from its history (uncommitted
+   * changes stay). Safe to repeat.
+   */
+  async hardReset(
+    reference: RefLike,
+    options: CallOptions & { force?: boolean } = {},
+  ): Promise<void> {
+    await this.http.request(
+      {
+        method: "PUT",
+        path: `${this.route}/hard_reset`,
+        query: { ref: refId(reference), force: options.force },
+        expect: "none",
+      },
+      options,
+    );
+  }
+
+  /** An import of object-store data into this branch; add sources, then `run()` or `start()`. */
+  importData(options: ImportDataOptions = {}): ImportManager {
+    return new ImportManager(this, options);
+  }
+
+  /**
+   * Runs `fn` against an ephemeral hidden branch and, when it returns, commits, merges into this
+   * branch, optionally tags the merge commit, and deletes the ephemeral branch. When `fn` throws
+   * or landing fails, nothing reaches this branch (a `TransactionError` says why).
+   */
+  async transact<T>(
+    fn: (tx: TransactionBranch) => Promise<T> | T,
+    options: TransactionOptions = {},
+  ): Promise<T> {
+    const tx = await startTransaction(this, options);
+    let result: T;
+    try {
+      result = await fn(tx);
+    } catch (error) {
+      await tx.abandon(error);
+      throw error;
+    }
+    await tx.complete();
+    return result;
+  }
+
+  /**
+   * Starts a transaction for `await using`: call `complete()` to land it; leaving the scope
+   * without completing discards it.
+   */
+  startTransaction(options: TransactionOptions = {}): Promise<TransactionBranch> {
+    return startTransaction(this, options);
+  }
+}

@@ -1,0 +1,170 @@
+/** `ImportManager`: brings object-store data into a branch as one commit, without copying it. */
+import { type CallOptions, path, sleep } from "./api/http.js";
+import type { Schema } from "./api/index.js";
+import { ImportManagerError, InvalidArgumentError, RequestTimeoutError } from "./errors.js";
+import { type ImportStatus, type Metadata, toImportStatus } from "./models.js";
+import type { BaseBranch } from "./reference.js";
+
+export interface ImportManagerOptions {
+  readonly commitMessage?: string;
+  readonly metadata?: Metadata;
+  /** Bypass a read-only repository. */
+  readonly force?: boolean;
+}
+
+export interface WaitOptions {
+  /** Stops waiting (the import keeps running; call `cancel()` to stop it). */
+  readonly signal?: AbortSignal;
+  /** Give up waiting after this many ms with RequestTimeoutError (the import keeps running). */
+  readonly timeout?: number;
+  /** Delay before each status poll; default 2000 ms. */
+  readonly pollInterval?: number;
+}
+
+const DEFAULT_POLL_INTERVAL_MS = 2000;
+
+/** Collects import sources, starts the import once, and follows it to completion. */
+export class ImportManager {
+  commitMessage: string;
+  commitMetadata: Metadata | undefined;
+  private readonly force: boolean;
+  private readonly locations: Schema<"ImportLocation">[] = [];
+  private id: string | undefined;
+  private inProgress = false;
+
+  constructor(
+    private readonly branch: BaseBranch,
+    options: ImportManagerOptions = {},
+  ) {
+    this.commitMessage = options.commitMessage ?? "";
+    this.commitMetadata = options.metadata;
+    this.force = options.force ?? false;
+  }
+
+  /** The import id once started. */
+  get importId(): string | undefined {
+    return this.id;
+  }
+
+  /** The sources added so far. */
+  get sources(): readonly Schema<"ImportLocation">[] {
+    return this.locations;
+  }
+
+  /** Imports every object under `objectStoreUri` to `destination` (a path prefix). */
+  prefix(objectStoreUri: string, destination: string): this {
+    return this.add("common_prefix", objectStoreUri, destination);
+  }
+
+  /** Imports one object to the path `destination`. */
+  object(objectStoreUri: string, destination: string): this {
+    return this.add("object", objectStoreUri, destination);
+  }
+
+  /** Starts the import and returns its id. An ImportManager runs one import only. */
+  async start(call: CallOptions = {}): Promise<string> {
+    if (this.inProgress) throw new ImportManagerError("Import in progress");
+    if (this.id !== undefined) throw new ImportManagerError("Import Manager can only be used once");
+    const response = await this.branch.client.http.request<Schema<"ImportCreationResponse">>(
+      {
+        method: "POST",
+        path: this.route(),
+        json: {
+          paths: this.locations,
+          commit: {
+            message: this.commitMessage,
+            metadata: this.commitMetadata,
+            allow_empty: false,
+            force: false,
+          },
+          force: this.force,
+        } satisfies Schema<"ImportCreation">,
+        expect: "json",
+      },
+      call,
+    );
+    this.id = response.id;
+    this.inProgress = true;
+    return response.id;
+  }
+
+  /** The import's current status (one request). */
+  async status(call: CallOptions = {}): Promise<ImportStatus> {
+    const id = this.requireId();
+    const status = toImportStatus(
+      await this.branch.client.http.request<Schema<"ImportStatus">>(
+        { method: "GET", path: this.route(), query: { id }, expect: "json" },
+        call,
+      ),
+    );
+    if (status.completed || status.error !== undefined) this.inProgress = false;
+    return status;
+  }
+
+  /**
+   * Polls until the import completes and returns its final status; throws ImportManagerError
+   * when the server reports it failed (or was cancelled).
+   */
+  async wait(options: WaitOptions = {}): Promise<ImportStatus> {
+    this.requireId();
+    const interval = options.pollInterval ?? DEFAULT_POLL_INTERVAL_MS;
+    if (!(interval > 0) || !Number.isFinite(interval)) {
+      throw new InvalidArgumentError(`pollInterval must be a positive number of ms: ${interval}`);
+    }
+    const deadline = options.timeout ? Date.now() + options.timeout : Number.POSITIVE_INFINITY;
+    for (;;) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        throw new RequestTimeoutError(
+          `import ${this.id} did not finish within ${options.timeout} ms`,
+        );
+      }
+      await sleep(Math.min(interval, remaining), options.signal);
+      if (Date.now() >= deadline) continue;
+      const status = await this.status({ signal: options.signal, timeout: deadline - Date.now() });
+      if (status.completed) return status;
+      if (status.error !== undefined) {
+        throw new ImportManagerError(`Import Error: ${status.error}`);
+      }
+    }
+  }
+
+  /** `start()` then `wait()`. */
+  async run(options: WaitOptions = {}): Promise<ImportStatus> {
+    await this.start({ signal: options.signal });
+    return this.wait(options);
+  }
+
+  /** Cancels the running import (ConflictError if it already completed). */
+  async cancel(call: CallOptions = {}): Promise<void> {
+    const id = this.requireId();
+    await this.branch.client.http.request(
+      { method: "DELETE", path: this.route(), query: { id }, expect: "none" },
+      call,
+    );
+    this.inProgress = false;
+  }
+
+  private add(type: "common_prefix" | "object", path: string, destination: string): this {
+    if (this.id !== undefined) {
+      throw new ImportManagerError("Cannot add additional sources to an already started import");
+    }
+    if (typeof path !== "string" || path === "") {
+      throw new InvalidArgumentError("import source must be a non-empty object store URI");
+    }
+    if (typeof destination !== "string") {
+      throw new InvalidArgumentError("import destination must be a string");
+    }
+    this.locations.push({ type, path, destination });
+    return this;
+  }
+
+  private requireId(): string {
+    if (this.id === undefined) throw new ImportManagerError("No import in progress");
+    return this.id;
+  }
+
+  private route(): string {
+    return path`/repositories/${this.branch.repositoryId}/branches/${this.branch.id}/import`;
+  }
+}

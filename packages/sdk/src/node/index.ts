@@ -1,0 +1,8 @@
+/**
+ * lakefs-ts for Node: everything in the core, plus reading the lakectl YAML file
+ * (`LAKECTL_CONFIG_FILE` or `~/.lakectl.yaml`) when resolving configuration.
+ */
+import "./config-file.js";
+
+export * from "../index.js";
+export { lakectlConfigPath, readLakectlFile } from "./config-file.js";

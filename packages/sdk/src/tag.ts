@@ -1,0 +1,69 @@
+/** `Tag`: an immutable name for a commit. */
+import { type CallOptions, path } from "./api/http.js";
+import type { Schema } from "./api/index.js";
+import { ConflictError } from "./errors.js";
+import { Reference, type RefLike, refId } from "./reference.js";
+
+export interface CreateTagOptions extends CallOptions {
+  /** An existing tag is fine if it points at the same commit as `source`. */
+  readonly existOk?: boolean;
+  /** Bypass a read-only repository. */
+  readonly force?: boolean;
+}
+
+/** A tag handle. Cheap and lazy: no request until an async method is called. */
+export class Tag extends Reference {
+  /**
+   * Creates the tag on `source`'s commit. Never retried. With `existOk`, an existing tag is
+   * accepted only when it points at that same commit (otherwise ConflictError).
+   */
+  async create(source: RefLike, options: CreateTagOptions = {}): Promise<this> {
+    const sourceRef = refId(source);
+    try {
+      await this.http.request<Schema<"Ref">>(
+        {
+          method: "POST",
+          path: path`/repositories/${this.repositoryId}/tags`,
+          json: {
+            id: this.id,
+            ref: sourceRef,
+            force: options.force ?? false,
+          } satisfies Schema<"TagCreation">,
+          expect: "json",
+        },
+        options,
+      );
+      return this;
+    } catch (error) {
+      if (!(options.existOk && error instanceof ConflictError)) throw error;
+      const [existing, wanted] = await Promise.all([
+        this.getCommit(options),
+        new Reference(this.repositoryId, sourceRef, { client: this.client }).getCommit(options),
+      ]);
+      if (existing.id === wanted.id) return this;
+      throw new ConflictError(
+        {
+          status: 409,
+          message: `tag ${this.id} already exists at commit ${existing.id}, not at ${wanted.id} (${sourceRef})`,
+          body: error.body,
+          headers: error.headers,
+          operation: error.operation,
+        },
+        { cause: error },
+      );
+    }
+  }
+
+  /** Deletes the tag (the commit stays). */
+  async delete(options: CallOptions & { force?: boolean } = {}): Promise<void> {
+    await this.http.request(
+      {
+        method: "DELETE",
+        path: path`/repositories/${this.repositoryId}/tags/${this.id}`,
+        query: { force: options.force },
+        expect: "none",
+      },
+      options,
+    );
+  }
+}
