@@ -68,6 +68,22 @@ describe("LocalBlockStore multipart", () => {
     assert.match(done.etag, /^[0-9a-f]{32}-2$/);
   });
 
+  it("keeps exactly one version of a part uploaded twice concurrently", async () => {
+    const { uploadId, address } = await store.createMultipart(ns);
+    const [a, b] = await Promise.all([
+      store.putPart(uploadId, 1, body(Buffer.alloc(200_000, 1))),
+      store.putPart(uploadId, 1, body(Buffer.alloc(200_000, 2))),
+    ]);
+    const stored = readdirSync(join(dir, "block", ".multipart", uploadId)).filter((f) =>
+      f.startsWith("00001."),
+    );
+    assert.equal(stored.length, 1);
+    const winner = stored[0]!.slice("00001.".length);
+    assert.ok([a.etag, b.etag].includes(winner));
+    await store.completeMultipart(uploadId, [{ partNumber: 1, etag: winner }]);
+    assert.equal(md5(readFileSync(join(ns, address))).toString("hex"), winner);
+  });
+
   it("rejects bad part lists with 400 and keeps the upload usable", async () => {
     const { uploadId } = await store.createMultipart(ns);
     const one = await store.putPart(uploadId, 1, body("a"));

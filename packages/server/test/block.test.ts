@@ -170,6 +170,8 @@ describe("LocalBlockStore", () => {
       await assert.rejects(read(10), isKind("range_not_satisfiable"));
       await assert.rejects(read(5, 4), isKind("range_not_satisfiable"));
       await assert.rejects(read(-1, 4), isKind("range_not_satisfiable"));
+      await assert.rejects(read(0, Number.NaN), isKind("range_not_satisfiable"));
+      await assert.rejects(read(0.5, 4), isKind("range_not_satisfiable"));
     });
 
     it("writes to a given address (presigned PUT), replacing earlier bytes", async () => {
@@ -181,10 +183,27 @@ describe("LocalBlockStore", () => {
     });
 
     it("refuses addresses that escape the namespace", async () => {
-      for (const address of ["../other/x", "/etc/passwd", "data/../../x", "a\u0000b", "%2e%2e/x"]) {
+      for (const address of [
+        "../other/x",
+        "/etc/passwd",
+        "data/../../x",
+        "data/a\u0000b",
+        "data/%2e%2e/x",
+      ]) {
         await assert.rejects(store.put(ns, body("x"), { address }), isKind("bad_request"), address);
         await assert.rejects(store.open(ns, rel(address)), isKind("bad_request"), address);
       }
+    });
+
+    it("writes only object data to given addresses", async () => {
+      await assert.rejects(
+        store.put(ns, body("x"), { address: "_lakefs/dummy" }),
+        isKind("bad_request"),
+      );
+      await assert.rejects(
+        store.put(ns, body("x"), { address: "elsewhere/x" }),
+        isKind("bad_request"),
+      );
     });
 
     it("reports missing data as 410 No data", async () => {
@@ -200,6 +219,7 @@ describe("LocalBlockStore", () => {
       writeFileSync(secret, "top secret");
       symlinkSync(secret, join(ns, "data", "links", "x"));
       await assert.rejects(store.open(ns, rel("data/links/x")), isKind("forbidden"));
+      await assert.rejects(store.copy(ns, rel("data/links/x")), isKind("forbidden"));
     });
 
     it("refuses full addresses outside the allowed locations", async () => {

@@ -69,7 +69,7 @@ export class LocalBlockStore {
     this.tmpDir = join(this.root, ".tmp");
     mkdirSync(this.tmpDir, { recursive: true });
     this.realRoot = realpathOrSelf(this.root);
-    this.importRoots = (options.importRoots ?? []).map((r) => realpathOrSelf(resolve(r)));
+    this.importRoots = realPaths(options.importRoots ?? []);
     this.multipart = new MultipartUploads(join(this.root, ".multipart"), this.tmpDir);
     removeStaleTempFiles(this.tmpDir);
   }
@@ -85,8 +85,9 @@ export class LocalBlockStore {
     }
     const what = "storage namespace";
     const segments = safeSegments(namespace.slice(LOCAL_SCHEME.length), what);
-    if (segments[0]!.startsWith("."))
+    if (segments[0]!.startsWith(".")) {
       throw badRequest(`${what}: names starting with "." are reserved`);
+    }
     const dir = join(this.root, ...segments);
     assertResolvesInside(dir, this.realRoot, what);
     return dir;
@@ -113,8 +114,9 @@ export class LocalBlockStore {
   }
 
   /**
-   * Streams `source` to a new unique address in the namespace (or `options.address`), durably.
-   * On abort or error nothing becomes visible and the temp file is removed.
+   * Streams `source` durably to a new unique address in the namespace (or `options.address`,
+   * which must lie under `data/`). On abort or error nothing becomes visible and the temp file
+   * is removed.
    */
   async put(
     nsDir: string,
@@ -122,6 +124,8 @@ export class LocalBlockStore {
     options: PutOptions = {},
   ): Promise<StoredObject> {
     const address = options.address ?? this.addresses.next();
+    // Only object data may be written this way, never the repository's own `_lakefs` files.
+    if (!address.startsWith("data/")) throw badRequest("physical address: must be under data/");
     const dest = this.relativePath(nsDir, address);
     const written = await writeTempFile(this.tmpDir, source, options);
     await commitFile(written.path, dest);
@@ -143,7 +147,8 @@ export class LocalBlockStore {
       const { size } = await handle.stat();
       const start = range?.start ?? 0;
       const end = Math.min(range?.end ?? size - 1, size - 1);
-      if (range !== undefined && (!Number.isSafeInteger(start) || start < 0 || start > end)) {
+      const wellFormed = Number.isSafeInteger(start) && start >= 0 && Number.isSafeInteger(end);
+      if (range !== undefined && (!wellFormed || start > end)) {
         throw new EngineError("range_not_satisfiable", "Requested Range Not Satisfiable");
       }
       if (size === 0) {
@@ -169,7 +174,7 @@ export class LocalBlockStore {
 
   /** Copies an object's bytes to a new unique address in the namespace. */
   async copy(nsDir: string, entry: EntryLocation): Promise<{ address: string }> {
-    const source = this.entryPath(nsDir, entry);
+    const source = this.readablePath(nsDir, entry);
     const address = this.addresses.next();
     const tmp = join(this.tmpDir, randomBytes(16).toString("hex"));
     try {
@@ -219,7 +224,7 @@ export class LocalBlockStore {
   /** Starts a multipart upload of a new object in the namespace. Survives restarts. */
   async createMultipart(nsDir: string): Promise<{ uploadId: string; address: string }> {
     const address = this.addresses.next();
-    this.relativePath(nsDir, address);
+    this.relativePath(nsDir, address); // validates nsDir before anything is recorded
     const uploadId = await this.multipart.create(nsDir.slice(this.root.length + 1), address);
     return { uploadId, address };
   }
@@ -260,25 +265,19 @@ export class LocalBlockStore {
    * block store.
    */
   importSourceDir(uri: string, roots: readonly string[] = this.importRoots): string {
-    return resolveImportSource(
-      uri,
-      roots.map((r) => realpathOrSelf(resolve(r))),
-      this.realRoot,
-    );
+    return resolveImportSource(uri, realPaths(roots), this.realRoot);
   }
 
   /**
-   * The files under a resolved import source (or the single file), in byte order of `relPath`,
-   * as full-address entries with MD5 ETags. Symlinks leading outside the import roots are skipped.
+   * The files under an import source resolved by `importSourceDir` (or that single file), in
+   * byte order of `relPath`, as full-address entries with MD5 ETags. Symlinks leading outside the
+   * import roots are skipped.
    */
   walkImport(
     source: string,
     roots: readonly string[] = this.importRoots,
   ): AsyncIterable<{ relPath: string; entry: Entry }> {
-    return importEntries(
-      source,
-      roots.map((r) => realpathOrSelf(resolve(r))),
-    );
+    return importEntries(source, realPaths(roots));
   }
 
   // --- internals ---
@@ -302,12 +301,18 @@ export class LocalBlockStore {
     if (!this.importRoots.some((r) => isInside(real, r))) throw outsideAllowed();
   }
 
-  /** Opens the entry's file read-only, refusing symlinks that lead outside the allowed roots. */
-  private async openEntry(nsDir: string, entry: EntryLocation): Promise<FileHandle> {
+  /** The entry's file with symlinks resolved; 403 if they lead outside the allowed roots. */
+  private readablePath(nsDir: string, entry: EntryLocation): string {
     const real = realpathOrSelf(this.entryPath(nsDir, entry));
     if (!isInside(real, this.realRoot) && !this.importRoots.some((r) => isInside(real, r))) {
       throw outsideAllowed();
     }
+    return real;
+  }
+
+  /** Opens the entry's file read-only (410 `No data` when missing or not a file). */
+  private async openEntry(nsDir: string, entry: EntryLocation): Promise<FileHandle> {
+    const real = this.readablePath(nsDir, entry);
     try {
       const handle = await open(real, "r");
       if (!(await handle.stat()).isFile()) {
@@ -331,6 +336,10 @@ function parseLocalPath(address: string): string {
   const rest = address.slice(LOCAL_SCHEME.length);
   if (!rest.startsWith("/")) throw badRequest("physical address: expected an absolute path");
   return `/${safeSegments(rest.slice(1), "physical address", MAX_ABSOLUTE_PATH_BYTES).join("/")}`;
+}
+
+function realPaths(paths: readonly string[]): string[] {
+  return paths.map((p) => realpathOrSelf(resolve(p)));
 }
 
 function isMissing(err: unknown): boolean {

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
+import { readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { badRequest, EngineError } from "../engine/errors.js";
@@ -29,6 +29,8 @@ export interface CompletedPart {
 }
 
 export class MultipartUploads {
+  private readonly locks = new Map<string, Promise<void>>();
+
   constructor(
     private readonly dir: string,
     private readonly tmpDir: string,
@@ -37,15 +39,13 @@ export class MultipartUploads {
   /** Records a new upload of `address` in `namespace`; returns its id. */
   async create(namespace: string, address: string): Promise<string> {
     const uploadId = randomBytes(16).toString("hex");
-    const uploadDir = join(this.dir, uploadId);
-    await mkdir(uploadDir, { recursive: true });
     const state: UploadState = { namespace, address };
     const written = await writeTempFile(
       this.tmpDir,
       Readable.from([Buffer.from(JSON.stringify(state))]),
     );
-    await commitFile(written.path, join(uploadDir, "upload.json"));
-    await fsyncDir(this.dir);
+    // Creates (and syncs) the upload directory along with its state file.
+    await commitFile(written.path, join(this.dir, uploadId, "upload.json"));
     return uploadId;
   }
 
@@ -60,18 +60,22 @@ export class MultipartUploads {
     const uploadDir = await this.uploadDir(uploadId);
     const written = await writeTempFile(this.tmpDir, source, options);
     const name = partFileName(partNumber, written.md5);
-    try {
-      await rename(written.path, join(uploadDir, name));
-    } catch (err) {
-      await rm(written.path, { force: true });
-      throw (err as NodeJS.ErrnoException).code === "ENOENT" ? uploadNotFound() : err;
-    }
-    await fsyncDir(uploadDir);
-    const prefix = `${padPart(partNumber)}.`;
-    for (const other of await readdir(uploadDir)) {
-      if (other.startsWith(prefix) && other !== name)
-        await rm(join(uploadDir, other), { force: true });
-    }
+    // Rename and cleanup of one part number run one at a time, so the last upload wins.
+    await this.serialized(`${uploadId}/${partNumber}`, async () => {
+      try {
+        await rename(written.path, join(uploadDir, name));
+      } catch (err) {
+        await rm(written.path, { force: true });
+        throw (err as NodeJS.ErrnoException).code === "ENOENT" ? uploadNotFound() : err;
+      }
+      await fsyncDir(uploadDir);
+      const prefix = `${padPart(partNumber)}.`;
+      for (const other of await readdir(uploadDir)) {
+        if (other.startsWith(prefix) && other !== name) {
+          await rm(join(uploadDir, other), { force: true });
+        }
+      }
+    });
     return { etag: written.md5 };
   }
 
@@ -99,6 +103,17 @@ export class MultipartUploads {
   /** Removes an upload and its parts. */
   async abort(uploadId: string): Promise<void> {
     await rm(await this.uploadDir(uploadId), { recursive: true, force: true });
+  }
+
+  private async serialized(key: string, task: () => Promise<void>): Promise<void> {
+    const run = (this.locks.get(key) ?? Promise.resolve()).then(task);
+    const settled = run.catch(() => {});
+    this.locks.set(key, settled);
+    try {
+      await run;
+    } finally {
+      if (this.locks.get(key) === settled) this.locks.delete(key);
+    }
   }
 
   private async uploadDir(uploadId: string): Promise<string> {
