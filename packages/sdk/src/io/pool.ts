@@ -30,8 +30,9 @@ export async function* orderedPool<T, R>(
           break;
         }
         const running = task(next.value, index++, controller.signal);
-        // Failures are observed in order below; this keeps an early one from going unhandled.
-        running.catch(() => {});
+        // Stop the others at once: a failure behind a slow head must not wait for it. (Also
+        // keeps the rejection from going unhandled; it is rethrown in order below.)
+        running.catch((error) => controller.abort(error));
         window.push(running);
       }
       const head = window.shift();
