@@ -131,6 +131,35 @@ describe("LocalBlockStore import", () => {
     );
   });
 
+  it("walks sources for the engine, requiring files for objects and directories for prefixes", async () => {
+    const object = await collect(
+      store.walkImportSource({ type: "object", path: `local://${root}/src/b.txt` }),
+    );
+    assert.deepEqual(
+      object.map((w) => w.relPath),
+      [""],
+    );
+    const prefix = await collect(
+      store.walkImportSource({ type: "common_prefix", path: `local://${root}/src/a/` }),
+    );
+    assert.deepEqual(
+      prefix.map((w) => w.relPath),
+      ["x", "y/z"],
+    );
+    await assert.rejects(
+      collect(store.walkImportSource({ type: "object", path: `local://${root}/src/a` })),
+      isKind("bad_request", /invalid import source/),
+    );
+    await assert.rejects(
+      collect(store.walkImportSource({ type: "common_prefix", path: `local://${root}/src/b.txt` })),
+      isKind("bad_request", /invalid import source/),
+    );
+    assert.throws(
+      () => store.walkImportSource({ type: "common_prefix", path: `local://${dir}` }),
+      isKind("bad_request", /invalid import source/),
+    );
+  });
+
   it("reads imported objects through their full address", async () => {
     const [first] = await collect(
       store.walkImport(store.importSourceDir(`local://${root}/src/a/x`)),

@@ -50,16 +50,28 @@ export interface ImportedFile {
   readonly entry: Entry;
 }
 
+/** What an import source must be: `object` sources are files, `common_prefix` ones directories. */
+export type ImportSourceType = "object" | "common_prefix";
+
 /**
  * Yields the files at or beneath `source` sorted by `relPath` in UTF-8 byte order. Symlinks to
  * files inside `realRoots` are followed; symlinked directories are not (no cycles), and links
- * leading outside the roots are skipped.
+ * leading outside the roots are skipped. With `type`, a source of the wrong kind is a 400.
  */
 export async function* importEntries(
   source: string,
   realRoots: readonly string[],
+  type?: ImportSourceType,
 ): AsyncGenerator<ImportedFile> {
   const info = await stat(source);
+  if (type === "object" && !info.isFile()) {
+    throw badRequest(`invalid import source: ${source}: an object source must be a file`);
+  }
+  if (type === "common_prefix" && !info.isDirectory()) {
+    throw badRequest(
+      `invalid import source: ${source}: a common_prefix source must be a directory`,
+    );
+  }
   if (info.isFile()) yield { relPath: "", entry: await fileEntry(source) };
   else if (info.isDirectory()) yield* walkDir(source, "", realRoots);
 }

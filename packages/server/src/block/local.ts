@@ -14,7 +14,7 @@ import { badRequest, EngineError } from "../engine/errors.js";
 import type { Entry } from "../engine/model.js";
 import { AddressAllocator } from "./address.js";
 import { commitFile, type WriteOptions, writeTempFile } from "./files.js";
-import { importEntries, resolveImportSource } from "./import.js";
+import { type ImportSourceType, importEntries, resolveImportSource } from "./import.js";
 import { MultipartUploads } from "./multipart.js";
 import {
   assertResolvesInside,
@@ -278,6 +278,17 @@ export class LocalBlockStore {
     roots: readonly string[] = this.importRoots,
   ): AsyncIterable<{ relPath: string; entry: Entry }> {
     return importEntries(source, realPaths(roots));
+  }
+
+  /**
+   * Walks an import source as the engine's `ImportWalker` needs it: resolved and checked like
+   * `importSourceDir`, and required to be a file (`object`) or a directory (`common_prefix`).
+   */
+  walkImportSource(spec: {
+    readonly type: ImportSourceType;
+    readonly path: string;
+  }): AsyncIterable<{ relPath: string; entry: Entry }> {
+    return importEntries(this.importSourceDir(spec.path), this.importRoots, spec.type);
   }
 
   // --- internals ---
