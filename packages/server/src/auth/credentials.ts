@@ -49,6 +49,8 @@ export class AuthService {
   private readonly jwtKey: Buffer;
   /** Compared against when the access key is unknown, so that case costs the same work. */
   private readonly decoyHash: Buffer;
+  private readonly credentialByKey: BetterSqlite3.Statement<[string], CredentialRow>;
+  private readonly userByName: BetterSqlite3.Statement<[string], UserRow>;
 
   constructor(
     private readonly db: Database,
@@ -69,6 +71,11 @@ export class AuthService {
         created_at INTEGER NOT NULL
       ) STRICT;
     `);
+    this.credentialByKey = db.prepare(
+      `SELECT u.username, u.created_at, c.secret_hash FROM auth_credentials c
+       JOIN auth_users u ON u.username = c.username WHERE c.access_key_id = ?`,
+    );
+    this.userByName = db.prepare("SELECT username, created_at FROM auth_users WHERE username = ?");
   }
 
   /** True once the first user exists (`GET /setup_lakefs` state `initialized`). */
@@ -81,8 +88,8 @@ export class AuthService {
    * 409 `lakeFS already initialized` once a user exists; 400 for an empty username or key.
    */
   setup(request: { username: string; key?: Credentials | undefined }): IssuedCredentials {
-    const username = request.username.trim();
-    if (username === "") throw badRequest("argument username: required value");
+    const { username } = request;
+    if (username.trim() === "") throw badRequest("argument username: required value");
     if (request.key !== undefined) checkKey(request.key);
     return this.db.transaction(() => {
       if (this.isInitialized()) throw new EngineError("conflict", "lakeFS already initialized");
@@ -115,12 +122,7 @@ export class AuthService {
    * path (hash + constant-time compare), so a caller cannot tell which one failed.
    */
   verifyBasic(accessKeyId: string, secretAccessKey: string): User | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT u.username, u.created_at, c.secret_hash FROM auth_credentials c
-         JOIN auth_users u ON u.username = c.username WHERE c.access_key_id = ?`,
-      )
-      .get(accessKeyId) as CredentialRow | undefined;
+    const row = this.credentialByKey.get(accessKeyId);
     const candidate = this.hashSecret(secretAccessKey);
     const matches = timingSafeEqual(candidate, row?.secret_hash ?? this.decoyHash);
     return row !== undefined && matches ? toUser(row) : undefined;
@@ -159,9 +161,7 @@ export class AuthService {
   }
 
   getUser(username: string): User | undefined {
-    const row = this.db
-      .prepare("SELECT username, created_at FROM auth_users WHERE username = ?")
-      .get(username) as UserRow | undefined;
+    const row = this.userByName.get(username);
     return row === undefined ? undefined : toUser(row);
   }
 
