@@ -29,8 +29,13 @@ export interface RunningServer {
   readonly url: string;
   /** url + "/api/v1" */
   readonly endpoint: string;
-  /** The admin credentials (generated on first start unless given or quickstart). */
-  readonly credentials: Credentials;
+  /**
+   * The admin credentials: generated on first start unless given or quickstart. Undefined when
+   * the data directory was set up earlier and none were given (only a hash of the secret is kept).
+   */
+  readonly credentials: Credentials | undefined;
+  /** True when this start created the admin user (a fresh data directory). */
+  readonly firstStart: boolean;
   readonly dataDir: string;
   /** Stops accepting requests, waits for in-flight ones, closes the database. */
   close(): Promise<void>;

@@ -1,0 +1,72 @@
+/**
+ * The fastify application: the lakeFS API under `/api/v1` (authenticated except for the few
+ * public routes), the presigned data endpoint, lakeFS-shaped errors everywhere.
+ */
+import Fastify, { type FastifyInstance } from "fastify";
+import { requireAuthentication } from "./auth-hook.js";
+import type { HttpServices, RouteArea } from "./context.js";
+import { handleError, sendError } from "./errors.js";
+import { authRoutes } from "./routes/auth.js";
+import { branchRoutes } from "./routes/branches.js";
+import { commitRoutes } from "./routes/commits.js";
+import { configRoutes } from "./routes/config.js";
+import { importRoutes } from "./routes/import.js";
+import { metadataRoutes } from "./routes/metadata.js";
+import { objectRoutes } from "./routes/objects.js";
+import { presignedDataRoutes } from "./routes/presign.js";
+import { protectionRoutes } from "./routes/protection.js";
+import { refRoutes } from "./routes/refs.js";
+import { repositoryRoutes } from "./routes/repositories.js";
+import { setupRoutes } from "./routes/setup.js";
+import { stagingRoutes } from "./routes/staging.js";
+import { tagRoutes } from "./routes/tags.js";
+import { unimplementedRoutes } from "./routes/unimplemented.js";
+
+export const API_PREFIX = "/api/v1";
+
+const API_AREAS: readonly RouteArea[] = [
+  configRoutes,
+  setupRoutes,
+  authRoutes,
+  repositoryRoutes,
+  metadataRoutes,
+  protectionRoutes,
+  branchRoutes,
+  commitRoutes,
+  refRoutes,
+  tagRoutes,
+  objectRoutes,
+  stagingRoutes,
+  importRoutes,
+  unimplementedRoutes,
+];
+
+export interface AppOptions {
+  /** Log requests to stderr. */
+  readonly logger?: boolean | undefined;
+}
+
+/** Builds (but does not start) the HTTP application over the given services. */
+export function buildApp(services: HttpServices, options: AppOptions = {}): FastifyInstance {
+  const app = Fastify({
+    logger: options.logger ? { level: "info", stream: process.stderr } : false,
+    routerOptions: {
+      ignoreTrailingSlash: true,
+      // Ref expressions and branch names can be long; the default limit (100) would 404 them.
+      maxParamLength: 2048,
+    },
+  });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 404, `path not found: ${request.method} ${request.url.split("?")[0]}`),
+  );
+  app.register(
+    async (api) => {
+      requireAuthentication(api, services.auth);
+      for (const area of API_AREAS) area(api, services);
+    },
+    { prefix: API_PREFIX },
+  );
+  presignedDataRoutes(app, services);
+  return app;
+}

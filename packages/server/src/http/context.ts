@@ -1,0 +1,51 @@
+/** What every route needs: the services behind the HTTP layer and the authenticated caller. */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { AuthService } from "../auth/credentials.js";
+import type { Presigner } from "../auth/presign.js";
+import type { LocalBlockStore } from "../block/local.js";
+import type { Engine } from "../engine/engine.js";
+import type { Repository } from "../engine/types.js";
+
+export interface HttpServices {
+  readonly engine: Engine;
+  readonly blocks: LocalBlockStore;
+  readonly auth: AuthService;
+  readonly presigner: Presigner;
+  readonly version: string;
+  /** Presigned URLs and presigned multipart uploads are offered. */
+  readonly presign: boolean;
+  /** Directories `local://` imports may read from; empty means import is refused. */
+  readonly importRoots: readonly string[];
+}
+
+/** The caller a request was authenticated as. */
+export interface Caller {
+  readonly username: string;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    caller: Caller | null;
+  }
+  interface FastifyContextConfig {
+    /** The route needs no credentials (healthcheck, setup, login). */
+    public?: boolean;
+  }
+}
+
+/** A function that registers one API area's routes on the `/api/v1` scope. */
+export type RouteArea = (app: FastifyInstance, services: HttpServices) => void;
+
+/** The committer recorded for commits: the authenticated user's name. */
+export function committerOf(request: FastifyRequest): string {
+  return request.caller?.username ?? "";
+}
+
+/** A repository and the directory of its storage namespace (404 when the repository is unknown). */
+export function repositoryStorage(
+  services: HttpServices,
+  repositoryId: string,
+): { repository: Repository; nsDir: string } {
+  const repository = services.engine.getRepository(repositoryId);
+  return { repository, nsDir: services.blocks.namespaceDir(repository.storageNamespace) };
+}

@@ -1,0 +1,74 @@
+/**
+ * lakeFS's REST error model: every failure is `{"message": "..."}` with a status derived from the
+ * engine's error kind. Client mistakes (validation, malformed JSON, oversized bodies) are 4xx;
+ * only genuinely unexpected failures become 500.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { EngineError, type EngineErrorKind } from "../engine/errors.js";
+
+const STATUS_BY_KIND: Record<EngineErrorKind, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  gone: 410,
+  precondition_failed: 412,
+  range_not_satisfiable: 416,
+  too_many_attempts: 429,
+  not_implemented: 501,
+};
+
+/** The HTTP status lakeFS uses for an engine error kind. */
+export function statusOf(kind: EngineErrorKind): number {
+  return STATUS_BY_KIND[kind];
+}
+
+/** Sends `{"message": ...}` with the given status. */
+export function sendError(reply: FastifyReply, status: number, message: string): FastifyReply {
+  return reply.code(status).type("application/json").send({ message });
+}
+
+/** The message `error authenticating request` that lakeFS answers every auth failure with. */
+export const AUTH_FAILED = "error authenticating request";
+
+/** Turns a fastify schema-validation failure into a lakeFS-style message naming the argument. */
+function validationMessage(err: FastifyError): string {
+  const first = err.validation?.[0];
+  if (!first) return err.message;
+  const where = err.validationContext ?? "request";
+  const params = first.params as Record<string, unknown>;
+  const field =
+    typeof params.missingProperty === "string"
+      ? params.missingProperty
+      : typeof params.additionalProperty === "string"
+        ? params.additionalProperty
+        : first.instancePath.replace(/^\//, "").replaceAll("/", ".");
+  const reason = first.message ?? "invalid value";
+  if (where === "body") {
+    return `request body has an error: doesn't match schema${field ? `: field "${field}"` : ""}: ${reason}`;
+  }
+  const name = field || where;
+  return `parameter "${name}" in ${where === "querystring" ? "query" : where} has an error: ${reason}`;
+}
+
+/** Fastify error handler: engine errors by kind, client mistakes as 400s, the rest as 500. */
+export function handleError(err: unknown, request: FastifyRequest, reply: FastifyReply) {
+  if (err instanceof EngineError) return sendError(reply, statusOf(err.kind), err.message);
+  const fe = err as Partial<FastifyError>;
+  if (fe.validation) return sendError(reply, 400, validationMessage(fe as FastifyError));
+  if (fe.code === "FST_ERR_CTP_INVALID_JSON_BODY" || err instanceof SyntaxError) {
+    return sendError(
+      reply,
+      400,
+      `request body has an error: failed to decode request body: ${fe.message}`,
+    );
+  }
+  if (fe.code === "FST_ERR_CTP_EMPTY_JSON_BODY") {
+    return sendError(reply, 400, "request body has an error: value is required but missing");
+  }
+  const status = fe.statusCode ?? 500;
+  if (status >= 400 && status < 500) return sendError(reply, status, fe.message ?? "bad request");
+  request.log.error({ err }, "request failed");
+  return sendError(reply, 500, err instanceof Error ? err.message : "internal server error");
+}

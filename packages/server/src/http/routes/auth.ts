@@ -1,0 +1,51 @@
+/** Login (JWT), auth capabilities and the current user. */
+import type { Schema } from "lakefs-ts/api";
+import { EngineError } from "../../engine/errors.js";
+import { SESSION_COOKIE } from "../auth-hook.js";
+import type { RouteArea } from "../context.js";
+import { AUTH_FAILED } from "../errors.js";
+import { nonEmptyStr, object } from "../validation.js";
+
+export const authRoutes: RouteArea = (app, { auth }) => {
+  app.post<{ Body: Schema<"LoginInformation"> }>(
+    "/auth/login",
+    {
+      config: { public: true },
+      schema: {
+        body: object({ access_key_id: nonEmptyStr, secret_access_key: nonEmptyStr }, [
+          "access_key_id",
+          "secret_access_key",
+        ]),
+      },
+    },
+    async (req, reply) => {
+      const { access_key_id, secret_access_key } = req.body;
+      const login = await auth.login(access_key_id, secret_access_key);
+      const expires = new Date(login.tokenExpiration * 1000).toUTCString();
+      reply.header(
+        "Set-Cookie",
+        `${SESSION_COOKIE}=${login.token}; Path=/; Expires=${expires}; HttpOnly; SameSite=Lax`,
+      );
+      const token: Schema<"AuthenticationToken"> = {
+        token: login.token,
+        token_expiration: login.tokenExpiration,
+      };
+      return token;
+    },
+  );
+
+  app.get(
+    "/auth/capabilities",
+    { config: { public: true } },
+    async (): Promise<Schema<"AuthCapabilities">> => ({
+      invite_user: false,
+      forgot_password: false,
+    }),
+  );
+
+  app.get("/user", async (req): Promise<Schema<"CurrentUser">> => {
+    const user = req.caller && auth.getUser(req.caller.username);
+    if (!user) throw new EngineError("unauthorized", AUTH_FAILED);
+    return { user: { id: user.username, creation_date: user.creationDate } };
+  });
+};

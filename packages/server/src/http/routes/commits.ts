@@ -1,0 +1,119 @@
+/** Commits: commit a branch, get a commit, log. */
+import type { Schema } from "lakefs-ts/api";
+import { badRequest } from "../../engine/errors.js";
+import { committerOf, type RouteArea } from "../context.js";
+import {
+  type BranchParams,
+  bool,
+  boolFalse,
+  branchParams,
+  int,
+  object,
+  type PagingQuery,
+  paging,
+  type RefParams,
+  refParams,
+  str,
+  stringList,
+  stringMap,
+} from "../validation.js";
+import { commitWire, listOf } from "../wire.js";
+
+interface LogQuery extends PagingQuery {
+  objects?: string[];
+  prefixes?: string[];
+  limit?: boolean;
+  first_parent?: boolean;
+  since?: string;
+  stop_at?: string;
+}
+
+/** RFC 3339 → unix seconds; a malformed value is the caller's mistake. */
+function parseSince(since: string | undefined): number | undefined {
+  if (since === undefined) return undefined;
+  const ms = Date.parse(since);
+  if (Number.isNaN(ms)) throw badRequest(`argument since: invalid date-time "${since}"`);
+  return Math.floor(ms / 1000);
+}
+
+export const commitRoutes: RouteArea = (app, { engine }) => {
+  app.post<{
+    Params: BranchParams;
+    Querystring: { source_metarange?: string };
+    Body: Schema<"CommitCreation">;
+  }>(
+    "/repositories/:repository/branches/:branch/commits",
+    {
+      schema: {
+        params: branchParams,
+        querystring: object({ source_metarange: str }),
+        body: object(
+          {
+            message: str,
+            metadata: stringMap,
+            date: int,
+            allow_empty: boolFalse,
+            force: boolFalse,
+          },
+          ["message"],
+        ),
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const commit = engine.commit(req.params.repository, req.params.branch, {
+        message: b.message,
+        metadata: b.metadata,
+        date: b.date,
+        allowEmpty: b.allow_empty,
+        force: b.force,
+        sourceMetarange: req.query.source_metarange || undefined,
+        committer: committerOf(req),
+      });
+      reply.code(201);
+      return commitWire(commit);
+    },
+  );
+
+  app.get<{ Params: { repository: string; commitId: string } }>(
+    "/repositories/:repository/commits/:commitId",
+    {
+      schema: {
+        params: object({ repository: str, commitId: str }, ["repository", "commitId"]),
+      },
+    },
+    async (req) => commitWire(engine.getCommit(req.params.repository, req.params.commitId)),
+  );
+
+  app.get<{ Params: RefParams; Querystring: LogQuery }>(
+    "/repositories/:repository/refs/:ref/commits",
+    {
+      schema: {
+        params: refParams,
+        querystring: object({
+          ...paging,
+          objects: stringList,
+          prefixes: stringList,
+          limit: bool,
+          first_parent: bool,
+          since: str,
+          stop_at: str,
+        }),
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const page = engine.logCommits(req.params.repository, req.params.ref, {
+        after: q.after,
+        amount: q.amount,
+        objects: q.objects,
+        prefixes: q.prefixes,
+        limit: q.limit,
+        firstParent: q.first_parent,
+        since: parseSince(q.since),
+        stopAt: q.stop_at || undefined,
+      });
+      return listOf(page, commitWire);
+    },
+  );
+};

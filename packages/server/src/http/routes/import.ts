@@ -1,0 +1,100 @@
+/** Import from `local://` directories: start (202), status, cancel. */
+import type { Schema } from "lakefs-ts/api";
+import type { ImportStatus } from "../../engine/types.js";
+import { committerOf, type RouteArea, repositoryStorage } from "../context.js";
+import {
+  type BranchParams,
+  boolFalse,
+  branchParams,
+  int,
+  nonEmptyStr,
+  object,
+  str,
+  stringMap,
+} from "../validation.js";
+import { commitWire } from "../wire.js";
+
+const idQuery = object({ id: nonEmptyStr }, ["id"]);
+
+function statusWire(status: ImportStatus): Schema<"ImportStatus"> {
+  const wire: Schema<"ImportStatus"> = {
+    completed: status.completed,
+    update_time: new Date(status.updateTime * 1000).toISOString(),
+    ingested_objects: status.ingestedObjects,
+  };
+  if (status.metarangeId) wire.metarange_id = status.metarangeId;
+  if (status.commit) wire.commit = commitWire(status.commit);
+  if (status.error) wire.error = { message: status.error };
+  return wire;
+}
+
+export const importRoutes: RouteArea = (app, s) => {
+  const { engine, blocks } = s;
+
+  app.post<{ Params: BranchParams; Body: Schema<"ImportCreation"> }>(
+    "/repositories/:repository/branches/:branch/import",
+    {
+      schema: {
+        params: branchParams,
+        body: object(
+          {
+            paths: {
+              type: "array",
+              minItems: 1,
+              items: object(
+                {
+                  type: { type: "string", enum: ["common_prefix", "object"] },
+                  path: nonEmptyStr,
+                  destination: str,
+                },
+                ["type", "path", "destination"],
+              ),
+            },
+            commit: object({ message: str, metadata: stringMap, date: int }),
+            force: boolFalse,
+          },
+          ["paths", "commit"],
+        ),
+      },
+    },
+    async (req, reply): Promise<Schema<"ImportCreationResponse">> => {
+      const { repository, branch } = req.params;
+      const body = req.body;
+      repositoryStorage(s, repository);
+      engine.getBranch(repository, branch);
+      // Refuse bad sources now (403 / 400) rather than in the background.
+      for (const p of body.paths) blocks.importSourceDir(p.path, s.importRoots);
+      const id = engine.startImport(repository, branch, {
+        sources: body.paths.map((p) => ({
+          type: p.type,
+          path: p.path,
+          destination: p.destination,
+        })),
+        commit: { message: body.commit.message || undefined, metadata: body.commit.metadata },
+        force: body.force,
+        committer: committerOf(req),
+      });
+      reply.code(202);
+      return { id };
+    },
+  );
+
+  app.get<{ Params: BranchParams; Querystring: { id: string } }>(
+    "/repositories/:repository/branches/:branch/import",
+    { schema: { params: branchParams, querystring: idQuery } },
+    async (req) => {
+      const { repository, branch } = req.params;
+      return statusWire(engine.importStatus(repository, branch, req.query.id));
+    },
+  );
+
+  app.delete<{ Params: BranchParams; Querystring: { id: string } }>(
+    "/repositories/:repository/branches/:branch/import",
+    { schema: { params: branchParams, querystring: idQuery } },
+    async (req, reply) => {
+      const { repository, branch } = req.params;
+      engine.cancelImport(repository, branch, req.query.id);
+      return reply.code(204).send();
+    },
+  );
+};

@@ -1,0 +1,376 @@
+/**
+ * Objects through the API: upload (streamed), get/head (ranges, presign redirect), stat, list,
+ * delete, batch delete, copy, user metadata, underlying properties, upload preflight.
+ */
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import type { FastifyInstance } from "fastify";
+import type { Schema } from "lakefs-ts/api";
+import type { Engine } from "../../engine/engine.js";
+import {
+  EngineError,
+  notFound,
+  notImplemented,
+  PreconditionFailedError,
+} from "../../engine/errors.js";
+import type { Entry } from "../../engine/model.js";
+import { type HttpServices, type RouteArea, repositoryStorage } from "../context.js";
+import {
+  quotedEtag,
+  requestedRange,
+  sendObjectBytes,
+  setBodyHeaders,
+  setObjectHeaders,
+} from "../object-response.js";
+import { presignUnsupported, presignUrl } from "../presigned.js";
+import { withRawBodies } from "../raw-body.js";
+import { uploadBody, userMetadataFromHeaders } from "../upload-body.js";
+import {
+  type BranchParams,
+  bool,
+  boolFalse,
+  branchParams,
+  nonEmptyStr,
+  object,
+  type PrefixPagingQuery,
+  pathQuery,
+  prefixPaging,
+  type RefParams,
+  refParams,
+  str,
+  stringList,
+  stringMap,
+} from "../validation.js";
+import { listedWire, listOf, type ObjectStatsOptions, objectStatsWire } from "../wire.js";
+
+const boolTrue = { type: "boolean", default: true } as const;
+
+/** 404 with the message lakeFS's upload and copy handlers give for a missing branch. */
+export function requireBranch(engine: Engine, repository: string, branch: string): void {
+  try {
+    engine.getBranch(repository, branch);
+  } catch (err) {
+    if (err instanceof EngineError && err.kind === "not_found") {
+      throw notFound(`branch '${branch}' not found`);
+    }
+    throw err;
+  }
+}
+
+/** True when `path` currently has a value on the branch (staged or committed). */
+export function pathExists(engine: Engine, repository: string, ref: string, path: string): boolean {
+  try {
+    engine.getEntry(repository, ref, path);
+    return true;
+  } catch (err) {
+    if (err instanceof EngineError && err.kind === "not_found") return false;
+    throw err;
+  }
+}
+
+/**
+ * Conditional-write headers: `If-None-Match: *` → true; any other `If-None-Match`, and every
+ * `If-Match`, is unsupported in open-source lakeFS (501).
+ */
+export function ifNoneMatchStar(headers: IncomingHttpHeaders): boolean {
+  if (headers["if-match"] !== undefined) throw notImplemented("If-Match is not supported");
+  const value = headers["if-none-match"];
+  if (value === undefined) return false;
+  if (value.trim() !== "*") throw notImplemented("Only If-None-Match: * is supported");
+  return true;
+}
+
+/** Aborts when the client goes away before its request body is complete. */
+export function abortOnDisconnect(raw: IncomingMessage): AbortSignal {
+  const controller = new AbortController();
+  raw.once("close", () => {
+    if (!raw.complete) controller.abort(new Error("client closed request"));
+  });
+  return controller.signal;
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** Routes whose request body is object bytes: no body parser may consume the stream. */
+function uploadRoute(app: FastifyInstance, s: HttpServices): void {
+  withRawBodies(app, (raw) => {
+    raw.post<{ Params: BranchParams; Querystring: { path: string; force: boolean } }>(
+      "/repositories/:repository/branches/:branch/objects",
+      {
+        schema: {
+          params: branchParams,
+          querystring: object({ ...pathQuery, storageClass: str, force: boolFalse }, ["path"]),
+        },
+      },
+      async (req, reply) => {
+        const { repository, branch } = req.params;
+        const { path, force } = req.query;
+        const ifNoneMatch = ifNoneMatchStar(req.headers);
+        const { nsDir } = repositoryStorage(s, repository);
+        requireBranch(s.engine, repository, branch);
+        // Checked before taking the body so a refused write costs no transfer.
+        if (ifNoneMatch && pathExists(s.engine, repository, branch, path)) {
+          throw new EngineError("precondition_failed", "path already exists");
+        }
+        const body = await uploadBody(req.raw);
+        const stored = await s.blocks.put(nsDir, body.source, {
+          signal: abortOnDisconnect(req.raw),
+        });
+        await body.complete;
+        const entry: Entry = {
+          address: stored.address,
+          addressType: "relative",
+          size: stored.size,
+          etag: stored.etag,
+          mtime: nowSeconds(),
+          metadata: userMetadataFromHeaders(req.headers),
+          contentType: body.contentType,
+        };
+        try {
+          s.engine.stageEntry(repository, branch, path, entry, { force, ifNoneMatch });
+        } catch (err) {
+          if (err instanceof PreconditionFailedError) {
+            throw new EngineError("precondition_failed", "path already exists");
+          }
+          throw err;
+        }
+        reply.code(201);
+        return objectStatsWire(path, entry, {
+          physicalAddress: s.blocks.physicalAddress(nsDir, entry),
+        });
+      },
+    );
+  });
+}
+
+export const objectRoutes: RouteArea = (app, s) => {
+  const { engine, blocks } = s;
+  uploadRoute(app, s);
+
+  /** Stat options for an entry: its address, or a presigned URL when asked and offered. */
+  const statOptions =
+    (
+      req: Parameters<typeof presignUrl>[1],
+      nsDir: string,
+      presign: boolean | undefined,
+      userMetadata: boolean,
+    ) =>
+    (entry: Entry): ObjectStatsOptions => {
+      const physicalAddress = blocks.physicalAddress(nsDir, entry);
+      if (!presign) return { physicalAddress, userMetadata };
+      return {
+        physicalAddress,
+        userMetadata,
+        presigned: presignUrl(s.presigner, req, {
+          op: "get",
+          address: physicalAddress,
+          etag: entry.etag,
+        }),
+      };
+    };
+
+  const checkPresign = (presign: boolean | undefined) => {
+    if (presign && !s.presign) throw presignUnsupported();
+  };
+
+  app.head<{ Params: RefParams; Querystring: { path: string } }>(
+    "/repositories/:repository/refs/:ref/objects",
+    { schema: { params: refParams, querystring: object(pathQuery, ["path"]) } },
+    async (req, reply) => {
+      const { repository, ref } = req.params;
+      repositoryStorage(s, repository);
+      const entry = engine.getEntry(repository, ref, req.query.path);
+      const range = requestedRange(reply, req.headers.range, entry.size);
+      setObjectHeaders(reply, req.query.path, entry);
+      setBodyHeaders(reply, entry.size, range);
+      return reply.send();
+    },
+  );
+
+  app.get<{ Params: RefParams; Querystring: { path: string; presign?: boolean } }>(
+    "/repositories/:repository/refs/:ref/objects",
+    {
+      schema: { params: refParams, querystring: object({ ...pathQuery, presign: bool }, ["path"]) },
+    },
+    async (req, reply) => {
+      const { repository, ref } = req.params;
+      const { path, presign } = req.query;
+      checkPresign(presign);
+      const { nsDir } = repositoryStorage(s, repository);
+      const entry = engine.getEntry(repository, ref, path);
+      if (presign) {
+        const { url } = statOptions(req, nsDir, true, false)(entry).presigned!;
+        return reply.redirect(url, 302);
+      }
+      if (req.headers["if-none-match"] === quotedEtag(entry)) {
+        setObjectHeaders(reply, path, entry);
+        return reply.code(304).send();
+      }
+      return sendObjectBytes(reply, blocks, nsDir, entry, entry.size, req.headers.range, () =>
+        setObjectHeaders(reply, path, entry),
+      );
+    },
+  );
+
+  app.get<{
+    Params: RefParams;
+    Querystring: { path: string; user_metadata: boolean; presign?: boolean };
+  }>(
+    "/repositories/:repository/refs/:ref/objects/stat",
+    {
+      schema: {
+        params: refParams,
+        querystring: object({ ...pathQuery, user_metadata: boolTrue, presign: bool }, ["path"]),
+      },
+    },
+    async (req) => {
+      const { repository, ref } = req.params;
+      const { path, presign, user_metadata } = req.query;
+      checkPresign(presign);
+      const { nsDir } = repositoryStorage(s, repository);
+      const entry = engine.getEntry(repository, ref, path);
+      return objectStatsWire(path, entry, statOptions(req, nsDir, presign, user_metadata)(entry));
+    },
+  );
+
+  app.get<{
+    Params: RefParams;
+    Querystring: PrefixPagingQuery & {
+      delimiter?: string;
+      user_metadata: boolean;
+      presign?: boolean;
+    };
+  }>(
+    "/repositories/:repository/refs/:ref/objects/ls",
+    {
+      schema: {
+        params: refParams,
+        querystring: object({
+          ...prefixPaging,
+          delimiter: str,
+          user_metadata: boolTrue,
+          presign: bool,
+        }),
+      },
+    },
+    async (req) => {
+      const { repository, ref } = req.params;
+      const { presign, user_metadata, ...options } = req.query;
+      checkPresign(presign);
+      const { nsDir } = repositoryStorage(s, repository);
+      const stat = statOptions(req, nsDir, presign, user_metadata);
+      return listOf(engine.listEntries(repository, ref, options), (item) => listedWire(item, stat));
+    },
+  );
+
+  app.get<{ Params: RefParams; Querystring: { path: string } }>(
+    "/repositories/:repository/refs/:ref/objects/underlyingProperties",
+    { schema: { params: refParams, querystring: object(pathQuery, ["path"]) } },
+    async (req): Promise<Schema<"UnderlyingObjectProperties">> => {
+      engine.getEntry(req.params.repository, req.params.ref, req.query.path);
+      // The local filesystem has no storage classes.
+      return { storage_class: null };
+    },
+  );
+
+  app.get<{ Params: BranchParams; Querystring: { path: string } }>(
+    "/repositories/:repository/branches/:branch/objects/stage_allowed",
+    { schema: { params: branchParams, querystring: object(pathQuery, ["path"]) } },
+    async (req, reply) => {
+      repositoryStorage(s, req.params.repository);
+      requireBranch(engine, req.params.repository, req.params.branch);
+      return reply.code(204).send();
+    },
+  );
+
+  app.delete<{ Params: BranchParams; Querystring: { path: string; force: boolean } }>(
+    "/repositories/:repository/branches/:branch/objects",
+    {
+      schema: {
+        params: branchParams,
+        querystring: object({ ...pathQuery, force: boolFalse, no_tombstone: bool }, ["path"]),
+      },
+    },
+    async (req, reply) => {
+      const { repository, branch } = req.params;
+      engine.deleteEntry(repository, branch, req.query.path, { force: req.query.force });
+      return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Params: BranchParams; Querystring: { force: boolean }; Body: Schema<"PathList"> }>(
+    "/repositories/:repository/branches/:branch/objects/delete",
+    {
+      schema: {
+        params: branchParams,
+        querystring: object({ force: boolFalse, no_tombstone: bool }),
+        body: object({ paths: stringList }, ["paths"]),
+      },
+    },
+    async (req): Promise<Schema<"ObjectErrorList">> => {
+      const { repository, branch } = req.params;
+      const results = engine.deleteEntries(repository, branch, req.body.paths, {
+        force: req.query.force,
+      });
+      return {
+        errors: results.map((r) => ({
+          path: r.path,
+          status_code: r.statusCode,
+          message: r.message,
+        })),
+      };
+    },
+  );
+
+  app.post<{
+    Params: BranchParams;
+    Querystring: { dest_path: string };
+    Body: Schema<"ObjectCopyCreation">;
+  }>(
+    "/repositories/:repository/branches/:branch/objects/copy",
+    {
+      schema: {
+        params: branchParams,
+        querystring: object({ dest_path: nonEmptyStr }, ["dest_path"]),
+        body: object(
+          { src_path: nonEmptyStr, src_ref: str, force: boolFalse, shallow: boolFalse },
+          ["src_path"],
+        ),
+      },
+    },
+    async (req, reply) => {
+      const { repository, branch } = req.params;
+      const { src_path, src_ref, force, shallow } = req.body;
+      if (shallow) throw notImplemented("shallow copy is not supported");
+      const { nsDir } = repositoryStorage(s, repository);
+      requireBranch(engine, repository, branch);
+      const source = engine.getEntry(repository, src_ref || branch, src_path);
+      const { address } = await blocks.copy(nsDir, source);
+      const entry: Entry = { ...source, address, addressType: "relative", mtime: nowSeconds() };
+      engine.stageEntry(repository, branch, req.query.dest_path, entry, { force });
+      reply.code(201);
+      return objectStatsWire(req.query.dest_path, entry, {
+        physicalAddress: blocks.physicalAddress(nsDir, entry),
+      });
+    },
+  );
+
+  app.put<{
+    Params: BranchParams;
+    Querystring: { path: string };
+    Body: Schema<"UpdateObjectUserMetadata">;
+  }>(
+    "/repositories/:repository/branches/:branch/objects/stat/user_metadata",
+    {
+      schema: {
+        params: branchParams,
+        querystring: object(pathQuery, ["path"]),
+        body: object({ set: stringMap }, ["set"]),
+      },
+    },
+    async (req, reply) => {
+      const { repository, branch } = req.params;
+      engine.updateUserMetadata(repository, branch, req.query.path, req.body.set);
+      return reply.code(201).send();
+    },
+  );
+};

@@ -1,0 +1,68 @@
+/** Repositories: list, create, get, delete. */
+import type { Schema } from "lakefs-ts/api";
+import { notImplemented } from "../../engine/errors.js";
+import type { RouteArea } from "../context.js";
+import {
+  boolFalse,
+  nonEmptyStr,
+  object,
+  type PrefixPagingQuery,
+  prefixPaging,
+  type RepoParams,
+  repoParams,
+  str,
+} from "../validation.js";
+import { listOf, repositoryWire } from "../wire.js";
+
+const creation = object(
+  {
+    name: nonEmptyStr,
+    storage_namespace: nonEmptyStr,
+    default_branch: str,
+    storage_id: str,
+    sample_data: boolFalse,
+    read_only: boolFalse,
+  },
+  ["name", "storage_namespace"],
+);
+
+export const repositoryRoutes: RouteArea = (app, { engine }) => {
+  app.get<{ Querystring: PrefixPagingQuery & { search?: string } }>(
+    "/repositories",
+    { schema: { querystring: object({ ...prefixPaging, search: str }) } },
+    async (req) => listOf(engine.listRepositories(req.query), repositoryWire),
+  );
+
+  app.post<{ Querystring: { bare: boolean }; Body: Schema<"RepositoryCreation"> }>(
+    "/repositories",
+    { schema: { querystring: object({ bare: boolFalse }), body: creation } },
+    async (req, reply) => {
+      const body = req.body;
+      if (body.sample_data) throw notImplemented("sample data is not supported");
+      const repo = engine.createRepository({
+        id: body.name,
+        storageNamespace: body.storage_namespace,
+        defaultBranch: body.default_branch || undefined,
+        readOnly: body.read_only,
+        bare: req.query.bare,
+      });
+      reply.code(201);
+      return repositoryWire(repo);
+    },
+  );
+
+  app.get<{ Params: RepoParams }>(
+    "/repositories/:repository",
+    { schema: { params: repoParams } },
+    async (req) => repositoryWire(engine.getRepository(req.params.repository)),
+  );
+
+  app.delete<{ Params: RepoParams; Querystring: { force: boolean } }>(
+    "/repositories/:repository",
+    { schema: { params: repoParams, querystring: object({ force: boolFalse }) } },
+    async (req, reply) => {
+      engine.deleteRepository(req.params.repository, { force: req.query.force });
+      return reply.code(204).send();
+    },
+  );
+};

@@ -1,0 +1,70 @@
+/** First-user setup (`/setup_lakefs`) and communication preferences; both unauthenticated. */
+import type { Schema } from "lakefs-ts/api";
+import { SESSION_COOKIE } from "../auth-hook.js";
+import type { RouteArea } from "../context.js";
+import { bool, object, str } from "../validation.js";
+
+const loginConfig: Schema<"LoginConfig"> = {
+  RBAC: "none",
+  login_url: "/auth/login",
+  login_cookie_names: [SESSION_COOKIE],
+  logout_url: "/logout",
+};
+
+export const setupRoutes: RouteArea = (app, { auth }) => {
+  app.get(
+    "/setup_lakefs",
+    { config: { public: true } },
+    async (): Promise<Schema<"SetupState">> => ({
+      state: auth.isInitialized() ? "initialized" : "not_initialized",
+      comm_prefs_missing: false,
+      login_config: loginConfig,
+    }),
+  );
+
+  app.post<{ Body: Schema<"Setup"> }>(
+    "/setup_lakefs",
+    {
+      config: { public: true },
+      schema: {
+        body: object(
+          {
+            username: str,
+            key: object({ access_key_id: str, secret_access_key: str }, [
+              "access_key_id",
+              "secret_access_key",
+            ]),
+          },
+          ["username"],
+        ),
+      },
+    },
+    async (req): Promise<Schema<"CredentialsWithSecret">> => {
+      const { username, key } = req.body;
+      const issued = auth.setup({
+        username,
+        key: key && { accessKeyId: key.access_key_id, secretAccessKey: key.secret_access_key },
+      });
+      return {
+        access_key_id: issued.accessKeyId,
+        secret_access_key: issued.secretAccessKey,
+        creation_date: issued.creationDate,
+      };
+    },
+  );
+
+  // Nothing is sent anywhere; the preferences are accepted so setup clients can proceed.
+  app.post(
+    "/setup_comm_prefs",
+    {
+      config: { public: true },
+      schema: {
+        body: object({ email: str, featureUpdates: bool, securityUpdates: bool }, [
+          "featureUpdates",
+          "securityUpdates",
+        ]),
+      },
+    },
+    async (_req, reply) => reply.code(200).send(),
+  );
+};

@@ -1,0 +1,98 @@
+/**
+ * lakeFS API operations this server does not offer (RBAC administration, GC, dump/restore,
+ * actions, pull requests, raw metadata access, ...). They answer 501 rather than 404, so clients
+ * can tell "not supported here" from "no such path".
+ */
+import type { HTTPMethods } from "fastify";
+import type { RouteArea } from "../context.js";
+import { sendError } from "../errors.js";
+
+const R = "/repositories/:repository";
+
+const OPERATIONS: readonly (readonly [HTTPMethods, string])[] = [
+  ["GET", "/auth/users"],
+  ["POST", "/auth/users"],
+  ["GET", "/auth/users/:userId"],
+  ["DELETE", "/auth/users/:userId"],
+  ["GET", "/auth/users/:userId/credentials"],
+  ["POST", "/auth/users/:userId/credentials"],
+  ["GET", "/auth/users/:userId/credentials/:accessKeyId"],
+  ["DELETE", "/auth/users/:userId/credentials/:accessKeyId"],
+  ["GET", "/auth/users/:userId/groups"],
+  ["GET", "/auth/users/:userId/policies"],
+  ["PUT", "/auth/users/:userId/policies/:policyId"],
+  ["DELETE", "/auth/users/:userId/policies/:policyId"],
+  ["POST", "/auth/users/:userId/external/principals"],
+  ["DELETE", "/auth/users/:userId/external/principals"],
+  ["GET", "/auth/users/:userId/external/principals/ls"],
+  ["GET", "/auth/external/principals"],
+  ["GET", "/auth/groups"],
+  ["POST", "/auth/groups"],
+  ["GET", "/auth/groups/:groupId"],
+  ["DELETE", "/auth/groups/:groupId"],
+  ["GET", "/auth/groups/:groupId/members"],
+  ["PUT", "/auth/groups/:groupId/members/:userId"],
+  ["DELETE", "/auth/groups/:groupId/members/:userId"],
+  ["GET", "/auth/groups/:groupId/policies"],
+  ["PUT", "/auth/groups/:groupId/policies/:policyId"],
+  ["DELETE", "/auth/groups/:groupId/policies/:policyId"],
+  ["GET", "/auth/groups/:groupId/acl"],
+  ["POST", "/auth/groups/:groupId/acl"],
+  ["GET", "/auth/policies"],
+  ["POST", "/auth/policies"],
+  ["GET", "/auth/policies/:policyId"],
+  ["PUT", "/auth/policies/:policyId"],
+  ["DELETE", "/auth/policies/:policyId"],
+  ["GET", `${R}/settings/gc_rules`],
+  ["PUT", `${R}/settings/gc_rules`],
+  ["DELETE", `${R}/settings/gc_rules`],
+  ["GET", `${R}/gc/rules/set_allowed`],
+  ["GET", `${R}/gc/rules`],
+  ["POST", `${R}/gc/rules`],
+  ["DELETE", `${R}/gc/rules`],
+  ["POST", `${R}/gc/prepare_commits`],
+  ["POST", `${R}/gc/prepare_commits/async`],
+  ["GET", `${R}/gc/prepare_commits/status`],
+  ["POST", `${R}/gc/prepare_uncommited`],
+  ["PUT", `${R}/refs/dump`],
+  ["PUT", `${R}/refs/restore`],
+  ["POST", `${R}/dump`],
+  ["GET", `${R}/dump`],
+  ["POST", `${R}/restore`],
+  ["GET", `${R}/restore`],
+  ["POST", `${R}/commits`],
+  ["PUT", `${R}/branches/:branch/staging/pmpu/:uploadId/parts/:partNumber/copy`],
+  ["PUT", `${R}/branches/:branch/objects`],
+  ["POST", `${R}/refs/:branch/symlink`],
+  ["GET", `${R}/actions/runs`],
+  ["GET", `${R}/actions/runs/:run_id`],
+  ["GET", `${R}/actions/runs/:run_id/hooks`],
+  ["GET", `${R}/actions/runs/:run_id/hooks/:hook_run_id/output`],
+  ["GET", `${R}/metadata/object/:type/:object_id`],
+  ["GET", `${R}/metadata/meta_range/:meta_range`],
+  ["GET", `${R}/metadata/range/:range`],
+  ["GET", `${R}/pulls`],
+  ["POST", `${R}/pulls`],
+  ["GET", `${R}/pulls/:pull_request`],
+  ["PATCH", `${R}/pulls/:pull_request`],
+  ["PUT", `${R}/pulls/:pull_request/merge`],
+  ["GET", "/config/garbage-collection"],
+  ["POST", "/statistics"],
+  ["GET", "/usage-report/summary"],
+];
+
+/** Login flows lakeFS serves without credentials (SSO / STS), also unsupported here. */
+const PUBLIC_OPERATIONS: readonly (readonly [HTTPMethods, string])[] = [
+  ["POST", "/auth/external/principal/login"],
+  ["POST", "/sts/login"],
+  ["GET", "/oidc/callback"],
+];
+
+export const unimplementedRoutes: RouteArea = (app) => {
+  const handler = async (_req: unknown, reply: Parameters<typeof sendError>[0]) =>
+    sendError(reply, 501, "not implemented");
+  for (const [method, url] of OPERATIONS) app.route({ method, url, handler });
+  for (const [method, url] of PUBLIC_OPERATIONS) {
+    app.route({ method, url, handler, config: { public: true } });
+  }
+};

@@ -1,0 +1,86 @@
+/**
+ * The byte stream of an object upload: the raw request body (any content type), or the `content`
+ * part of a `multipart/form-data` body. Nothing is buffered; the block store pulls chunks as it
+ * writes them, so TCP backpressure reaches the client.
+ */
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import type { Readable } from "node:stream";
+import { Busboy } from "@fastify/busboy";
+import { badRequest } from "../engine/errors.js";
+
+export interface UploadBody {
+  readonly source: AsyncIterable<Uint8Array>;
+  /** The request's (or part's) content type, default `application/octet-stream`. */
+  readonly contentType: string;
+  /**
+   * Resolves once the whole request body is parsed; rejects when it turned out malformed or
+   * truncated. Must succeed before the object is staged.
+   */
+  readonly complete: Promise<void>;
+}
+
+const DEFAULT_TYPE = "application/octet-stream";
+const META_PREFIX = "x-lakefs-meta-";
+
+/** User metadata from `x-lakefs-meta-<key>` request headers (keys lower-cased). */
+export function userMetadataFromHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const metadata: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (!name.startsWith(META_PREFIX) || value === undefined) continue;
+    const key = name.slice(META_PREFIX.length);
+    if (key) metadata[key] = Array.isArray(value) ? value.join(",") : value;
+  }
+  return metadata;
+}
+
+/** Opens the upload stream of a request whose body parser left the payload untouched. */
+export function uploadBody(raw: IncomingMessage): Promise<UploadBody> {
+  const type = raw.headers["content-type"];
+  if (type && /^multipart\/form-data\b/i.test(type)) return multipartContent(raw);
+  return Promise.resolve({
+    source: raw,
+    contentType: type || DEFAULT_TYPE,
+    complete: Promise.resolve(),
+  });
+}
+
+/** Finds the part named `content`; other parts are drained and ignored. */
+function multipartContent(raw: IncomingMessage): Promise<UploadBody> {
+  return new Promise((resolve, reject) => {
+    let parser: ReturnType<typeof Busboy>;
+    try {
+      parser = Busboy({ headers: raw.headers as never, isPartAFile: (name) => name === "content" });
+    } catch (err) {
+      reject(badRequest(`request body has an error: ${(err as Error).message}`));
+      return;
+    }
+    let content: Readable | undefined;
+    let settle!: { resolve: () => void; reject: (err: Error) => void };
+    const complete = new Promise<void>((res, rej) => {
+      settle = { resolve: res, reject: rej };
+    });
+    complete.catch(() => {});
+    const fail = (err: Error) => {
+      const error = badRequest(`request body has an error: ${err.message}`);
+      // A truncated body must fail the pending write, not end the object early.
+      content?.destroy(error);
+      settle.reject(error);
+      reject(error);
+    };
+    parser.on("file", (name, stream, _filename, _encoding, mimeType) => {
+      if (name !== "content" || content) {
+        stream.resume();
+        return;
+      }
+      content = stream;
+      resolve({ source: stream, contentType: mimeType || DEFAULT_TYPE, complete });
+    });
+    parser.on("error", fail);
+    raw.on("error", fail);
+    parser.on("finish", () => {
+      if (!content) fail(new Error('multipart/form-data has no "content" part'));
+      else settle.resolve();
+    });
+    raw.pipe(parser);
+  });
+}
