@@ -63,10 +63,12 @@ export async function openTarget(options: Partial<ServerOptions> = {}): Promise<
   }
   const dataDir = mkdtempSync(join(tmpdir(), "lakefs-ts-test-"));
   const server = await startServer({ dataDir, port: 0, quickstart: true, ...options });
+  // A fresh data directory always yields credentials (quickstart, given or generated).
+  const credentials = server.credentials!;
   return {
     endpoint: server.endpoint,
-    accessKeyId: server.credentials.accessKeyId,
-    secretAccessKey: server.credentials.secretAccessKey,
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
     embedded: true,
     server,
     dataDir,
