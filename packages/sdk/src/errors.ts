@@ -136,6 +136,24 @@ export class RequestTimeoutError extends LakeFSError {
   override name = "RequestTimeoutError";
 }
 
+/**
+ * An object was replaced while being read in several requests (its ETag or size changed), so the
+ * bytes read so far may mix two versions. Retry the whole read.
+ */
+export class ObjectChangedError extends LakeFSError {
+  override name = "ObjectChangedError";
+  readonly path: string;
+  readonly expected: string;
+  readonly actual: string;
+
+  constructor(path: string, expected: string, actual: string) {
+    super(`object ${JSON.stringify(path)} changed while being read (${expected} became ${actual})`);
+    this.path = path;
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
 /** A transaction could not land; nothing was merged unless `merged` says otherwise. */
 export class TransactionError extends LakeFSError {
   override name = "TransactionError";

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
-import { InvalidArgumentError, LakeFSError } from "../src/errors.js";
+import { InvalidArgumentError, LakeFSError, ObjectChangedError } from "../src/errors.js";
 import { readAll } from "../src/io/bytes.js";
-import { ObjectChangedError } from "../src/io/consistency.js";
 import type { ReadMode } from "../src/io/modes.js";
 import { ObjectReader, type RangeResponse, type RangeSource } from "../src/io/reader.js";
 

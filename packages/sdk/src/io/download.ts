@@ -5,10 +5,9 @@
  * ObjectChangedError instead of writing a mix of versions.
  */
 import type { CallOptions } from "../api/http.js";
-import { InvalidArgumentError, LakeFSError } from "../errors.js";
+import { InvalidArgumentError, LakeFSError, ObjectChangedError } from "../errors.js";
 import { type ObjectInfo, toObjectInfo } from "../models.js";
 import { readAll } from "./bytes.js";
-import { ObjectChangedError } from "./consistency.js";
 import { deadline } from "./deadline.js";
 import { type ObjectLocation, statObject } from "./object-api.js";
 import { objectRangeSource } from "./object-source.js";
@@ -54,16 +53,14 @@ export async function downloadObject(
     const size = stats.size_bytes ?? 0;
     const tracker = new ProgressTracker(options.onProgress, size);
     const source = objectRangeSource(location, options.preSign);
-    let version: string | undefined;
+    // Every range must be the version just stat-ed (lakeFS ETags are the object checksum).
+    const version = stats.checksum;
     const fetchRange = async (range: ByteRange, _: number, signal: AbortSignal) => {
       const length = range.end - range.start + 1;
       const response = await source.open(range.start, length, { signal });
-      if (response.etag !== undefined) {
-        version ??= response.etag;
-        if (response.etag !== version) {
-          await response.body?.cancel();
-          throw new ObjectChangedError(location.path, version, response.etag);
-        }
+      if (response.etag !== undefined && response.etag !== version) {
+        await response.body?.cancel();
+        throw new ObjectChangedError(location.path, `ETag ${version}`, `ETag ${response.etag}`);
       }
       if (response.size !== undefined && response.size !== size) {
         await response.body?.cancel();

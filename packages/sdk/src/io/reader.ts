@@ -2,9 +2,8 @@
  * `ObjectReader`: a seekable, buffered reader over ranged GETs. Reads are served from a read-ahead
  * buffer, so many small reads cost one request per `readAheadBytes`, not one each.
  */
-import { InvalidArgumentError, LakeFSError } from "../errors.js";
+import { InvalidArgumentError, LakeFSError, ObjectChangedError } from "../errors.js";
 import { concatBytes, readAll } from "./bytes.js";
-import { ObjectChangedError } from "./consistency.js";
 import type { ReadMode } from "./modes.js";
 
 /** Per-call cancellation and deadline (milliseconds). */
@@ -313,7 +312,7 @@ export class ObjectReader<M extends ReadMode = "rb"> {
     if (response.etag !== undefined) {
       if (this.#etag !== undefined && this.#etag !== response.etag) {
         await response.body?.cancel();
-        throw new ObjectChangedError(this.name, this.#etag, response.etag);
+        throw new ObjectChangedError(this.name, `ETag ${this.#etag}`, `ETag ${response.etag}`);
       }
       this.#etag = response.etag;
     }
