@@ -1,0 +1,160 @@
+/** Engine: background import from a caller-supplied walker. */
+import assert from "node:assert/strict";
+import { afterEach, beforeEach, test } from "node:test";
+import type { Engine } from "../src/engine/engine.js";
+import type { ImportedObject, ImportSourceSpec, ImportStatus } from "../src/engine/types.js";
+import { engineError, entry, type Fixture, openFixture, paths, repo } from "./engine-support.js";
+
+let f: Fixture;
+beforeEach(() => {
+  f = openFixture();
+  repo(f);
+});
+afterEach(() => f.close());
+
+const R = "repo1";
+
+/** Files per source path: the walker yields them sorted, as the block walker does. */
+function walkerOf(files: Record<string, string[]>) {
+  return async function* (source: ImportSourceSpec): AsyncGenerator<ImportedObject> {
+    const list = files[source.path];
+    if (!list) throw new Error(`no such source ${source.path}`);
+    for (const rel of list) {
+      yield {
+        relPath: rel,
+        entry: entry(`${source.path}${rel}`, { addressType: "full", contentType: undefined }),
+      };
+    }
+  };
+}
+
+async function settle(e: Engine, branch: string, id: string): Promise<ImportStatus> {
+  for (;;) {
+    const s = e.importStatus(R, branch, id);
+    if (s.completed || s.error) return s;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+test("import replaces each destination prefix and commits once", async () => {
+  const e = f.engine;
+  for (const k of ["imported/old", "imported/keep-not", "other/x", "single"])
+    e.stageEntry(R, "main", k, entry(k));
+  e.commit(R, "main", { message: "before" });
+  const before = e.getCommit(R, "main");
+  const walker = walkerOf({ "local:///src/dir/": ["a", "b/c", "z"], "local:///src/file": [""] });
+  const id = e.startImport(
+    R,
+    "main",
+    {
+      sources: [
+        { type: "common_prefix", path: "local:///src/dir/", destination: "imported/" },
+        { type: "object", path: "local:///src/file", destination: "single" },
+      ],
+      commit: { message: "", metadata: { who: "test" } },
+      committer: "importer",
+    },
+    walker,
+  );
+  const status = await settle(e, "main", id);
+  assert.equal(status.error, undefined);
+  assert.equal(status.completed, true);
+  assert.equal(status.ingestedObjects, 4);
+  const c = status.commit!;
+  assert.equal(status.metarangeId, c.metarangeId);
+  assert.equal(c.message, "Import objects");
+  assert.equal(c.committer, "importer");
+  assert.deepEqual(c.metadata, { who: "test", ".lakefs.merge.strategy": "source-wins" });
+  assert.deepEqual(c.parents, [before.id]);
+  assert.equal(e.getBranch(R, "main").commitId, c.id);
+  assert.deepEqual(paths(e.listEntries(R, "main")), [
+    "imported/a",
+    "imported/b/c",
+    "imported/z",
+    "other/x",
+    "single",
+  ]);
+  assert.equal(e.getEntry(R, "main", "single").etag, "etag-local:///src/file");
+  assert.equal(e.getEntry(R, "main", "imported/a").addressType, "full");
+  assert.equal(e.getRepositoryMetadata(R)[".lakefs.last.import.timestamp"], String(c.creationDate));
+  // Completed imports cannot be cancelled.
+  assert.throws(() => e.cancelImport(R, "main", id), engineError("conflict", "conflict found"));
+});
+
+test("walker failures end the job with an import error and leave the branch alone", async () => {
+  const e = f.engine;
+  const head = e.getBranch(R, "main").commitId;
+  const id = e.startImport(
+    R,
+    "main",
+    { sources: [{ type: "common_prefix", path: "missing", destination: "x/" }], commit: {} },
+    walkerOf({}),
+  );
+  const status = await settle(e, "main", id);
+  assert.equal(status.completed, false);
+  assert.equal(status.error, "import error: no such source missing");
+  assert.equal(e.getBranch(R, "main").commitId, head);
+});
+
+test("cancel stops a running import (idempotently)", async () => {
+  const e = f.engine;
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const id = e.startImport(
+    R,
+    "main",
+    { sources: [{ type: "common_prefix", path: "p", destination: "d/" }], commit: {} },
+    async function* () {
+      yield { relPath: "first", entry: entry("1") };
+      await gate;
+      yield { relPath: "second", entry: entry("2") };
+    },
+  );
+  e.cancelImport(R, "main", id);
+  e.cancelImport(R, "main", id);
+  release();
+  const status = await settle(e, "main", id);
+  assert.equal(status.error, "Canceled");
+  assert.equal(status.completed, false);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(paths(e.listEntries(R, "main")), []);
+});
+
+test("preconditions: walker, dirty branch, unknown ids, bad sources", () => {
+  const e = f.engine;
+  const opts = {
+    sources: [{ type: "common_prefix" as const, path: "p", destination: "d/" }],
+    commit: {},
+  };
+  assert.throws(
+    () => e.startImport(R, "main", opts),
+    engineError("forbidden", "import is not supported for this storage"),
+  );
+  assert.throws(
+    () => e.startImport(R, "ghost", opts, walkerOf({})),
+    engineError("not_found", "branch not found"),
+  );
+  assert.throws(
+    () => e.startImport(R, "main", { ...opts, sources: [] }, walkerOf({})),
+    engineError("bad_request"),
+  );
+  assert.throws(
+    () =>
+      e.startImport(
+        R,
+        "main",
+        { ...opts, sources: [{ type: "object", path: "p", destination: "" }] },
+        walkerOf({}),
+      ),
+    engineError("bad_request"),
+  );
+  e.stageEntry(R, "main", "dirty", entry("d"));
+  assert.throws(
+    () => e.startImport(R, "main", opts, walkerOf({})),
+    engineError("bad_request", "uncommitted changes (dirty branch)"),
+  );
+  assert.throws(() => e.importStatus(R, "main", "nope"), engineError("not_found"));
+  assert.throws(() => e.cancelImport(R, "main", "nope"), engineError("not_found"));
+});
