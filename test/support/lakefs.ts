@@ -7,7 +7,9 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Client, type ClientOptions } from "lakefs-ts";
 import { type RunningServer, type ServerOptions, startServer } from "lakefs-ts-server";
+import { contractFetch } from "./contract.js";
 
 export interface TestTarget {
   /** Base URL including /api/v1. */
@@ -21,7 +23,19 @@ export interface TestTarget {
   readonly dataDir?: string;
   /** A fresh, unique repository name and a storage namespace for it. */
   newRepo(prefix?: string): { name: string; storageNamespace: string };
+  /** An SDK client for this target; every exchange is checked against swagger.yml. */
+  client(options?: ClientOptions): Client;
   close(): Promise<void>;
+}
+
+function targetClient(endpoint: string, accessKeyId: string, secretAccessKey: string) {
+  return (options: ClientOptions = {}): Client =>
+    new Client({
+      endpoint,
+      credentials: { accessKeyId, secretAccessKey },
+      ...options,
+      fetch: contractFetch(options.fetch),
+    });
 }
 
 const external = process.env.LAKEFS_TEST_ENDPOINT;
@@ -54,6 +68,7 @@ export async function openTarget(options: Partial<ServerOptions> = {}): Promise<
       accessKeyId,
       secretAccessKey,
       embedded: false,
+      client: targetClient(endpoint, accessKeyId, secretAccessKey),
       newRepo(prefix = "ts-test") {
         const name = uniqueName(prefix);
         return { name, storageNamespace: `${ns.replace(/\/+$/, "")}/${name}` };
@@ -70,6 +85,11 @@ export async function openTarget(options: Partial<ServerOptions> = {}): Promise<
     accessKeyId: credentials.accessKeyId,
     secretAccessKey: credentials.secretAccessKey,
     embedded: true,
+    client: targetClient(
+      server.endpoint,
+      server.credentials.accessKeyId,
+      server.credentials.secretAccessKey,
+    ),
     server,
     dataDir,
     newRepo(prefix = "ts-test") {
