@@ -9,27 +9,30 @@ import { ByteReader, ByteWriter, FormatError } from "./bytes.js";
 const FULL_ADDRESS = 1;
 const HAS_CONTENT_TYPE = 2;
 
+function invalid(key: string, what: string): Error {
+  return new Error(`invalid entry for key ${JSON.stringify(key)}: ${what}`);
+}
+
 /** Throws a clear Error when `entry` cannot be stored faithfully under `key`. */
 function validateEntry(key: string, entry: Entry): void {
-  const bad = (what: string) => new Error(`invalid entry for key ${JSON.stringify(key)}: ${what}`);
-  if (typeof entry !== "object" || entry === null) throw bad("not an object");
-  if (typeof entry.address !== "string") throw bad("address must be a string");
+  if (typeof entry !== "object" || entry === null) throw invalid(key, "not an object");
+  if (typeof entry.address !== "string") throw invalid(key, "address must be a string");
   if (entry.addressType !== "relative" && entry.addressType !== "full") {
-    throw bad('addressType must be "relative" or "full"');
+    throw invalid(key, 'addressType must be "relative" or "full"');
   }
   if (!Number.isSafeInteger(entry.size) || entry.size < 0) {
-    throw bad("size must be a non-negative integer");
+    throw invalid(key, "size must be a non-negative integer");
   }
-  if (typeof entry.etag !== "string") throw bad("etag must be a string");
-  if (!Number.isFinite(entry.mtime)) throw bad("mtime must be a finite number");
+  if (typeof entry.etag !== "string") throw invalid(key, "etag must be a string");
+  if (!Number.isFinite(entry.mtime)) throw invalid(key, "mtime must be a finite number");
   if (typeof entry.metadata !== "object" || entry.metadata === null) {
-    throw bad("metadata must be an object");
+    throw invalid(key, "metadata must be an object");
   }
   for (const value of Object.values(entry.metadata)) {
-    if (typeof value !== "string") throw bad("metadata values must be strings");
+    if (typeof value !== "string") throw invalid(key, "metadata values must be strings");
   }
   if (entry.contentType !== undefined && typeof entry.contentType !== "string") {
-    throw bad("contentType must be a string");
+    throw invalid(key, "contentType must be a string");
   }
 }
 

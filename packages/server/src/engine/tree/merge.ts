@@ -122,12 +122,21 @@ export function mergeTrees(
     if (inDest && !d.descended) d.descend();
     b.seek(key);
     if (b.peekKey() === key && !b.descended) b.descend();
-    const baseEntry = b.peekKey() === key ? b.entry() : undefined;
-    let outcome = mergeOutcome(
-      baseEntry,
-      inSource ? s.entry() : undefined,
-      inDest ? d.entry() : undefined,
-    );
+    const inBase = b.peekKey() === key;
+    let outcome: Outcome;
+    // Equal bytes imply equal identity: most records of a range that differs are untouched, and
+    // this decides them without decoding.
+    if (inSource && inDest && s.raw().equals(d.raw())) outcome = "dest";
+    else if (inBase && inSource !== inDest && b.raw().equals((inSource ? s : d).raw()))
+      outcome = "drop";
+    else {
+      const baseEntry = inBase ? b.entry() : undefined;
+      outcome = mergeOutcome(
+        baseEntry,
+        inSource ? s.entry() : undefined,
+        inDest ? d.entry() : undefined,
+      );
+    }
     if (outcome === "conflict") {
       if (strategy === "none") return { conflict: key };
       const winner = strategy === "source-wins" ? inSource : inDest;

@@ -13,19 +13,22 @@ const MAX_RAGGEDNESS = 2 ** 26;
 
 const TWO_POW_32 = 0x100000000;
 
+// The 64-bit FNV state as two 32-bit halves (module-level so the hot loop allocates nothing).
+let hi = 0;
+let lo = 0;
+
+function mix(byte: number): void {
+  lo ^= byte;
+  // state * 0x100000001b3 = state * 0x1b3 + (state << 40), mod 2^64. All products stay < 2^53.
+  const loProduct = (lo >>> 0) * 0x1b3;
+  hi = (hi * 0x1b3 + Math.floor(loProduct / TWO_POW_32) + ((lo << 8) >>> 0)) >>> 0;
+  lo = loProduct >>> 0;
+}
+
 /** FNV-1a-64 of the UTF-8 bytes of `key`, modulo `n` (1 <= n <= 2^26). */
 export function fnv1a64Mod(key: string, n: number): number {
-  // The 64-bit state as two 32-bit halves; offset basis 0xcbf29ce484222325.
-  let hi = 0xcbf29ce4;
-  let lo = 0x84222325;
-  const mix = (byte: number) => {
-    lo ^= byte;
-    // state * 0x100000001b3 = state * 0x1b3 + (state << 40), mod 2^64. All products stay < 2^53.
-    const loProduct = (lo >>> 0) * 0x1b3;
-    const carry = Math.floor(loProduct / TWO_POW_32);
-    hi = (hi * 0x1b3 + carry + ((lo << 8) >>> 0)) >>> 0;
-    lo = loProduct >>> 0;
-  };
+  hi = 0xcbf29ce4; // offset basis 0xcbf29ce484222325
+  lo = 0x84222325;
   for (let i = 0; i < key.length; i++) {
     let c = key.charCodeAt(i);
     if (c < 0x80) {
@@ -47,7 +50,7 @@ export function fnv1a64Mod(key: string, n: number): number {
       mix(0x80 | (c & 0x3f));
     }
   }
-  return ((hi % n) * (TWO_POW_32 % n) + (lo >>> 0)) % n;
+  return ((hi % n) * (TWO_POW_32 % n) + lo) % n;
 }
 
 export interface RangePolicyOptions {
