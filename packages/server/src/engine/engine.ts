@@ -342,9 +342,8 @@ export class Engine {
       const target = this.commitOf(repo, ref);
       const head = this.commit_(repo, b.commitId);
       if (hasChanges(this.store, tree, head.metarangeId, b.sealedTokens)) throw dirtyBranch();
-      const next = { ...b, commitId: target.id, sealedTokens: [] };
-      if (!this.store.updateBranch(repo, b, next)) throw lostRace();
-      this.store.deleteTokens(b.sealedTokens);
+      // Every token stays: their values (even identity-equal ones) now layer on the new head.
+      if (!this.store.updateBranch(repo, b, { ...b, commitId: target.id })) throw lostRace();
     });
   }
 
@@ -958,9 +957,16 @@ export class Engine {
       if (hasChanges(this.store, tree, head.metarangeId, tokensOf(b))) throw dirtyBranch();
       const commit = build(head);
       this.store.insertCommit(r.id, commit);
-      const next = { ...b, commitId: commit.id, sealedTokens: [] };
+      // The tokens hold no real changes, but identity-equal values or stray tombstones would
+      // become changes on top of the new head: start from a fresh token, like lakeFS's seal.
+      const next = {
+        ...b,
+        commitId: commit.id,
+        stagingToken: newToken(r.id, branch),
+        sealedTokens: [],
+      };
       if (!this.store.updateBranch(r.id, b, next)) throw lostRace();
-      this.store.deleteTokens(b.sealedTokens);
+      this.store.deleteTokens(tokensOf(b));
       return commit;
     });
   }

@@ -21,6 +21,7 @@ import { setupRoutes } from "./routes/setup.js";
 import { stagingRoutes } from "./routes/staging.js";
 import { tagRoutes } from "./routes/tags.js";
 import { unimplementedRoutes } from "./routes/unimplemented.js";
+import { validatorCompiler } from "./validation.js";
 
 export const API_PREFIX = "/api/v1";
 
@@ -56,6 +57,7 @@ export function buildApp(services: HttpServices, options: AppOptions = {}): Fast
       maxParamLength: 2048,
     },
   });
+  app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 404, `path not found: ${request.method} ${request.url.split("?")[0]}`),

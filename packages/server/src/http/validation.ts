@@ -1,7 +1,21 @@
 /**
- * JSON-schema building blocks for request validation. Fastify validates (and coerces query
- * strings) before a handler runs, so handlers see well-typed input and bad input is a 400.
+ * Request validation: JSON-schema building blocks and the validator compiler. Fastify validates
+ * before a handler runs, so handlers see well-typed input and bad input is a 400.
  */
+import { Ajv } from "ajv";
+import type { FastifySchemaCompiler } from "fastify";
+
+const ajvOptions = { useDefaults: true, allErrors: false, strict: false } as const;
+/** Query strings, path parameters and headers are text: "true" and "42" must become typed. */
+const coercing = new Ajv({ ...ajvOptions, coerceTypes: "array" });
+/** JSON bodies are typed already; `{"force": "yes"}` or `{"n": 1}` for a string is a mistake. */
+const exact = new Ajv({ ...ajvOptions, coerceTypes: false });
+
+/** Compiles route schemas: coercing for URL parts and headers, exact for bodies. */
+export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) =>
+  (httpPart === "body" ? exact : coercing).compile(schema) as ReturnType<
+    FastifySchemaCompiler<object>
+  >;
 
 export const str = { type: "string" } as const;
 export const nonEmptyStr = { type: "string", minLength: 1 } as const;

@@ -1,0 +1,127 @@
+/**
+ * Helpers for the HTTP tests: a real server on a loopback port with a temporary data directory,
+ * and a small `fetch` wrapper. Well-formed calls are checked against swagger.yml; calls that
+ * are wrong on purpose pass `contract: false`.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type RunningServer, type ServerOptions, startServer } from "lakefs-ts-server";
+import { ContractChecker, loadDeviations } from "../../../test/support/contract.js";
+
+export interface Reply {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  /** The parsed body when it is JSON, else undefined. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary wire shapes
+  readonly json: any;
+}
+
+export interface CallOptions {
+  /** Sent as a JSON body. */
+  readonly json?: unknown;
+  /** Sent as is. */
+  readonly body?: BodyInit;
+  readonly headers?: Record<string, string>;
+  /** Authorization header to use; null sends none. Default: the admin's Basic credentials. */
+  readonly auth?: string | null;
+  /** Check the exchange against swagger.yml (default true). */
+  readonly contract?: boolean;
+}
+
+export function basicAuth(accessKeyId: string, secretAccessKey: string): string {
+  return `Basic ${Buffer.from(`${accessKeyId}:${secretAccessKey}`).toString("base64")}`;
+}
+
+export async function readReply(response: Response): Promise<Reply> {
+  const text = await response.text();
+  let json: unknown;
+  if (response.headers.get("content-type")?.includes("application/json") && text !== "") {
+    json = JSON.parse(text);
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+export class TestApi {
+  private readonly checker = new ContractChecker({ deviations: loadDeviations() });
+  private readonly checkedFetch = this.checker.wrap(fetch);
+  readonly auth: string;
+
+  constructor(
+    readonly server: RunningServer,
+    private readonly ownsDataDir: boolean,
+  ) {
+    const creds = server.credentials!;
+    this.auth = basicAuth(creds.accessKeyId, creds.secretAccessKey);
+  }
+
+  get endpoint(): string {
+    return this.server.endpoint;
+  }
+
+  /** One API call below `/api/v1`. */
+  async call(method: string, path: string, options: CallOptions = {}): Promise<Reply> {
+    const headers: Record<string, string> = { ...options.headers };
+    const auth = options.auth === undefined ? this.auth : options.auth;
+    if (auth !== null) headers.authorization = auth;
+    let body = options.body;
+    if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers["content-type"] ??= "application/json";
+    }
+    const doFetch = options.contract === false ? fetch : this.checkedFetch;
+    const response = await doFetch(this.endpoint + path, {
+      method,
+      headers,
+      body,
+      redirect: "manual",
+    });
+    return readReply(response);
+  }
+
+  /** Creates a repository with namespace `local://<name>`; returns its name. */
+  async createRepo(name: string, extra: Record<string, unknown> = {}): Promise<string> {
+    const r = await this.call("POST", "/repositories", {
+      json: { name, storage_namespace: `local://${name}`, ...extra },
+    });
+    if (r.status !== 201) throw new Error(`create repository ${name}: ${r.status} ${r.text}`);
+    return name;
+  }
+
+  /** Uploads `content` to a branch; returns the ObjectStats. */
+  async upload(repo: string, branch: string, path: string, content: string | Uint8Array) {
+    const r = await this.call(
+      "POST",
+      `/repositories/${repo}/branches/${branch}/objects?path=${encodeURIComponent(path)}`,
+      { body: content, headers: { "content-type": "application/octet-stream" } },
+    );
+    if (r.status !== 201) throw new Error(`upload ${path}: ${r.status} ${r.text}`);
+    return r.json;
+  }
+
+  async commit(repo: string, branch: string, message = "commit") {
+    const r = await this.call("POST", `/repositories/${repo}/branches/${branch}/commits`, {
+      json: { message },
+    });
+    if (r.status !== 201) throw new Error(`commit: ${r.status} ${r.text}`);
+    return r.json;
+  }
+
+  /** Closes the server, removes a temporary data directory, and fails on contract violations. */
+  async close(): Promise<void> {
+    await this.server.close();
+    if (this.ownsDataDir) rmSync(this.server.dataDir, { recursive: true, force: true });
+    this.checker.assertClean();
+  }
+}
+
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), "lakefs-ts-http-"));
+}
+
+/** Starts a quickstart server on a free port over a fresh data directory. */
+export async function openApi(options: Partial<ServerOptions> = {}): Promise<TestApi> {
+  const server = await startServer({ dataDir: tempDataDir(), port: 0, quickstart: true, ...options });
+  return new TestApi(server, options.dataDir === undefined);
+}
