@@ -48,7 +48,10 @@ describe("HTTP authentication", () => {
     assert.match(token, /^[\w-]+\.[\w-]+\.[\w-]+$/);
     const sevenDays = 7 * 24 * 3600;
     assert.ok(Math.abs(token_expiration - (Date.now() / 1000 + sevenDays)) < 120);
-    assert.match(login.headers.get("set-cookie") ?? "", /^internal_auth_session=[\w.-]+;.*HttpOnly/);
+    assert.match(
+      login.headers.get("set-cookie") ?? "",
+      /^internal_auth_session=[\w.-]+;.*HttpOnly/,
+    );
 
     const bearer = await api.call("GET", "/user", { auth: `Bearer ${token}` });
     assert.equal(bearer.status, 200);
@@ -98,7 +101,10 @@ describe("HTTP authentication", () => {
   });
 
   it("answers setup_lakefs on an initialized server with 409, and validates its body", async () => {
-    const again = await api.call("POST", "/setup_lakefs", { auth: null, json: { username: "bob" } });
+    const again = await api.call("POST", "/setup_lakefs", {
+      auth: null,
+      json: { username: "bob" },
+    });
     assert.equal(again.status, 409);
     assert.equal(again.json.message, "lakeFS already initialized");
     const empty = await api.call("POST", "/setup_lakefs", { auth: null, json: { username: "" } });

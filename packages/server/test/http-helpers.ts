@@ -122,6 +122,11 @@ export function tempDataDir(): string {
 
 /** Starts a quickstart server on a free port over a fresh data directory. */
 export async function openApi(options: Partial<ServerOptions> = {}): Promise<TestApi> {
-  const server = await startServer({ dataDir: tempDataDir(), port: 0, quickstart: true, ...options });
+  const server = await startServer({
+    dataDir: tempDataDir(),
+    port: 0,
+    quickstart: true,
+    ...options,
+  });
   return new TestApi(server, options.dataDir === undefined);
 }

@@ -79,7 +79,10 @@ describe("HTTP config, repositories, metadata, protection and the error model", 
     const dup = await api.call("POST", "/repositories", {
       json: { name: "repo-errors", storage_namespace: "local://elsewhere" },
     });
-    assert.deepEqual([dup.status, dup.json.message], [409, "error creating repository: not unique"]);
+    assert.deepEqual(
+      [dup.status, dup.json.message],
+      [409, "error creating repository: not unique"],
+    );
 
     const badName = await api.call("POST", "/repositories", {
       json: { name: "Bad_Name", storage_namespace: "local://bad-name" },
@@ -198,7 +201,10 @@ describe("HTTP config, repositories, metadata, protection and the error model", 
       `/repositories/${repo}/branches/main/objects?path=blocked.txt`,
       { body: "x", headers: { "content-type": "application/octet-stream" } },
     );
-    assert.deepEqual([upload.status, upload.json.message], [403, "cannot write to protected branch"]);
+    assert.deepEqual(
+      [upload.status, upload.json.message],
+      [403, "cannot write to protected branch"],
+    );
 
     const allowed = await api.call("GET", `/repositories/${repo}/branch_protection/set_allowed`, {
       contract: false,
