@@ -85,11 +85,7 @@ export async function openTarget(options: Partial<ServerOptions> = {}): Promise<
     accessKeyId: credentials.accessKeyId,
     secretAccessKey: credentials.secretAccessKey,
     embedded: true,
-    client: targetClient(
-      server.endpoint,
-      server.credentials.accessKeyId,
-      server.credentials.secretAccessKey,
-    ),
+    client: targetClient(server.endpoint, credentials.accessKeyId, credentials.secretAccessKey),
     server,
     dataDir,
     newRepo(prefix = "ts-test") {
