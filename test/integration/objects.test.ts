@@ -27,15 +27,14 @@ const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 const md5 = (b: Uint8Array) => createHash("md5").update(b).digest("hex");
 
-/** Deterministic pseudo-random bytes, generated lazily in chunks (never all in memory). */
+/** Deterministic bytes, generated lazily in chunks (never all in memory); each chunk differs. */
+const BLOCK = createHash("sha512").update("seed").digest();
 async function* pseudoRandom(total: number, chunk = 256 * 1024): AsyncGenerator<Uint8Array> {
-  let state = 12345;
-  for (let sent = 0; sent < total; sent += chunk) {
+  for (let sent = 0, n = 0; sent < total; sent += chunk, n++) {
     const out = new Uint8Array(Math.min(chunk, total - sent));
-    for (let i = 0; i < out.length; i++) {
-      state = (state * 1103515245 + 12345) >>> 0;
-      out[i] = state >>> 24;
-    }
+    for (let i = 0; i < out.length; i += BLOCK.length)
+      out.set(BLOCK.subarray(0, out.length - i), i);
+    if (out.length >= 4) new DataView(out.buffer).setUint32(0, n);
     yield out;
   }
 }
@@ -396,6 +395,75 @@ for (const presign of [false, true]) {
       } else {
         await assert.rejects(download, (error: Error) => error.name === "ObjectChangedError");
       }
+    });
+
+    test("each transfer path sends the expected requests", async () => {
+      const log: string[] = [];
+      let spoilFirstPart = true;
+      const recording: typeof fetch = async (input, init) => {
+        const url = new URL(String(input));
+        const method = init?.method ?? "GET";
+        const presigned = url.pathname.endsWith("/_lakefs_presigned");
+        if (
+          presigned &&
+          method === "PUT" &&
+          spoilFirstPart &&
+          url.searchParams.get("target")?.includes('"part"')
+        ) {
+          // As if the part URL had expired: the server's real answer is a 403.
+          spoilFirstPart = false;
+          url.searchParams.set("expires", String(Math.floor(Date.now() / 1000) - 60));
+        }
+        log.push(
+          `${method} ${presigned ? "<presigned>" : url.pathname.replace(/^.*\/api\/v1/, "")}`,
+        );
+        return fetch(url, init);
+      };
+      const traced = new Client({
+        endpoint: target.endpoint,
+        credentials: { accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey },
+        fetch: recording,
+      });
+      const obj = new Repository(repo.id, { client: traced }).branch("main").object("paths/small");
+      const base = `/repositories/${repo.id}/branches/main`;
+      await obj.upload("tiny");
+      await obj.text();
+      const small = log.splice(0);
+      if (presign) {
+        assert.deepEqual(small, [
+          "GET /config",
+          `GET ${base}/staging/backing`,
+          "PUT <presigned>",
+          `PUT ${base}/staging/backing`,
+          `GET /repositories/${repo.id}/refs/main/objects/stat`,
+          "GET <presigned>",
+        ]);
+      } else {
+        assert.deepEqual(small, [
+          "GET /config",
+          `POST ${base}/objects`,
+          `GET /repositories/${repo.id}/refs/main/objects`,
+        ]);
+      }
+      if (!presign) return;
+      const big = new Repository(repo.id, { client: traced }).branch("main").object("paths/big");
+      const blob = new Blob([await concatAll(pseudoRandom(11 * MiB))]);
+      const info = await big.upload(blob, { partSize: 5 * MiB, concurrency: 1 });
+      assert.match(info.checksum, /-3$/);
+      const multipart = log.splice(0);
+      assert.equal(multipart[0], `POST ${base}/staging/pmpu`);
+      // Part URLs come with the create call; the "expired" one is replaced through the parts endpoint.
+      assert.deepEqual(
+        multipart.slice(1).map((l) => l.replace(/pmpu\/[^/]+/, "pmpu/<id>")),
+        [
+          "PUT <presigned>",
+          `PUT ${base}/staging/pmpu/<id>/parts/1`,
+          "PUT <presigned>",
+          "PUT <presigned>",
+          "PUT <presigned>",
+          `PUT ${base}/staging/pmpu/<id>`,
+        ],
+      );
     });
 
     test("timeouts and signals apply to reads", async () => {
