@@ -50,7 +50,7 @@ describe("package", () => {
 
 describe("errorForStatus", () => {
   const init = (status: number) => ({ status, message: "m" });
-  const cases: [number, Function][] = [
+  const cases: [number, new (...args: never[]) => errors.ServerError][] = [
     [400, errors.BadRequestError],
     [401, errors.NotAuthorizedError],
     [403, errors.PermissionError],

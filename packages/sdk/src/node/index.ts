@@ -8,3 +8,4 @@ import "./config-file.js";
 export * from "../index.js";
 export { lakectlConfigPath, readLakectlFile } from "./config-file.js";
 export { downloadToFile, nodeReadable, nodeWritable, uploadFile } from "./streams.js";
+export { type NodeTransportOptions, nodeFetch } from "./tls.js";
