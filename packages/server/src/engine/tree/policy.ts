@@ -13,43 +13,31 @@ const MAX_RAGGEDNESS = 2 ** 26;
 
 const TWO_POW_32 = 0x100000000;
 
-// The 64-bit FNV state as two 32-bit halves (module-level so the hot loop allocates nothing).
-let hi = 0;
-let lo = 0;
-
-function mix(byte: number): void {
-  lo ^= byte;
-  // state * 0x100000001b3 = state * 0x1b3 + (state << 40), mod 2^64. All products stay < 2^53.
-  const loProduct = (lo >>> 0) * 0x1b3;
-  hi = (hi * 0x1b3 + Math.floor(loProduct / TWO_POW_32) + ((lo << 8) >>> 0)) >>> 0;
-  lo = loProduct >>> 0;
-}
-
 /** FNV-1a-64 of the UTF-8 bytes of `key`, modulo `n` (1 <= n <= 2^26). */
 export function fnv1a64Mod(key: string, n: number): number {
-  hi = 0xcbf29ce4; // offset basis 0xcbf29ce484222325
-  lo = 0x84222325;
-  for (let i = 0; i < key.length; i++) {
-    let c = key.charCodeAt(i);
-    if (c < 0x80) {
-      mix(c);
-    } else if (c < 0x800) {
-      mix(0xc0 | (c >> 6));
-      mix(0x80 | (c & 0x3f));
-    } else {
-      const next = key.charCodeAt(i + 1);
-      if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
-        i++;
-        mix(0xf0 | (c >> 18));
-        mix(0x80 | ((c >> 12) & 0x3f));
-      } else {
-        mix(0xe0 | (c >> 12));
-      }
-      mix(0x80 | ((c >> 6) & 0x3f));
-      mix(0x80 | (c & 0x3f));
-    }
+  // Hash code units; a non-ASCII key is first turned into one code unit per UTF-8 byte.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
+  const bytes = /^[\x00-\x7f]*$/.test(key) ? key : Buffer.from(key, "utf8").toString("latin1");
+  // The 64-bit state as four 16-bit limbs (small-integer arithmetic only); offset basis
+  // 0xcbf29ce484222325.
+  let a0 = 0x2325;
+  let a1 = 0x8422;
+  let a2 = 0x9ce4;
+  let a3 = 0xcbf2;
+  for (let i = 0; i < bytes.length; i++) {
+    a0 ^= bytes.charCodeAt(i);
+    // state * 0x100000001b3 = state * 0x1b3 + (state << 40), mod 2^64.
+    const t0 = a0 * 0x1b3;
+    const t1 = a1 * 0x1b3 + (t0 >>> 16);
+    const t2 = a2 * 0x1b3 + (t1 >>> 16) + (a0 << 8);
+    const t3 = a3 * 0x1b3 + (t2 >>> 16) + (a1 << 8);
+    a0 = t0 & 0xffff;
+    a1 = t1 & 0xffff;
+    a2 = t2 & 0xffff;
+    a3 = t3 & 0xffff;
   }
+  const hi = a3 * 0x10000 + a2;
+  const lo = a1 * 0x10000 + a0;
   return ((hi % n) * (TWO_POW_32 % n) + lo) % n;
 }
 
