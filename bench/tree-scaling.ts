@@ -79,7 +79,7 @@ interface Row {
 }
 
 function measure(tree: TreeStore, size: number): Row {
-  let start = performance.now();
+  const start = performance.now();
   const base = tree.apply("", initial(size)).metarangeId;
   const buildMs = performance.now() - start;
 
