@@ -4,11 +4,10 @@ import {
   type Credentials,
   HttpClient,
   type HttpClientOptions,
-  normalizeEndpoint,
 } from "./api/http.js";
 import type { Schema } from "./api/index.js";
 import { type AwsRoleOptions, awsRoleCredentialsProvider } from "./auth/aws-role.js";
-import { resolveConfig } from "./config.js";
+import { resolveConfig, resolveEndpoint } from "./config.js";
 import { NotFoundError } from "./errors.js";
 import {
   type ServerConfiguration,
@@ -103,7 +102,7 @@ export class Client {
     call: CallOptions = {},
   ): Promise<Client> {
     const { code, state, redirectUri, ttlSeconds = 3600, ...clientOptions } = options;
-    const endpoint = resolveEndpointOnly(clientOptions);
+    const endpoint = resolveEndpoint(clientOptions.endpoint);
     const loginHttp = new HttpClient({ ...clientOptions, endpoint, credentials: undefined });
     const token = await loginHttp.request<Schema<"AuthenticationToken">>(
       {
@@ -135,7 +134,7 @@ export class Client {
       tokenRequestHeaders,
       ...clientOptions
     } = options;
-    const endpoint = resolveEndpointOnly(clientOptions);
+    const endpoint = resolveEndpoint(clientOptions.endpoint);
     const provider = awsRoleCredentialsProvider(new HttpClient({ ...clientOptions, endpoint }), {
       awsCredentials,
       stsEndpoint,
@@ -147,12 +146,6 @@ export class Client {
     await provider({ signal: call.signal, forceRefresh: false });
     return new Client({ ...clientOptions, endpoint, credentials: provider });
   }
-}
-
-/** The endpoint for a login flow (credentials come from the login, so none are required). */
-function resolveEndpointOnly(options: ClientOptions): string {
-  const { endpoint } = resolveConfig({ endpoint: options.endpoint, credentials: { token: "" } });
-  return normalizeEndpoint(endpoint);
 }
 
 let defaultClientInstance: Client | undefined;

@@ -71,25 +71,41 @@ export function resolveConfig(
   file: LakectlFile | undefined = fileReader?.(env),
 ): ResolvedConfig {
   const fromFile = parseFile(file);
-  const source = fileHint(file);
-
-  const endpoint =
-    nonEmpty(explicit.endpoint) ?? nonEmpty(env.LAKECTL_SERVER_ENDPOINT_URL) ?? fromFile.endpoint;
-  if (endpoint === undefined) {
-    throw new ConfigurationError(
-      `no lakeFS endpoint configured: pass { endpoint } to new Client(), set LAKECTL_SERVER_ENDPOINT_URL, or set server.endpoint_url in ${source}`,
-    );
-  }
-
+  const endpoint = pickEndpoint(explicit.endpoint, env, fromFile, file);
   const auth = explicit.credentials
     ? ({ kind: "credentials", credentials: explicit.credentials } as const)
     : resolveAuth(env, fromFile.auth);
   if (auth === undefined) {
     throw new ConfigurationError(
-      `no lakeFS credentials configured: pass { credentials } to new Client(), set LAKECTL_CREDENTIALS_ACCESS_KEY_ID and LAKECTL_CREDENTIALS_SECRET_ACCESS_KEY (or LAKECTL_CREDENTIALS_SESSION_TOKEN), or set credentials.access_key_id and credentials.secret_access_key in ${source}`,
+      `no lakeFS credentials configured: pass { credentials } to new Client(), set LAKECTL_CREDENTIALS_ACCESS_KEY_ID and LAKECTL_CREDENTIALS_SECRET_ACCESS_KEY (or LAKECTL_CREDENTIALS_SESSION_TOKEN), or set credentials.access_key_id and credentials.secret_access_key in ${fileHint(file)}`,
     );
   }
   return { endpoint, auth };
+}
+
+/** Resolves only the endpoint (for login flows, whose credentials come from the login). */
+export function resolveEndpoint(
+  explicit: string | undefined,
+  env: Environment = processEnv(),
+  file: LakectlFile | undefined = fileReader?.(env),
+): string {
+  return pickEndpoint(explicit, env, parseFile(file), file);
+}
+
+function pickEndpoint(
+  explicit: string | undefined,
+  env: Environment,
+  fromFile: FileSettings,
+  file: LakectlFile | undefined,
+): string {
+  const endpoint =
+    nonEmpty(explicit) ?? nonEmpty(env.LAKECTL_SERVER_ENDPOINT_URL) ?? fromFile.endpoint;
+  if (endpoint === undefined) {
+    throw new ConfigurationError(
+      `no lakeFS endpoint configured: pass { endpoint } to new Client(), set LAKECTL_SERVER_ENDPOINT_URL, or set server.endpoint_url in ${fileHint(file)}`,
+    );
+  }
+  return endpoint;
 }
 
 /** Environment over file: session token, then a complete key pair, then the IAM provider. */
