@@ -204,6 +204,20 @@ describe("ObjectReader text and lines", () => {
     assert.equal(await r.text(), "three");
   });
 
+  test("a line much longer than the read-ahead takes few requests", async () => {
+    const long = "x".repeat(10_000);
+    const { source, reader: r } = reader(`${long}\nend`, "rb", 16);
+    assert.equal(await r.readLine(), long);
+    assert.equal(await r.readLine(), "end");
+    assert.ok(source.requests.length < 20, `${source.requests.length} requests`);
+  });
+
+  test("concurrent calls run in order and never share a position", async () => {
+    const { reader: r } = reader("abcdefgh", "rb", 2);
+    const [a, b, line] = await Promise.all([r.read(2), r.read(3), r.readLine()]);
+    assert.deepEqual([dec(a), dec(b), line], ["ab", "cde", "fgh"]);
+  });
+
   test("text() and bytes() return the rest in any mode", async () => {
     const { reader: r } = reader("héllo", "rb");
     await r.seek(1);

@@ -70,6 +70,8 @@ export class ObjectReader<M extends ReadMode = "rb"> {
   #bufferStart = 0;
   #decoder = new TextDecoder();
   #closed = false;
+  /** Calls run one at a time: concurrent reads would race on the position. */
+  #queue: Promise<unknown> = Promise.resolve();
   readonly #streams = new Set<ReadableStreamDefaultReader<Uint8Array>>();
 
   constructor(source: RangeSource, mode: M, options: ReaderOptions = {}) {
@@ -102,7 +104,11 @@ export class ObjectReader<M extends ReadMode = "rb"> {
    * Moves the position and returns it. Seeking past the end is allowed (reads there return
    * empty); a negative result is an error. Seeking from the end may cost one stat request.
    */
-  async seek(offset: number, whence: Whence = "start", options: CallOptions = {}): Promise<number> {
+  seek(offset: number, whence: Whence = "start", options: CallOptions = {}): Promise<number> {
+    return this.#serial(() => this.#seek(offset, whence, options));
+  }
+
+  async #seek(offset: number, whence: Whence, options: CallOptions): Promise<number> {
     this.#assertOpen();
     if (!Number.isSafeInteger(offset)) {
       throw new InvalidArgumentError(`seek offset must be an integer, got ${offset}`);
@@ -120,7 +126,7 @@ export class ObjectReader<M extends ReadMode = "rb"> {
     if (target < 0) {
       throw new InvalidArgumentError(`negative seek position ${target}`);
     }
-    if (target !== this.#position) this.#decoder = new TextDecoder();
+    if (target !== this.#position) this.#resetDecoder();
     this.#position = target;
     return target;
   }
@@ -129,19 +135,21 @@ export class ObjectReader<M extends ReadMode = "rb"> {
    * Reads up to `size` bytes from the position (all remaining bytes when omitted) and advances
    * past them. Returns an empty result at the end of the object; `read(0)` sends nothing.
    */
-  async read(size?: number, options: CallOptions = {}): Promise<ReadResult<M>> {
-    const bytes = await this.#readBytes(size, options);
-    return (this.mode === "r" ? this.#decode(bytes) : bytes) as ReadResult<M>;
+  read(size?: number, options: CallOptions = {}): Promise<ReadResult<M>> {
+    return this.#serial(async () => {
+      const bytes = await this.#readBytes(size, options);
+      return (this.mode === "r" ? this.#decode(bytes) : bytes) as ReadResult<M>;
+    });
   }
 
   /** The rest of the object from the position, as bytes (whatever the mode). */
-  async bytes(options: CallOptions = {}): Promise<Uint8Array> {
-    return this.#readBytes(undefined, options);
+  bytes(options: CallOptions = {}): Promise<Uint8Array> {
+    return this.#serial(() => this.#readBytes(undefined, options, true));
   }
 
   /** The rest of the object from the position, decoded as UTF-8 (whatever the mode). */
   async text(options: CallOptions = {}): Promise<string> {
-    return new TextDecoder().decode(await this.#readBytes(undefined, options));
+    return new TextDecoder().decode(await this.bytes(options));
   }
 
   /**
@@ -149,8 +157,13 @@ export class ObjectReader<M extends ReadMode = "rb"> {
    * not included; returns null at the end. Lines are split on bytes, so UTF-8 characters are never
    * cut, however the object is chunked.
    */
-  async readLine(options: CallOptions = {}): Promise<string | null> {
+  readLine(options: CallOptions = {}): Promise<string | null> {
+    return this.#serial(() => this.#readLine(options));
+  }
+
+  async #readLine(options: CallOptions): Promise<string | null> {
     this.#assertOpen();
+    this.#resetDecoder();
     let scanned = 0;
     while (true) {
       const available = this.#available();
@@ -160,7 +173,9 @@ export class ObjectReader<M extends ReadMode = "rb"> {
         return decodeLine(available.subarray(0, newline));
       }
       scanned = available.byteLength;
-      const fetched = await this.#fill(available.byteLength + this.#readAhead, options);
+      // Grow geometrically so a very long line costs linear, not quadratic, copying.
+      const want = available.byteLength + Math.max(this.#readAhead, available.byteLength);
+      const fetched = await this.#fill(want, options);
       if (!fetched) {
         if (available.byteLength === 0) return null;
         this.#advance(available.byteLength);
@@ -188,6 +203,7 @@ export class ObjectReader<M extends ReadMode = "rb"> {
    */
   stream(options: CallOptions = {}): ReadableStream<Uint8Array> {
     this.#assertOpen();
+    this.#resetDecoder();
     let upstream: ReadableStreamDefaultReader<Uint8Array> | undefined;
     let skip = 0;
     const release = () => {
@@ -252,8 +268,13 @@ export class ObjectReader<M extends ReadMode = "rb"> {
     await this.close();
   }
 
-  async #readBytes(size: number | undefined, options: CallOptions): Promise<Uint8Array> {
+  async #readBytes(
+    size: number | undefined,
+    options: CallOptions,
+    resetDecoder = false,
+  ): Promise<Uint8Array> {
     this.#assertOpen();
+    if (resetDecoder) this.#resetDecoder();
     if (size !== undefined && (!Number.isSafeInteger(size) || size < 0)) {
       throw new InvalidArgumentError(`read size must be a non-negative integer, got ${size}`);
     }
@@ -337,6 +358,20 @@ export class ObjectReader<M extends ReadMode = "rb"> {
   #decode(bytes: Uint8Array): string {
     // Flush a dangling partial character only once nothing more can follow it.
     return this.#decoder.decode(bytes, { stream: !this.#atEnd() });
+  }
+
+  /**
+   * Text-mode `read` carries an incomplete character to the next `read`; any other way of moving
+   * the position drops it.
+   */
+  #resetDecoder(): void {
+    this.#decoder = new TextDecoder();
+  }
+
+  #serial<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(operation);
+    this.#queue = result.catch(() => {});
+    return result;
   }
 
   #assertOpen(): void {
