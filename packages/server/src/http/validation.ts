@@ -11,11 +11,46 @@ const coercing = new Ajv({ ...ajvOptions, coerceTypes: "array" });
 /** JSON bodies are typed already; `{"force": "yes"}` or `{"n": 1}` for a string is a mistake. */
 const exact = new Ajv({ ...ajvOptions, coerceTypes: false });
 
+/**
+ * lakeFS parses query booleans with Go's strconv.ParseBool, and the official Python SDK sends
+ * `True`/`False`; ajv coerces only `true`/`false`, so the other spellings are mapped first.
+ */
+const GO_BOOLEANS = new Map([
+  ...["1", "t", "T", "TRUE", "True"].map((s) => [s, "true"] as const),
+  ...["0", "f", "F", "FALSE", "False"].map((s) => [s, "false"] as const),
+]);
+
+function goBooleans(schema: { properties?: Record<string, { type?: unknown }> }) {
+  const names = Object.entries(schema.properties ?? {})
+    .filter(([, p]) => p.type === "boolean")
+    .map(([name]) => name);
+  return (data: unknown) => {
+    if (typeof data !== "object" || data === null) return;
+    const values = data as Record<string, unknown>;
+    for (const name of names) {
+      const spelled = GO_BOOLEANS.get(values[name] as string);
+      if (spelled) values[name] = spelled;
+    }
+  };
+}
+
 /** Compiles route schemas: coercing for URL parts and headers, exact for bodies. */
-export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) =>
-  (httpPart === "body" ? exact : coercing).compile(schema) as ReturnType<
-    FastifySchemaCompiler<object>
-  >;
+export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
+  if (httpPart === "body") {
+    return exact.compile(schema) as ReturnType<FastifySchemaCompiler<object>>;
+  }
+  const validate = coercing.compile(schema);
+  const normalise = goBooleans(schema as Parameters<typeof goBooleans>[0]);
+  // Fastify reads `.errors` off the function it is given after a failed validation.
+  const wrapped = (data: unknown) => {
+    normalise(data);
+    const ok = validate(data);
+    wrapped.errors = validate.errors;
+    return ok;
+  };
+  wrapped.errors = validate.errors;
+  return wrapped as unknown as ReturnType<FastifySchemaCompiler<object>>;
+};
 
 export const str = { type: "string" } as const;
 export const nonEmptyStr = { type: "string", minLength: 1 } as const;
