@@ -5,9 +5,14 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-/** `node` with the development condition and tsx, as every TypeScript child runs. */
+/**
+ * `node` with the development condition and tsx, as every TypeScript child runs. With
+ * BENCH_CPU_PROF=<dir> every child also writes a V8 CPU profile there (open in Chrome DevTools).
+ */
 export function nodeArgs(script: string, ...args: string[]): string[] {
-  return ["--conditions=development", "--import", "tsx", script, ...args];
+  const dir = process.env.BENCH_CPU_PROF;
+  const profile = dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [];
+  return [...profile, "--conditions=development", "--import", "tsx", script, ...args];
 }
 
 /**
