@@ -164,10 +164,12 @@ test("apply, get, entries, diff and merge agree with a model", () => {
     fc.property(
       fc.constantFrom(2, 4, 8),
       fc.constantFrom(undefined, 160),
+      fc.constantFrom(1, 128),
       fc.array(commandArb, { minLength: 1, maxLength: 8 }),
       keyArb,
-      (raggedness, maxRangeBytes, commands, probe) => {
-        const tree = createTreeStore(join(root, `run${run++}`), { raggedness, maxRangeBytes });
+      (raggedness, maxRangeBytes, cacheRanges, commands, probe) => {
+        const dir = join(root, `run${run++}`);
+        const tree = createTreeStore(dir, { raggedness, maxRangeBytes, cacheRanges });
         const trees: { id: string; model: Model }[] = [{ id: "", model: new Map() }];
         const pick = (n: number) => trees[n % trees.length]!;
         for (const command of commands) {

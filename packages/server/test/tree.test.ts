@@ -48,6 +48,18 @@ function build(options: TreeStoreOptions, keys: string[], value?: (i: number) =>
   return { dir, tree, id: metarangeId };
 }
 
+test("rejects invalid options", () => {
+  for (const bad of [
+    { raggedness: 0 },
+    { raggedness: 1.5 },
+    { raggedness: 2 ** 27 },
+    { maxRangeBytes: 0 },
+    { cacheRanges: 0 },
+  ]) {
+    assert.throws(() => createTreeStore(newDir(), bad), /must be a(n integer| positive integer)/);
+  }
+});
+
 describe("FNV-1a-64 boundary hash", () => {
   function reference(key: string, n: number): number {
     let h = 0xcbf29ce484222325n;
