@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { after, before, describe, test } from "node:test";
 import {
   type Branch,
@@ -272,6 +273,17 @@ for (const presign of [false, true]) {
         });
         assert.equal(await obj.text(), "alpha\nbeta\n");
         assert.equal(dec(await concatAll(nodeReadable(obj))), "alpha\nbeta\n");
+
+        const failed = branch.object("node/failed.txt");
+        async function* brokenSource() {
+          yield "partial";
+          throw new Error("source broke");
+        }
+        await assert.rejects(
+          pipeline(Readable.from(brokenSource()), nodeWritable(failed.writer())),
+          /source broke/,
+        );
+        assert.equal(await failed.exists(), false, "a failed pipeline discards the upload");
 
         const file = join(dir, "in.bin");
         writeFileSync(

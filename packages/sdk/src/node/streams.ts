@@ -19,8 +19,8 @@ export function nodeReadable(source: ObjectReader<"r" | "rb"> | StoredObject): R
 }
 
 /**
- * A Node Writable feeding an ObjectWriter: ending it commits the object (`close()`), destroying
- * it with an error discards the upload (`abort()`).
+ * A Node Writable feeding an ObjectWriter: ending it commits the object (`close()`); destroying
+ * it first (e.g. a failed `pipeline`) discards the upload (`abort()`).
  */
 export function nodeWritable(writer: ObjectWriter): Writable {
   return new Writable({
@@ -31,8 +31,9 @@ export function nodeWritable(writer: ObjectWriter): Writable {
       writer.close().then(() => callback(), callback);
     },
     destroy(error, callback) {
-      if (!error || writer.closed) return callback(error);
-      writer.abort(error).then(
+      // Destroyed before `final` committed (with or without an error): discard the upload.
+      if (writer.closed) return callback(error);
+      writer.abort(error ?? new Error("stream destroyed before end()")).then(
         () => callback(error),
         () => callback(error),
       );
