@@ -1,6 +1,6 @@
 /** Shared fixture for the engine tests: a fresh engine in a temp dir with a settable clock. */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Engine, type EngineDeps, openEngine } from "../src/engine/engine.js";
@@ -20,7 +20,9 @@ export interface Fixture {
 }
 
 export function openFixture(deps: Partial<Omit<EngineDeps, "db" | "namespaceDir">> = {}): Fixture {
-  const dir = mkdtempSync(join(tmpdir(), "lakefs-engine-"));
+  // tmpfs when available: these tests fsync a lot (synchronous = FULL).
+  const base = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+  const dir = mkdtempSync(join(base, "lakefs-engine-"));
   let now = 1_700_000_000;
   const nsDir = (ns: string) => join(dir, "block", ns.replace(/^local:\/\//, ""));
   const engine = openEngine(dir, { now: () => now, namespaceDir: nsDir, ...deps });

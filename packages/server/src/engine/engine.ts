@@ -311,14 +311,13 @@ export class Engine {
           return;
         }
         case "common_prefix": {
+          // Shadow every staged key under the prefix with its committed value (or a tombstone)
+          // in the current token: reads then see the committed state, as after a reset.
           const prefix = options.path ?? "";
-          const token = newToken(repo, branch);
           for (const c of stagedChanges(this.store, tokens, prefix)) {
             if (!c.key.startsWith(prefix)) break;
-            this.store.putStaged(token, c.key, tree.get(metarangeId, c.key) ?? null);
+            this.store.putStaged(b.stagingToken, c.key, tree.get(metarangeId, c.key) ?? null);
           }
-          const next = { ...b, stagingToken: token, sealedTokens: tokens };
-          if (!this.store.updateBranch(repo, b, next)) throw lostRace();
           return;
         }
         default:
