@@ -102,6 +102,7 @@ describe("encoding round-trips", () => {
       "\ue000": entry(5, { metadata: { big: "v".repeat(200_000) } }),
       "日本/語": entry(6, { address: "addr/".repeat(5000), etag: "" }),
       "\u{10ffff}": entry(7),
+      [`long/${"é".repeat(100)}`]: entry(8, { etag: "e".repeat(150) }),
     };
     // Object literals treat "__proto__" specially; make it a real own key like a parsed header.
     values.a = {

@@ -49,16 +49,23 @@ export class ByteWriter {
     this.length += data.length;
   }
 
-  /** UTF-8 bytes of `text` without a length prefix. */
-  utf8Raw(text: string): void {
-    this.reserve(text.length * 3);
-    this.length += this.buf.write(text, this.length, "utf8");
-  }
-
   /** Varint byte length, then the UTF-8 bytes. */
   string(text: string): void {
-    this.varint(Buffer.byteLength(text, "utf8"));
-    this.utf8Raw(text);
+    // Encode once, straight after a one-byte length slot; most strings fit it, and longer ones
+    // are moved up to make room for their longer length.
+    this.reserve(text.length * 3 + 8);
+    const start = this.length + 1;
+    const n = this.buf.write(text, start, "utf8");
+    if (n < 0x80) {
+      this.buf[this.length] = n;
+      this.length = start + n;
+      return;
+    }
+    let lengthBytes = 1;
+    for (let v = n; v >= 0x80; v = Math.floor(v / 0x80)) lengthBytes++;
+    this.buf.copyWithin(this.length + lengthBytes, start, start + n);
+    this.varint(n);
+    this.length += n;
   }
 
   /** A view of the bytes written so far (valid until the next write). */
@@ -125,14 +132,11 @@ export class ByteReader {
     return view;
   }
 
-  utf8Raw(n: number): string {
+  string(): string {
+    const n = this.varint();
     this.need(n);
     const text = this.buf.toString("utf8", this.pos, this.pos + n);
     this.pos += n;
     return text;
-  }
-
-  string(): string {
-    return this.utf8Raw(this.varint());
   }
 }

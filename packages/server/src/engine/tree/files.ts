@@ -6,6 +6,7 @@ import { createHash, randomBytes } from "node:crypto";
 import {
   closeSync,
   existsSync,
+  fdatasyncSync,
   fsyncSync,
   mkdirSync,
   openSync,
@@ -81,7 +82,7 @@ export class TreeFiles {
 
   /**
    * Stores `bytes` under their SHA-256 and returns the id. Written to a temp file in the same
-   * directory, fsynced, then renamed, so a reader never sees a partial file; an existing id is
+   * directory, synced, then renamed, so a reader never sees a partial file; an existing id is
    * left alone (same id, same bytes).
    */
   write(bytes: Uint8Array): string {
@@ -96,7 +97,7 @@ export class TreeFiles {
     const fd = openSync(temp, "wx");
     try {
       writeSync(fd, bytes);
-      fsyncSync(fd);
+      fdatasyncSync(fd); // data and size; a new file needs no other metadata to be readable
     } catch (err) {
       closeSync(fd);
       rmSync(temp, { force: true });
