@@ -83,7 +83,11 @@ describe("Branch", () => {
       return true;
     });
     await main.commit("main c");
-    await assert.rejects(dev.mergeInto(main), ConflictError);
+    await assert.rejects(dev.mergeInto(main), (e: unknown) => {
+      assert.ok(e instanceof ConflictError);
+      assert.equal(e.message, "conflict merging dev into main");
+      return true;
+    });
     const resolved = await dev.mergeInto(main, { strategy: "source-wins" });
     assert.equal((await main.getCommit()).id, resolved);
     assert.equal(await main.object("c.txt").text(), "dev");

@@ -77,7 +77,7 @@ export function resolveConfig(
     : resolveAuth(env, fromFile.auth);
   if (auth === undefined) {
     throw new ConfigurationError(
-      `no lakeFS credentials configured: pass { credentials } to new Client(), set LAKECTL_CREDENTIALS_ACCESS_KEY_ID and LAKECTL_CREDENTIALS_SECRET_ACCESS_KEY (or LAKECTL_CREDENTIALS_SESSION_TOKEN), or set credentials.access_key_id and credentials.secret_access_key in ${fileHint(file)}`,
+      `no lakeFS credentials configured: pass { credentials } to new Client(), set LAKECTL_CREDENTIALS_ACCESS_KEY_ID and LAKECTL_CREDENTIALS_SECRET_ACCESS_KEY (or LAKECTL_CREDENTIALS_SESSION_TOKEN), or set credentials.access_key_id and credentials.secret_access_key in ${fileHint(file, env)}`,
     );
   }
   return { endpoint, auth };
@@ -102,7 +102,7 @@ function pickEndpoint(
     nonEmpty(explicit) ?? nonEmpty(env.LAKECTL_SERVER_ENDPOINT_URL) ?? fromFile.endpoint;
   if (endpoint === undefined) {
     throw new ConfigurationError(
-      `no lakeFS endpoint configured: pass { endpoint } to new Client(), set LAKECTL_SERVER_ENDPOINT_URL, or set server.endpoint_url in ${fileHint(file)}`,
+      `no lakeFS endpoint configured: pass { endpoint } to new Client(), set LAKECTL_SERVER_ENDPOINT_URL, or set server.endpoint_url in ${fileHint(file, env)}`,
     );
   }
   return endpoint;
@@ -288,9 +288,9 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value;
 }
 
-function fileHint(file: LakectlFile | undefined): string {
+function fileHint(file: LakectlFile | undefined, env: Environment): string {
   if (file) return file.path;
-  return fileReader
-    ? "~/.lakectl.yaml (or the file named by LAKECTL_CONFIG_FILE)"
-    : "~/.lakectl.yaml (read only after importing 'lakefs-ts/node')";
+  if (!fileReader) return "~/.lakectl.yaml (read only after importing 'lakefs-ts/node')";
+  const configured = nonEmpty(env.LAKECTL_CONFIG_FILE);
+  return configured ? `${configured} (LAKECTL_CONFIG_FILE; not found)` : "~/.lakectl.yaml";
 }

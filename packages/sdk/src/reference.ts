@@ -5,7 +5,7 @@
 import { type CallOptions, type HttpClient, path } from "./api/http.js";
 import type { Schema } from "./api/index.js";
 import { type Client, defaultClient } from "./client.js";
-import { DeleteObjectsError, InvalidArgumentError } from "./errors.js";
+import { ConflictError, DeleteObjectsError, InvalidArgumentError } from "./errors.js";
 import {
   type Change,
   type Commit,
@@ -35,6 +35,10 @@ export function refId(ref: RefLike): string {
     throw new InvalidArgumentError("a reference must be a non-empty string or have an id");
   }
   return id;
+}
+
+function hasMessage(body: unknown): boolean {
+  return typeof body === "object" && body !== null && "message" in body;
 }
 
 /** Rejects empty or non-string ids before anything is sent. */
@@ -207,23 +211,41 @@ export class Reference {
    */
   async mergeInto(destination: RefLike, options: MergeOptions = {}): Promise<string> {
     const { signal, timeout, ...merge } = options;
-    const result = await this.http.request<Schema<"MergeResult">>(
-      {
-        method: "POST",
-        path: path`/repositories/${this.repositoryId}/refs/${this.id}/merge/${refId(destination)}`,
-        json: {
-          message: merge.message,
-          metadata: merge.metadata,
-          strategy: merge.strategy,
-          force: merge.force ?? false,
-          allow_empty: merge.allowEmpty ?? false,
-          squash_merge: merge.squashMerge ?? false,
-        } satisfies Schema<"Merge">,
-        expect: "json",
-      },
-      { signal, timeout },
-    );
-    return result.reference;
+    const destinationId = refId(destination);
+    try {
+      const result = await this.http.request<Schema<"MergeResult">>(
+        {
+          method: "POST",
+          path: path`/repositories/${this.repositoryId}/refs/${this.id}/merge/${destinationId}`,
+          json: {
+            message: merge.message,
+            metadata: merge.metadata,
+            strategy: merge.strategy,
+            force: merge.force ?? false,
+            allow_empty: merge.allowEmpty ?? false,
+            squash_merge: merge.squashMerge ?? false,
+          } satisfies Schema<"Merge">,
+          expect: "json",
+        },
+        { signal, timeout },
+      );
+      return result.reference;
+    } catch (error) {
+      // lakeFS answers a merge conflict with a MergeResult body, not a message: name the merge.
+      if (error instanceof ConflictError && !hasMessage(error.body)) {
+        throw new ConflictError(
+          {
+            status: error.status,
+            message: `conflict merging ${this.id} into ${destinationId}`,
+            body: error.body,
+            headers: error.headers,
+            operation: error.operation,
+          },
+          { cause: error },
+        );
+      }
+      throw error;
+    }
   }
 
   /** A read-only handle on an object at this ref. */
