@@ -40,10 +40,18 @@ async function* pseudoRandom(total: number, chunk = 256 * 1024): AsyncGenerator<
   }
 }
 
-async function concatAll(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+async function concatAll(
+  chunks: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>,
+): Promise<Uint8Array<ArrayBuffer>> {
   const parts: Uint8Array[] = [];
-  for await (const c of chunks) parts.push(c);
-  return Buffer.concat(parts);
+  for await (const c of chunks as AsyncIterable<Uint8Array>) parts.push(c);
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.byteLength;
+  }
+  return out;
 }
 
 function collectingStream(): { stream: WritableStream<Uint8Array>; bytes: () => Uint8Array } {
