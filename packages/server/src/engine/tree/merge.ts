@@ -16,7 +16,7 @@ const STRATEGIES: readonly MergeStrategy[] = ["none", "dest-wins", "source-wins"
 type Outcome = "source" | "dest" | "drop" | "conflict";
 
 /** The outcome for one key from its values on each side (undefined = absent). */
-export function mergeOutcome(base?: Entry, source?: Entry, dest?: Entry): Outcome {
+function mergeOutcome(base?: Entry, source?: Entry, dest?: Entry): Outcome {
   if (source !== undefined && dest !== undefined) {
     if (sameIdentity(source, dest)) return "dest";
     if (base === undefined) return "conflict";
@@ -49,8 +49,9 @@ export function mergeTrees(
   dest: string,
   strategy: MergeStrategy,
 ): MergeResult {
-  if (!STRATEGIES.includes(strategy))
+  if (!STRATEGIES.includes(strategy)) {
     throw new Error(`invalid merge strategy ${JSON.stringify(strategy)}`);
+  }
   if (source === base || source === dest) return { metarangeId: dest };
   if (dest === base) return { metarangeId: source };
 
@@ -127,9 +128,9 @@ export function mergeTrees(
     // Equal bytes imply equal identity: most records of a range that differs are untouched, and
     // this decides them without decoding.
     if (inSource && inDest && s.raw().equals(d.raw())) outcome = "dest";
-    else if (inBase && inSource !== inDest && b.raw().equals((inSource ? s : d).raw()))
+    else if (inBase && inSource !== inDest && b.raw().equals((inSource ? s : d).raw())) {
       outcome = "drop";
-    else {
+    } else {
       const baseEntry = inBase ? b.entry() : undefined;
       outcome = mergeOutcome(
         baseEntry,
