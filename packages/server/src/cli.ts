@@ -4,6 +4,7 @@
  */
 import { resolve } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { fsckCommand } from "./fsck.js";
 import { LAKEFS_API_VERSION, startServer } from "./index.js";
 import type { RunningServer, ServerOptions } from "./options.js";
 
@@ -29,6 +30,7 @@ Runs an embedded lakeFS-compatible server (lakeFS API ${LAKEFS_API_VERSION}) on 
 
 Commands:
   run                   start the server in the foreground (the default)
+  fsck --data DIR       check a data directory's commits, trees and objects (never repairs)
 
 Options for run:
   --data DIR            data directory, created if missing (default ./lakefs-data)
@@ -129,16 +131,24 @@ export function banner(server: RunningServer, options: ServerOptions): string {
   return lines.join("\n");
 }
 
-/** Resolves on the first SIGINT/SIGTERM; a second one exits at once. */
-function untilSignalled(): Promise<NodeJS.Signals> {
-  return new Promise((done) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
+/**
+ * Listens for SIGINT/SIGTERM from now on: `received` resolves on the first one (a second one
+ * exits at once); `stop()` removes the listeners.
+ */
+function listenForShutdown(): { received: Promise<NodeJS.Signals>; stop(): void } {
+  let onSignal = (_signal: NodeJS.Signals) => {};
+  const received = new Promise<NodeJS.Signals>((done) => {
+    onSignal = (signal) => {
+      stop();
       process.once("SIGINT", () => process.exit(130)).once("SIGTERM", () => process.exit(143));
       done(signal);
     };
-    process.on("SIGINT", onSignal).on("SIGTERM", onSignal);
   });
+  const stop = () => {
+    process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
+  };
+  process.on("SIGINT", onSignal).on("SIGTERM", onSignal);
+  return { received, stop };
 }
 
 async function runCommand(argv: readonly string[], io: CliIO): Promise<number> {
@@ -147,9 +157,17 @@ async function runCommand(argv: readonly string[], io: CliIO): Promise<number> {
     io.out(USAGE);
     return 0;
   }
-  const server = await startServer(parsed.options);
+  // Listening before the banner appears: whoever reads it may signal at once.
+  const shutdown = listenForShutdown();
+  let server: RunningServer;
+  try {
+    server = await startServer(parsed.options);
+  } catch (err) {
+    shutdown.stop();
+    throw err;
+  }
   io.out(banner(server, parsed.options));
-  const signal = await untilSignalled();
+  const signal = await shutdown.received;
   io.err(`${signal}: draining requests and closing the database\n`);
   await server.close();
   return 0;
@@ -158,6 +176,7 @@ async function runCommand(argv: readonly string[], io: CliIO): Promise<number> {
 /** Subcommands by name; each gets the arguments after its name. */
 const COMMANDS: Record<string, (argv: readonly string[], io: CliIO) => Promise<number>> = {
   run: runCommand,
+  fsck: fsckCommand,
 };
 
 /** Entry point of the `lakefs-ts-server` bin; resolves to the process exit code. */
