@@ -8,7 +8,7 @@
  * Usage: node --conditions=development --import tsx bench/tree-scaling.ts [maxSize]
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Change, Entry } from "../packages/server/src/engine/model.js";
@@ -104,6 +104,8 @@ function measure(tree: TreeStore, size: number): Row {
 const root = mkdtempSync(join(tmpdir(), "lakefs-tree-bench-"));
 const rows: Row[] = [];
 try {
+  // An unrecorded round first, so the smallest size is not measured with cold JIT.
+  measure(createTreeStore(join(root, "warm-up")), ALL_SIZES[0]!);
   for (const size of sizes) {
     rows.push(measure(createTreeStore(join(root, String(size))), size));
     const last = rows.at(-1)!;
@@ -139,5 +141,6 @@ if (rows.length > 1) {
     ...columns.map(([, f]) => `${(f(last) / f(first)).toFixed(1)}x`),
   ]);
 }
+console.log(`load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
 const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
 for (const row of table) console.log(row.map((cell, c) => cell.padStart(widths[c]!)).join("  "));
