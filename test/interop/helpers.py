@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import json
+import urllib.error
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -33,3 +37,20 @@ def commit_ids(ref, **kwargs) -> list[str]:
 def put(branch, path: str, data: bytes | str, **kwargs):
     """Uploads one object on a branch and returns its handle."""
     return branch.object(path).upload(data=data, **kwargs)
+
+
+def raw_request(server, method: str, path: str, body=None) -> tuple[int, dict]:
+    """A JSON request below /api/v1 with the quickstart credentials, bypassing the SDKs."""
+    token = base64.b64encode(f"{ACCESS_KEY_ID}:{SECRET_ACCESS_KEY}".encode()).decode()
+    request = urllib.request.Request(
+        f"{server.url}/api/v1{path}",
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": f"Basic {token}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request) as resp:
+            status, text = resp.status, resp.read()
+    except urllib.error.HTTPError as err:
+        status, text = err.code, err.read()
+    return status, json.loads(text) if text else {}

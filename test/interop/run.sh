@@ -37,14 +37,18 @@ if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
   echo "$want" >"$stamp"
 fi
 
-if [ ! -f "$root/packages/server/dist/cli.js" ]; then
+# The suite runs the built CLI (packages/server/dist), not the sources.
+cli="$root/packages/server/dist/cli.js"
+if [ ! -f "$cli" ]; then
   echo "interop: building the server (npm run build)"
   (cd "$root" && npm run build)
+elif [ -n "$(find "$root/packages/server/src" "$root/packages/sdk/src" -newer "$cli" -name '*.ts' -print -quit)" ]; then
+  echo "interop: note: packages/*/src changed since the last build; run 'npm run build' to test them" >&2
 fi
 
 cd "$root"
 status=0
-"$venv/bin/python" -m pytest "$here" -p no:cacheprovider "$@" || status=$?
+"$venv/bin/python" -m pytest -c "$here/pytest.ini" --rootdir "$here" "$@" || status=$?
 if [ "$status" -eq 5 ]; then
   echo "interop: pytest collected no tests; treating that as a failure" >&2
   exit 1
