@@ -20,12 +20,10 @@ export function* scanEntries(
   from?: string,
 ): Generator<readonly [string, Entry]> {
   const refs = files.metarange(metarangeId);
-  let pos = from === undefined ? 0 : -1;
-  for (let r = from === undefined ? 0 : rangeIndexFor(refs, from); r < refs.length; r++) {
+  const first = from === undefined ? 0 : rangeIndexFor(refs, from);
+  for (let r = first; r < refs.length; r++) {
     const range = files.range(refs[r]!.id);
-    for (let i = pos < 0 ? range.lowerBound(from!) : 0; i < range.keys.length; i++) {
-      yield [range.keys[i]!, range.entry(i)];
-    }
-    pos = 0;
+    const start = r === first && from !== undefined ? range.lowerBound(from) : 0;
+    for (let i = start; i < range.keys.length; i++) yield [range.keys[i]!, range.entry(i)];
   }
 }
