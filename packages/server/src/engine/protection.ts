@@ -33,3 +33,6 @@ export function validateRules(rules: readonly BranchProtectionRule[]): BranchPro
   }
   return rules.map((r) => ({ pattern: r.pattern }));
 }
+
+/** Settings key of the rule set. */
+export const PROTECTION_KEY = "branch_protection";

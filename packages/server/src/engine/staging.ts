@@ -100,3 +100,12 @@ export function hasChanges(
   for (const _ of effectiveChanges(tree, metarangeId, stagedChanges(store, tokens))) return true;
   return false;
 }
+
+/** Committed entries of a tree as `{ key, value }` records, from the first key >= `from`. */
+export function* treeEntries(
+  tree: TreeStore,
+  metarangeId: string,
+  from: string,
+): Generator<{ key: string; value: Entry }> {
+  for (const [key, value] of tree.entries(metarangeId, from)) yield { key, value };
+}

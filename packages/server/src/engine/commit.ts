@@ -1,0 +1,160 @@
+/**
+ * Commit (seal the staging token, then build and swap the head with retries) and the commit log
+ * (history order, paging, `since`/`stopAt`/`limit`, object and prefix filters).
+ */
+import { history } from "./ancestry.js";
+import { makeCommit } from "./commits.js";
+import { type EngineContext, lostRace, newToken, tokensOf, writable } from "./context.js";
+import { badRequest, forbidden } from "./errors.js";
+import { sameIdentity } from "./model.js";
+import { isProtected } from "./protection.js";
+import { hasChanges, stagedChanges } from "./staging.js";
+import { type BranchRow, type RepositoryRow, tooManyAttempts } from "./store.js";
+import type { Commit, CommitOptions, LogOptions, Page } from "./types.js";
+import { pageSize } from "./validate.js";
+
+const COMMIT_ATTEMPTS = 10;
+
+/** Seals the staging token and commits it. 400 `commit: no changes` unless `allowEmpty`. */
+export function commit(
+  ctx: EngineContext,
+  repo: string,
+  branch: string,
+  options: CommitOptions,
+): Commit {
+  const r = ctx.repo(repo);
+  ctx.branch(repo, branch);
+  writable(r, options.force);
+  if (isProtected(ctx.rules(repo), branch)) {
+    throw forbidden("cannot commit to protected branch");
+  }
+  const tree = ctx.tree(r);
+  seal(ctx, repo, branch, (b) => {
+    if (
+      options.sourceMetarange !== undefined &&
+      hasChanges(ctx.store, tree, ctx.commit(repo, b.commitId).metarangeId, tokensOf(b))
+    ) {
+      throw badRequest("cannot use source MetaRange on a branch with uncommitted changes");
+    }
+  });
+  for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
+    const b = ctx.branch(repo, branch);
+    const head = ctx.commit(repo, b.commitId);
+    let metarangeId: string;
+    let changed: boolean;
+    if (options.sourceMetarange !== undefined) {
+      metarangeId = options.sourceMetarange;
+      changed = metarangeId !== head.metarangeId;
+    } else {
+      const res = tree.apply(head.metarangeId, stagedChanges(ctx.store, b.sealedTokens));
+      metarangeId = res.metarangeId;
+      changed = res.added + res.removed + res.changed > 0;
+    }
+    if (!changed && !options.allowEmpty) throw badRequest("commit: no changes");
+    const commit = makeCommit(
+      {
+        committer: options.committer ?? "",
+        message: options.message,
+        metarangeId,
+        creationDate: options.date ?? ctx.now(),
+        metadata: { ...options.metadata },
+        parents: [head.id],
+      },
+      [head.generation],
+    );
+    const swapped = ctx.store.transaction(() => {
+      if (!ctx.store.updateBranch(repo, b, { ...b, commitId: commit.id, sealedTokens: [] })) {
+        return false;
+      }
+      ctx.store.insertCommit(repo, commit);
+      ctx.store.deleteTokens(b.sealedTokens);
+      return true;
+    });
+    if (swapped) return commit;
+  }
+  throw tooManyAttempts();
+}
+
+/** Commits reachable from `ref`, newest (highest generation) first. */
+export function logCommits(
+  ctx: EngineContext,
+  repo: string,
+  ref: string,
+  options: LogOptions = {},
+): Page<Commit> {
+  const r = ctx.repo(repo);
+  const head = ctx.commitOf(repo, ref);
+  const stopAt = options.stopAt ? ctx.commitOf(repo, options.stopAt).id : undefined;
+  const touches = pathFilter(ctx, r, options);
+  const limit = pageSize(options.amount);
+  const results: Commit[] = [];
+  let skipping = Boolean(options.after);
+  let more = false;
+  const load = (id: string) => ctx.commit(repo, id);
+  for (const c of history(load, head.id, options.firstParent ?? false)) {
+    if (options.since !== undefined && c.creationDate < options.since) break;
+    if (skipping) {
+      if (c.id === options.after) skipping = false;
+    } else if (touches(c)) {
+      if (results.length === limit) {
+        more = true;
+        break;
+      }
+      results.push(c);
+      if (options.limit && results.length === limit) break;
+    }
+    if (c.id === stopAt) break;
+  }
+  return { results, hasMore: more, nextOffset: more ? results[results.length - 1]!.id : "" };
+}
+
+/** Moves the current staging token to the front of the sealed list (after `check`). */
+function seal(
+  ctx: EngineContext,
+  repo: string,
+  branch: string,
+  check: (b: BranchRow) => void,
+): void {
+  ctx.store.transaction(() => {
+    const b = ctx.branch(repo, branch);
+    check(b);
+    if (!ctx.store.hasStaged(b.stagingToken)) return;
+    const next = {
+      ...b,
+      stagingToken: newToken(repo, branch),
+      sealedTokens: [b.stagingToken, ...b.sealedTokens],
+    };
+    if (!ctx.store.updateBranch(repo, b, next)) throw lostRace();
+  });
+}
+
+/** A log filter: commits that changed one of `objects` or something under `prefixes`. */
+function pathFilter(
+  ctx: EngineContext,
+  r: RepositoryRow,
+  options: LogOptions,
+): (c: Commit) => boolean {
+  const objects = options.objects ?? [];
+  const prefixes = options.prefixes ?? [];
+  if (objects.length === 0 && prefixes.length === 0) return () => true;
+  const tree = ctx.tree(r);
+  return (c) => {
+    const parent = c.parents[0];
+    const before = parent === undefined ? "" : ctx.commit(r.id, parent).metarangeId;
+    if (before === c.metarangeId) return false;
+    for (const o of objects) {
+      const a = tree.get(before, o);
+      const b = tree.get(c.metarangeId, o);
+      if (a === undefined ? b !== undefined : b === undefined || !sameIdentity(a, b)) {
+        return true;
+      }
+    }
+    for (const p of prefixes) {
+      for (const d of tree.diff(before, c.metarangeId, p)) {
+        if (d.key.startsWith(p)) return true;
+        break;
+      }
+    }
+    return false;
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * Import: validates the request, runs the walk as a background job (import-jobs.ts) and commits
+ * the result onto the branch: each destination prefix replaced by the imported entries.
+ */
+import { makeCommit } from "./commits.js";
+import { dirtyBranch, type EngineContext, tokensOf, writable } from "./context.js";
+import { badRequest, forbidden } from "./errors.js";
+import { MERGE_STRATEGY_KEY, updateClean } from "./merge.js";
+import { type Change, compareKeys } from "./model.js";
+import { hasChanges, mergeByKey } from "./staging.js";
+import type { RepositoryRow } from "./store.js";
+import type { Commit, ImportOptions, ImportWalker } from "./types.js";
+import { validatePath } from "./validate.js";
+
+/** Starts a background import; returns its id. Each destination prefix is replaced. */
+export function startImport(
+  ctx: EngineContext,
+  repo: string,
+  branch: string,
+  options: ImportOptions,
+  walker: ImportWalker | undefined,
+): string {
+  const r = ctx.repo(repo);
+  const b = ctx.branch(repo, branch);
+  writable(r, options.force);
+  if (!walker) throw forbidden("import is not supported for this storage");
+  if (options.sources.length === 0) {
+    throw badRequest("argument paths: required value: validation error");
+  }
+  for (const s of options.sources) {
+    if (s.type !== "common_prefix" && s.type !== "object") {
+      throw badRequest("argument type: invalid value: validation error");
+    }
+    if (s.type === "object") validatePath(s.destination, "destination");
+  }
+  const tree = ctx.tree(r);
+  if (hasChanges(ctx.store, tree, ctx.commit(repo, b.commitId).metarangeId, tokensOf(b))) {
+    throw dirtyBranch();
+  }
+  return ctx.imports.start(repo, branch, options.sources, walker, (token) =>
+    commitImport(ctx, r, branch, token, options),
+  );
+}
+
+/** Builds the import commit: each destination replaced by the imported entries in `token`. */
+function commitImport(
+  ctx: EngineContext,
+  r: RepositoryRow,
+  branch: string,
+  token: string,
+  options: ImportOptions,
+): Commit {
+  const tree = ctx.tree(r);
+  const commit = updateClean(ctx, r, branch, (head) => {
+    // Tombstones for everything under the destination prefixes; imported entries win.
+    const removed = new Set<string>();
+    for (const s of options.sources) {
+      if (s.type === "object") continue;
+      for (const [key] of tree.entries(head.metarangeId, s.destination)) {
+        if (!key.startsWith(s.destination)) break;
+        removed.add(key);
+      }
+    }
+    const tombstones = [...removed].sort(compareKeys).map((key): Change => ({ key, value: null }));
+    const changes = mergeByKey<Change>([ctx.store.scanStaged(token), tombstones]);
+    const { metarangeId } = tree.apply(head.metarangeId, changes);
+    return makeCommit(
+      {
+        committer: options.committer ?? "",
+        message: options.commit.message || "Import objects",
+        metarangeId,
+        creationDate: ctx.now(),
+        metadata: { ...options.commit.metadata, [MERGE_STRATEGY_KEY]: "source-wins" },
+        parents: [head.id],
+      },
+      [head.generation],
+    );
+  });
+  ctx.store.setRepoMetadata(r.id, ".lakefs.last.import.timestamp", String(commit.creationDate));
+  return commit;
+}
