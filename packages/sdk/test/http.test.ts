@@ -379,6 +379,37 @@ describe("HttpClient against a scripted server", () => {
     assert.equal(seen[1]!.headers.authorization, "Bearer fresh");
   });
 
+  it("lets a failing credentials provider's error through, unretried", async () => {
+    reset();
+    let calls = 0;
+    const failure = new Error("no AWS credentials");
+    const http = client({
+      credentials: async () => {
+        calls += 1;
+        throw failure;
+      },
+    });
+    await assert.rejects(
+      http.request({ method: "GET", path: "/x", expect: "none" }),
+      (e: unknown) => e === failure,
+    );
+    assert.equal(calls, 1);
+    assert.equal(seen.length, 0);
+  });
+
+  it("limits a streaming response's timeout to the headers, not the body", async () => {
+    reset((_req, res) => {
+      res.writeHead(200);
+      res.write("first ");
+      setTimeout(() => res.end("second"), 150);
+    });
+    const response = await client().request(
+      { method: "GET", path: "/o", expect: "response" },
+      { timeout: 50 },
+    );
+    assert.equal(await response.text(), "first second");
+  });
+
   it("wraps connection failures in NetworkError after retrying", async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));

@@ -388,17 +388,13 @@ export class HttpClient {
     return headers;
   }
 
-  private async fetchOnce(
+  private fetchOnce(
     spec: RequestSpec,
     url: string,
+    headers: Headers,
     signal: AbortSignal,
-    forceRefresh: boolean,
   ): Promise<Response> {
-    const init: RequestInit & { duplex?: "half" } = {
-      method: spec.method,
-      headers: await this.buildHeaders(spec, signal, forceRefresh),
-      signal,
-    };
+    const init: RequestInit & { duplex?: "half" } = { method: spec.method, headers, signal };
     if (spec.json !== undefined) init.body = JSON.stringify(spec.json);
     else if (spec.body !== undefined) init.body = spec.body as BodyInit;
     // Streaming request bodies need half-duplex in fetch implementations that follow the spec.
@@ -413,11 +409,13 @@ export class HttpClient {
     const retryable = replayable && (spec.idempotent ?? IDEMPOTENT_METHODS.has(spec.method));
     let forceRefresh = false;
     for (let attempt = 0; ; attempt++) {
+      // Outside the try: a failing credentials provider is not a network error to retry.
+      const headers = await this.buildHeaders(spec, signal, forceRefresh);
       let response: Response;
       try {
-        response = await this.fetchOnce(spec, url, signal, forceRefresh);
+        response = await this.fetchOnce(spec, url, headers, signal);
       } catch (error) {
-        if (signal.aborted || error instanceof LakeFSError) throw error;
+        if (signal.aborted) throw error;
         if (!retryable || attempt >= this.retry.maxRetries) {
           const reason = error instanceof Error ? (error.cause ?? error) : error;
           throw new NetworkError(`${operation}: ${describe(reason)}`, { cause: error });
