@@ -11,6 +11,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { after, before, describe, test } from "node:test";
 import {
+  BadRequestError,
   type Branch,
   Client,
   InvalidArgumentError,
@@ -19,6 +20,7 @@ import {
   ObjectNotFoundError,
   type Progress,
   Repository,
+  RequestTimeoutError,
 } from "lakefs-ts";
 import { downloadToFile, nodeReadable, nodeWritable, uploadFile } from "lakefs-ts/node";
 import { needsEmbedded, openTarget, type TestTarget } from "../support/lakefs.js";
@@ -484,6 +486,30 @@ for (const presign of [false, true]) {
           `PUT ${base}/staging/pmpu/<id>`,
         ],
       );
+    });
+
+    test("stat with presign gives a URL only where the server supports it", async () => {
+      const obj = branch.object("docs/hello.txt");
+      if (presign) {
+        const info = await obj.stat({ preSign: true });
+        assert.match(info.physicalAddress, /^http:\/\/127\.0\.0\.1:\d+\//);
+        assert.ok(info.physicalAddressExpiry instanceof Date);
+        assert.equal(await obj.text({ preSign: false }), await obj.text({ preSign: true }));
+      } else {
+        await assert.rejects(obj.stat({ preSign: true }), BadRequestError);
+        await assert.rejects(obj.upload("x", { preSign: true }), BadRequestError);
+      }
+    });
+
+    test("an upload's timeout covers the whole transfer and leaves no object", async () => {
+      const obj = branch.object("slow.bin");
+      async function* stalls() {
+        yield enc("first chunk");
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        yield enc("too late");
+      }
+      await assert.rejects(obj.upload(stalls(), { timeout: 200 }), RequestTimeoutError);
+      assert.equal(await obj.exists(), false);
     });
 
     test("timeouts and signals apply to reads", async () => {
