@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, test } from "node:test";
-import { openEngine } from "../src/engine/engine.js";
+import { Engine, openEngine } from "../src/engine/engine.js";
+import { openDatabase } from "../src/engine/store.js";
 import { engineError, entry, type Fixture, openFixture, paths, repo } from "./engine-support.js";
 
 let f: Fixture;
@@ -163,6 +164,15 @@ describe("repositories", () => {
     assert.equal(again.getEntry("repo1", "main", "staged").etag, "etag-s2");
     assert.deepEqual(paths(again.listEntries("repo1", "main@")), ["committed"]);
     Object.assign(f, { engine: again });
+  });
+
+  test("refuses a database written by a newer schema", () => {
+    f.engine.close();
+    const db = openDatabase(f.dir);
+    db.exec("UPDATE schema_version SET version = 999");
+    assert.throws(() => new Engine({ db, namespaceDir: f.nsDir }), /schema version 999/);
+    db.close();
+    Object.assign(f, { engine: openEngine(join(f.dir, "fresh"), { namespaceDir: f.nsDir }) });
   });
 });
 
