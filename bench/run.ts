@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only data,listing,engine,latency]`: the performance picture
+ * `npm run bench [-- --quick] [-- --only data,listing,engine,tree,latency]`: the performance picture
  * of lakefs-ts (SDK and embedded server). Every scenario starts its own server process; every
  * client side runs each job in its own process. Writes bench/results/latest.{json,md}.
  */
@@ -15,11 +15,13 @@ import { dataPath } from "./scenarios/data-path.js";
 import { engineScaling } from "./scenarios/engine-scaling.js";
 import { listing } from "./scenarios/listing.js";
 import { metadataLatency } from "./scenarios/metadata-latency.js";
+import { treeScaling } from "./scenarios/tree.js";
 
 const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<BenchRecord[] | ScenarioOutput>> = {
   data: async (ctx) => [...(await dataPath(ctx, false)), ...(await dataPath(ctx, true))],
   listing,
   engine: engineScaling,
+  tree: treeScaling,
   latency: metadataLatency,
 };
 

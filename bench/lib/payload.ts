@@ -41,6 +41,13 @@ export function* payloadChunks(size: number): Generator<Buffer> {
   }
 }
 
+/** Hex MD5 of the first `size` bytes of the payload (what a single-part upload's ETag must be). */
+export function payloadMd5(size: number): string {
+  const hash = createHash("md5");
+  for (const chunk of payloadChunks(size)) hash.update(chunk);
+  return hash.digest("hex");
+}
+
 /** The payload as a Node stream (pulled lazily, so memory stays at one chunk in flight). */
 export function payloadStream(size: number): Readable {
   return Readable.from(payloadChunks(size), { objectMode: false });

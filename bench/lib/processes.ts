@@ -55,3 +55,27 @@ export function exited(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
 }
+
+/** Runs a child to completion and returns its stdout; a non-zero exit is an error with stderr's tail. */
+export function runToEnd(command: string, args: readonly string[], label: string): Promise<string> {
+  const child = spawn(command, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.setEncoding("utf8").on("data", (s: string) => (stdout += s));
+  child.stderr!.setEncoding("utf8").on("data", (s: string) => {
+    stderr += s;
+    if (process.env.BENCH_VERBOSE) process.stderr.write(`[${label}] ${s}`);
+  });
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      if (code === 0) resolve(stdout);
+      else
+        reject(
+          new Error(
+            `${label} exited (${signal ?? code}):\n${stderr.split("\n").slice(-15).join("\n")}`,
+          ),
+        );
+    });
+  });
+}

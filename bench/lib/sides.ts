@@ -21,10 +21,19 @@ function command(side: SideName, job: Job): [string, string[]] {
   }
 }
 
-export async function runJob(side: SideName, job: Job): Promise<JobResult> {
+/** Runs `job` in a new process of `side`; `log` gets a one-line summary of the measured work. */
+export async function runJob(
+  side: SideName,
+  job: Job,
+  log: (m: string) => void,
+): Promise<JobResult> {
   const [cmd, args] = command(side, job);
   const { child, line } = spawnUntil(cmd, args, RESULT_PREFIX, `${side} ${job.op}`);
   const result = JSON.parse(await line) as JobResult;
   await exited(child);
+  const rss = (result.peakRss - result.idleRss) / 2 ** 20;
+  log(
+    `  ${side} ${job.op}: ${result.seconds.toFixed(2)} s, peak RSS +${rss.toFixed(0)} MiB over idle`,
+  );
   return result;
 }

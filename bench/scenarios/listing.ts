@@ -28,15 +28,19 @@ export async function listing(ctx: BenchContext): Promise<BenchRecord[]> {
       for (const kind of ["flat", "delimited"] as const) {
         for (const side of rotate(ctx.sides, rep)) {
           ctx.log(`listing rep ${rep + 1}/${reps}: ${kind} via ${side}`);
-          const r = await runJob(side, {
-            ...server,
-            repo: REPO,
-            op: "list",
-            ref: "main",
-            ...(kind === "flat"
-              ? { prefix: flat.destination }
-              : { prefix: tree.destination, delimiter: "/" }),
-          });
+          const r = await runJob(
+            side,
+            {
+              ...server,
+              repo: REPO,
+              op: "list",
+              ref: "main",
+              ...(kind === "flat"
+                ? { prefix: flat.destination }
+                : { prefix: tree.destination, delimiter: "/" }),
+            },
+            ctx.log,
+          );
           if (r.count !== expected[kind]) {
             throw new Error(
               `${side} listed ${r.count} entries (${kind}), expected ${expected[kind]}`,

@@ -30,7 +30,11 @@ export async function metadataLatency(ctx: BenchContext): Promise<BenchRecord[]>
       ctx.log(`metadata latency via ${side}`);
       results.set(
         side,
-        await runJob(side, { ...server, repo: REPO, op: "latency", ref: "main", paths, rounds }),
+        await runJob(
+          side,
+          { ...server, repo: REPO, op: "latency", ref: "main", paths, rounds },
+          ctx.log,
+        ),
       );
     }
   } finally {

@@ -20,7 +20,11 @@ async function countStream(stream: ReadableStream<Uint8Array>): Promise<number> 
 /** Counts listed entries; with a delimiter, walks into every common prefix (a directory walk). */
 async function walk(ref: Reference, prefix: string, delimiter?: string): Promise<number> {
   let n = 0;
-  for await (const item of ref.objects({ prefix, ...(delimiter ? { delimiter } : {}), pageSize: 1000 })) {
+  for await (const item of ref.objects({
+    prefix,
+    ...(delimiter ? { delimiter } : {}),
+    pageSize: 1000,
+  })) {
     n += 1;
     if (delimiter && item.kind === "common_prefix") n += await walk(ref, item.path, delimiter);
   }
