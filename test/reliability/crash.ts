@@ -1,0 +1,476 @@
+/**
+ * Crash-consistency harness. The server runs as a child process; several clients drive a random
+ * workload (uploads, deletes, commits, merges, branch and tag operations, imports) each on its
+ * own branch, and the server is SIGKILLed at a random moment. Between trials `fsck` checks the
+ * data directory, and after each restart every acknowledged write, commit, branch and tag is
+ * checked: present, same bytes and metadata, and nothing unacknowledged visible except the single
+ * in-flight operation of each client (old or new state, never a partial one).
+ *
+ * Full run: `npm run test:crash` (50 trials; CRASH_TRIALS, CRASH_CLIENTS, RELIABILITY_SEED).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fsck } from "../../packages/server/src/fsck.js";
+import { call, expectStatus, TransportError } from "./support/api.js";
+import {
+  type Content,
+  contentDifferences,
+  listContent,
+  type ObjectState,
+  objectState,
+  readMatches,
+  sameObject,
+} from "./support/model.js";
+import { Random, seedFromEnv } from "./support/random.js";
+import { spawnServer } from "./support/server-process.js";
+
+const REPO = "crash";
+const PATHS_PER_CLIENT = 10;
+const IMPORT_SOURCES = 3;
+
+export interface CrashOptions {
+  readonly trials: number;
+  readonly clients: number;
+  readonly seed: number;
+  /** Longest wait before the kill, per trial. */
+  readonly maxRunMs: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface CrashResult {
+  readonly seed: number;
+  readonly trials: number;
+  readonly kills: number;
+  /** Acknowledged operations by kind, over all trials. */
+  readonly acknowledged: Record<string, number>;
+  /** Operations in flight when the server died (their outcome may go either way). */
+  readonly inFlightAtKill: number;
+  readonly commitsVerified: number;
+  readonly objectsVerified: number;
+  /** Everything that was acknowledged but not found intact, and every fsck problem. */
+  readonly lost: readonly string[];
+}
+
+interface CommitRecord {
+  readonly id: string;
+  readonly message: string;
+  readonly snapshot: Content;
+  verified: boolean;
+}
+
+/** What happened to the operation a client had in flight when the connection broke. */
+type Pending =
+  | {
+      kind: "object";
+      path: string;
+      before: ObjectState | undefined;
+      after: ObjectState | undefined;
+    }
+  | { kind: "head"; before: string; prefix?: string; snapshot?: Content }
+  | { kind: "ref"; name: string; type: "tag" | "branch"; commit: string };
+
+/** One client: works on its own branch, so the branch's acknowledged state is known exactly. */
+class CrashClient {
+  readonly branch: string;
+  readonly files: Content = new Map();
+  head = "";
+  pending: Pending | undefined;
+  readonly commits: CommitRecord[] = [];
+  /** Acknowledged tags and branches, the commit each points at, and whether it may be gone. */
+  readonly refs = new Map<string, { type: "tag" | "branch"; commit: string; maybeGone: boolean }>();
+  private seq = 0;
+  private dirty = false;
+
+  constructor(
+    readonly index: number,
+    private readonly rng: Random,
+    private readonly counts: Record<string, number>,
+    private readonly importRoot: string,
+  ) {
+    this.branch = `client-${index}`;
+  }
+
+  private ack(kind: string): void {
+    this.counts[kind] = (this.counts[kind] ?? 0) + 1;
+  }
+
+  /** Runs operations until the server dies (a transport error), recording the in-flight one. */
+  async run(endpoint: string, trial: number): Promise<void> {
+    for (;;) {
+      try {
+        await this.step(endpoint, trial);
+      } catch (err) {
+        if (err instanceof TransportError) return;
+        throw err;
+      }
+      this.pending = undefined;
+    }
+  }
+
+  private async step(endpoint: string, trial: number): Promise<void> {
+    const op = this.rng.weighted({
+      upload: 40,
+      delete: 8,
+      commit: 18,
+      merge: 8,
+      tag: 6,
+      branch: 6,
+      deleteRef: 6,
+      import: this.dirty ? 0 : 8,
+    });
+    const base = `/repositories/${REPO}`;
+    switch (op) {
+      case "upload": {
+        const path = `${this.branch}/f${this.rng.int(0, PATHS_PER_CLIENT - 1)}`;
+        const size =
+          this.rng.next() < 0.1 ? this.rng.int(256 * 1024, 2 * 1024 * 1024) : this.rng.int(0, 8192);
+        const bytes = this.rng.bytes(size);
+        const metadata = { trial: String(trial), seq: String(this.seq++) };
+        const after = objectState(bytes, metadata);
+        this.pending = { kind: "object", path, before: this.files.get(path), after };
+        await expectStatus(endpoint, "POST", `${base}/branches/${this.branch}/objects`, 201, {
+          query: { path },
+          raw: bytes,
+          headers: { "x-lakefs-meta-trial": metadata.trial, "x-lakefs-meta-seq": metadata.seq },
+        });
+        this.files.set(path, after);
+        this.dirty = true;
+        return this.ack("upload");
+      }
+      case "delete": {
+        const path = this.rng.pick([...this.files.keys()].filter((p) => !p.includes("/imported/")));
+        if (path === undefined) return;
+        this.pending = { kind: "object", path, before: this.files.get(path), after: undefined };
+        await expectStatus(endpoint, "DELETE", `${base}/branches/${this.branch}/objects`, 204, {
+          query: { path },
+        });
+        this.files.delete(path);
+        this.dirty = true;
+        return this.ack("delete");
+      }
+      case "commit": {
+        const message = `${this.branch} trial ${trial} #${this.seq++}`;
+        this.pending = { kind: "head", before: this.head, snapshot: new Map(this.files) };
+        const res = await expectStatus(
+          endpoint,
+          "POST",
+          `${base}/branches/${this.branch}/commits`,
+          [201, 400],
+          { json: { message, metadata: { client: this.branch } } },
+        );
+        if (res.status === 400) return; // "commit: no changes" after a restart left nothing staged
+        const id = (res.body as { id: string }).id;
+        this.head = id;
+        this.dirty = false;
+        this.commits.push({ id, message, snapshot: new Map(this.files), verified: false });
+        return this.ack("commit");
+      }
+      case "merge": {
+        if (this.head === "") return;
+        const res = await expectStatus(
+          endpoint,
+          "POST",
+          `${base}/refs/${this.branch}/merge/main`,
+          [200, 400, 429],
+          { json: { message: `merge ${this.branch}` } },
+        );
+        // 400: nothing new to merge; 429: main stayed contended through the server's retries.
+        if (res.status === 200) this.ack("merge");
+        return;
+      }
+      case "tag":
+      case "branch": {
+        if (this.head === "") return;
+        const name = `${op === "tag" ? "t" : "b"}-${this.index}-${trial}-${this.seq++}`;
+        this.pending = { kind: "ref", name, type: op, commit: this.head };
+        if (op === "tag") {
+          await expectStatus(endpoint, "POST", `${base}/tags`, 201, {
+            json: { id: name, ref: this.head },
+          });
+        } else {
+          await expectStatus(endpoint, "POST", `${base}/branches`, 201, {
+            json: { name, source: this.head },
+          });
+        }
+        this.refs.set(name, { type: op, commit: this.head, maybeGone: false });
+        return this.ack(op);
+      }
+      case "deleteRef": {
+        const known = [...this.refs].filter(([, r]) => !r.maybeGone);
+        if (known.length === 0) return;
+        const [name, ref] = this.rng.pick(known);
+        this.pending = { kind: "ref", name, type: ref.type, commit: ref.commit };
+        const path = ref.type === "tag" ? `${base}/tags/${name}` : `${base}/branches/${name}`;
+        await expectStatus(endpoint, "DELETE", path, 204);
+        this.refs.delete(name);
+        return this.ack(`delete ${ref.type}`);
+      }
+      case "import": {
+        const source = this.rng.int(0, IMPORT_SOURCES - 1);
+        const prefix = `${this.branch}/imported/`;
+        const snapshot = new Map([...this.files].filter(([p]) => !p.startsWith(prefix)));
+        for (const [name, state] of importSourceFiles(source)) snapshot.set(prefix + name, state);
+        this.pending = { kind: "head", before: this.head, prefix, snapshot };
+        const started = await expectStatus(
+          endpoint,
+          "POST",
+          `${base}/branches/${this.branch}/import`,
+          202,
+          {
+            json: {
+              paths: [
+                {
+                  type: "common_prefix",
+                  path: `local://${join(this.importRoot, `src-${source}`)}/`,
+                  destination: prefix,
+                },
+              ],
+              commit: { message: `import ${source}` },
+            },
+          },
+        );
+        const id = (started.body as { id: string }).id;
+        for (;;) {
+          const status = await expectStatus(
+            endpoint,
+            "GET",
+            `${base}/branches/${this.branch}/import`,
+            200,
+            {
+              query: { id },
+            },
+          );
+          const s = status.body as {
+            completed: boolean;
+            commit?: { id: string };
+            error?: { message: string };
+          };
+          if (s.error) throw new Error(`import failed: ${s.error.message}`);
+          if (s.completed) {
+            this.head = s.commit!.id;
+            this.files.clear();
+            for (const [p, state] of snapshot) this.files.set(p, state);
+            this.commits.push({
+              id: this.head,
+              message: `import ${source}`,
+              snapshot,
+              verified: false,
+            });
+            return this.ack("import");
+          }
+          await sleep(20);
+        }
+      }
+    }
+  }
+
+  /**
+   * After a restart: settles the in-flight operation from what the server shows (it must be the
+   * before or after state), then requires the branch to match the model exactly.
+   */
+  async reconcile(endpoint: string, lost: string[]): Promise<void> {
+    const branch = await expectStatus(
+      endpoint,
+      "GET",
+      `/repositories/${REPO}/branches/${this.branch}`,
+      200,
+    );
+    const serverHead = (branch.body as { commit_id: string }).commit_id;
+    const actual = await listContent(endpoint, REPO, this.branch);
+    const p = this.pending;
+    this.pending = undefined;
+    this.dirty = true; // an in-flight write may have landed; a commit may then say "no changes"
+    if (p?.kind === "object") {
+      const got = actual.get(p.path);
+      if (sameObject(got, p.after)) {
+        if (p.after) this.files.set(p.path, p.after);
+        else this.files.delete(p.path);
+      } else if (!sameObject(got, p.before)) {
+        lost.push(`${this.branch}/${p.path}: in-flight write left ${JSON.stringify(got ?? null)}`);
+      }
+    }
+    if (p?.kind === "head" && serverHead !== p.before) {
+      // The in-flight commit or import landed: adopt it, but only with its exact content.
+      const commit = await expectStatus(
+        endpoint,
+        "GET",
+        `/repositories/${REPO}/commits/${serverHead}`,
+        200,
+      );
+      const parents = (commit.body as { parents: string[] }).parents;
+      if (parents[0] !== p.before)
+        lost.push(`${this.branch}: head moved to ${serverHead} not on top of ${p.before}`);
+      this.head = serverHead;
+      if (p.prefix !== undefined && p.snapshot) {
+        this.files.clear();
+        for (const [path, state] of p.snapshot) this.files.set(path, state);
+      }
+    }
+    if (p?.kind === "ref") {
+      // Whether the create or delete happened is unknown: accept either, remember it may be gone.
+      this.refs.set(p.name, { type: p.type, commit: p.commit, maybeGone: true });
+    }
+    if (serverHead !== this.head)
+      lost.push(`${this.branch}: head ${serverHead}, acknowledged ${this.head}`);
+    for (const d of contentDifferences(this.files, actual)) lost.push(`${this.branch} ${d}`);
+  }
+}
+
+/** Files of import source `n` (deterministic, so the model knows their checksums). */
+function importSourceFiles(n: number): [string, ObjectState][] {
+  return [0, 1, 2, 3].map((i) => [`dir/file-${i}.txt`, objectState(importFileBytes(n, i), {})]);
+}
+
+function importFileBytes(n: number, i: number): Buffer {
+  return Buffer.from(`import source ${n} file ${i}\n`.repeat(10 * (i + 1)));
+}
+
+function writeImportSources(root: string): void {
+  for (let n = 0; n < IMPORT_SOURCES; n++) {
+    for (let i = 0; i < 4; i++) {
+      const dir = join(root, `src-${n}`, "dir");
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `file-${i}.txt`), importFileBytes(n, i));
+    }
+  }
+}
+
+/** Checks commits (content for new ones and a sample of old ones), refs and some bytes. */
+async function verifyHistory(
+  endpoint: string,
+  clients: readonly CrashClient[],
+  rng: Random,
+  lost: string[],
+): Promise<{ commits: number; objects: number }> {
+  let commits = 0;
+  let objects = 0;
+  for (const client of clients) {
+    for (const c of client.commits) {
+      const res = await call(endpoint, "GET", `/repositories/${REPO}/commits/${c.id}`);
+      commits++;
+      if (res.status !== 200 || (res.body as { message: string }).message !== c.message) {
+        lost.push(`commit ${c.id} (${c.message}): HTTP ${res.status}`);
+        continue;
+      }
+      if (c.verified && rng.next() > 0.1) continue;
+      const actual = await listContent(endpoint, REPO, c.id);
+      for (const d of contentDifferences(c.snapshot, actual)) lost.push(`commit ${c.id} ${d}`);
+      c.verified = true;
+    }
+    for (const [name, ref] of client.refs) {
+      const path =
+        ref.type === "tag"
+          ? `/repositories/${REPO}/tags/${name}`
+          : `/repositories/${REPO}/branches/${name}`;
+      const res = await call(endpoint, "GET", path);
+      if (res.status === 404 && ref.maybeGone) {
+        client.refs.delete(name);
+        continue;
+      }
+      const at = (res.body as { commit_id?: string }).commit_id;
+      if (res.status !== 200 || at !== ref.commit) {
+        lost.push(
+          `${ref.type} ${name}: HTTP ${res.status} at ${at}, acknowledged at ${ref.commit}`,
+        );
+      }
+      ref.maybeGone = false;
+    }
+    const paths = [...client.files.keys()];
+    for (let i = 0; i < Math.min(3, paths.length); i++) {
+      const path = rng.pick(paths);
+      const problem = await readMatches(
+        endpoint,
+        REPO,
+        client.branch,
+        path,
+        client.files.get(path)!,
+      );
+      objects++;
+      if (problem) lost.push(problem);
+    }
+  }
+  return { commits, objects };
+}
+
+/** Runs the harness; the data directory is removed afterwards unless something was lost. */
+export async function runCrashTrials(
+  options: CrashOptions,
+): Promise<CrashResult & { dataDir: string }> {
+  const log = options.log ?? (() => {});
+  const rng = new Random(options.seed);
+  const work = mkdtempSync(join(tmpdir(), "lakefs-ts-crash-"));
+  const dataDir = join(work, "data");
+  const importRoot = join(work, "import");
+  writeImportSources(importRoot);
+  const counts: Record<string, number> = {};
+  const clients = Array.from(
+    { length: options.clients },
+    (_, i) => new CrashClient(i, rng, counts, importRoot),
+  );
+  const lost: string[] = [];
+  let inFlight = 0;
+  let commitsVerified = 0;
+  let objectsVerified = 0;
+  let kills = 0;
+
+  let server = await spawnServer(dataDir, [importRoot]);
+  await expectStatus(server.endpoint, "POST", "/repositories", 201, {
+    json: { name: REPO, storage_namespace: `local://${REPO}`, default_branch: "main" },
+  });
+  for (const c of clients) {
+    const res = await expectStatus(server.endpoint, "POST", `/repositories/${REPO}/branches`, 201, {
+      json: { name: c.branch, source: "main" },
+    });
+    c.head = String(res.body instanceof Buffer ? res.body.toString() : res.body).trim();
+  }
+  for (let trial = 1; trial <= options.trials; trial++) {
+    const runs = clients.map((c) => c.run(server.endpoint, trial));
+    await sleep(rng.int(50, options.maxRunMs));
+    await server.kill();
+    kills++;
+    await Promise.all(runs);
+    inFlight += clients.filter((c) => c.pending !== undefined).length;
+
+    const report = await fsck(dataDir);
+    for (const p of report.problems)
+      lost.push(`fsck after trial ${trial}: ${p.where}: ${p.message}`);
+
+    server = await spawnServer(dataDir, [importRoot]);
+    for (const c of clients) await c.reconcile(server.endpoint, lost);
+    const verified = await verifyHistory(server.endpoint, clients, rng, lost);
+    commitsVerified += verified.commits;
+    objectsVerified += verified.objects;
+    log(
+      `trial ${trial}/${options.trials}: ${JSON.stringify(counts)}; fsck ${report.commits} commits ${report.objects} objects; lost ${lost.length}`,
+    );
+    if (lost.length > 0) break;
+  }
+  await server.stop();
+  if (lost.length === 0) rmSync(work, { recursive: true, force: true });
+  return {
+    seed: options.seed,
+    trials: options.trials,
+    kills,
+    acknowledged: counts,
+    inFlightAtKill: inFlight,
+    commitsVerified,
+    objectsVerified,
+    lost,
+    dataDir,
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const seed = seedFromEnv();
+  const result = await runCrashTrials({
+    trials: Number(process.env.CRASH_TRIALS ?? 50),
+    clients: Number(process.env.CRASH_CLIENTS ?? 4),
+    maxRunMs: Number(process.env.CRASH_MAX_RUN_MS ?? 2500),
+    seed,
+    log: (line) => console.log(line),
+  });
+  console.log(JSON.stringify(result, null, 2));
+  process.exit(result.lost.length === 0 ? 0 : 1);
+}
