@@ -154,7 +154,8 @@ type Op =
       key: number;
       prefix: number;
     }
-  | { op: "hardReset"; branch: number; pick: number };
+  | { op: "hardReset"; branch: number; pick: number }
+  | { op: "deleteBranch"; branch: number };
 
 const idx = (n: number) => fc.nat({ max: n - 1 });
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -240,6 +241,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc.record({ op: fc.constant("hardReset" as const), branch: idx(4), pick: fc.nat() }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant("deleteBranch" as const), branch: idx(4) }),
   },
 );
 
@@ -452,6 +457,18 @@ class Runner {
           this.e.resetBranch(R, b, { type: "common_prefix", path: prefix });
           for (const k of [...staged.keys()]) if (k.startsWith(prefix)) staged.delete(k);
         }
+        return;
+      }
+      case "deleteBranch": {
+        const b = this.existing(o.branch);
+        const res = attempt(() => this.e.deleteBranch(R, b));
+        if (b === "main") {
+          assert.equal(res.error?.message, "cannot delete repository default branch");
+          return;
+        }
+        assert.equal(res.error, undefined);
+        m.heads.delete(b);
+        m.staged.delete(b);
         return;
       }
       case "hardReset": {

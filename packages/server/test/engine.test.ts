@@ -166,6 +166,23 @@ describe("repositories", () => {
     Object.assign(f, { engine: again });
   });
 
+  test("two engines over one data directory see each other's writes and commits", () => {
+    repo(f);
+    const other = openEngine(f.dir, { namespaceDir: f.nsDir });
+    try {
+      f.engine.stageEntry("repo1", "main", "a", entry("a"));
+      const c = other.commit("repo1", "main", { message: "from the other connection" });
+      assert.equal(f.engine.getBranch("repo1", "main").commitId, c.id);
+      assert.deepEqual(paths(f.engine.listEntries("repo1", "main@")), ["a"]);
+      other.stageEntry("repo1", "main", "b", entry("b"));
+      f.engine.commit("repo1", "main", { message: "back" });
+      assert.deepEqual(paths(other.listEntries("repo1", "main@")), ["a", "b"]);
+      assert.deepEqual(other.diffBranch("repo1", "main").results, []);
+    } finally {
+      other.close();
+    }
+  });
+
   test("refuses a database written by a newer schema", () => {
     f.engine.close();
     const db = openDatabase(f.dir);
