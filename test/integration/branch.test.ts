@@ -181,3 +181,42 @@ describe("Branch", () => {
     assert.throws(() => main.object(""), InvalidArgumentError);
   });
 });
+
+describe("Branch options", () => {
+  let target: TestTarget;
+  let client: Client;
+  before(async () => {
+    target = await openTarget();
+    client = target.client();
+  });
+  after(() => target?.close());
+
+  it("squash-merges, allows empty merges, and overrides revert / cherry-pick commits", async () => {
+    const { name, storageNamespace } = target.newRepo();
+    const repo = await repository(name, { client }).create(storageNamespace);
+    const main = repo.branch("main");
+    const dev = await repo.branch("dev").create(main);
+    await dev.object("s1").upload("1");
+    await dev.commit("s1");
+    await dev.object("s2").upload("2");
+    await dev.commit("s2");
+    await dev.mergeInto(main, { squashMerge: true, message: "squashed", metadata: { k: "v" } });
+    const squashed = await main.getCommit();
+    assert.equal(squashed.message, "squashed");
+    assert.equal(squashed.metadata.k, "v");
+    assert.equal(squashed.parents.length, 1);
+
+    const same = await repo.branch("same").create(main);
+    await assert.rejects(same.mergeInto(main), BadRequestError);
+    const emptyMerge = await same.mergeInto(main, { allowEmpty: true });
+    assert.equal((await main.getCommit()).id, emptyMerge);
+
+    const reverted = await main.revert(squashed, { commitOverrides: { message: "undo squash" } });
+    assert.equal(reverted.message, "undo squash");
+    const picked = await main.cherryPick(squashed, {
+      commitOverrides: { message: "redo", metadata: { again: "yes" } },
+    });
+    assert.equal(picked.message, "redo");
+    assert.equal(picked.metadata.again, "yes");
+  });
+});

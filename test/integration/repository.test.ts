@@ -6,6 +6,7 @@ import {
   ConflictError,
   InvalidArgumentError,
   NotFoundError,
+  PermissionError,
   Repository,
   repository,
 } from "lakefs-ts";
@@ -90,6 +91,20 @@ describe("Repository", () => {
     );
     assert.equal(repo.ref("main~0").id, "main~0");
     assert.equal(repo.commit("abc").id, "abc");
+  });
+
+  it("refuses writes to a read-only repository unless forced", async () => {
+    const { name, storageNamespace } = target.newRepo();
+    const repo = await repository(name, { client }).create(storageNamespace, { readOnly: true });
+    assert.equal((await repo.properties()).readOnly, true);
+    await assert.rejects(repo.branch("b").create("main"), PermissionError);
+    await repo.branch("b").create("main", { force: true });
+    await assert.rejects(repo.tag("t").create("main"), PermissionError);
+    await repo.tag("t").create("main", { force: true });
+    await repo.tag("t").delete({ force: true });
+    await repo.branch("b").delete({ force: true });
+    await assert.rejects(repo.branch("main").commit("x", { allowEmpty: true }), PermissionError);
+    await repo.branch("main").commit("x", { allowEmpty: true, force: true });
   });
 
   it("deletes a repository; afterwards it is not found", async () => {

@@ -177,3 +177,30 @@ describe("transactions", () => {
     assert.deepEqual(await allBranches(), ["main"]);
   });
 });
+
+describe("transaction handle", () => {
+  it("discard() drops the work and cannot be completed afterwards", async () => {
+    const target = await openTarget();
+    try {
+      const { name, storageNamespace } = target.newRepo();
+      const repo = await repository(name, { client: target.client() }).create(storageNamespace);
+      const main = repo.branch("main");
+      const before = await main.getCommit();
+      const tx = await main.startTransaction({ commitMessage: "never" });
+      await tx.object("x").upload("x");
+      assert.deepEqual(
+        (await tx.uncommitted().toArray()).map((c) => c.path),
+        ["x"],
+      );
+      await tx.discard();
+      await assert.rejects(tx.complete(), TransactionError);
+      assert.equal((await main.getCommit()).id, before.id);
+      assert.deepEqual(
+        (await repo.branches({ showHidden: true }).toArray()).map((b) => b.id),
+        ["main"],
+      );
+    } finally {
+      await target.close();
+    }
+  });
+});
