@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -389,6 +389,11 @@ for (const presign of [false, true]) {
         /user cancelled/,
       );
       assert.equal(await obj.exists(), false);
+      if (presign && target.dataDir) {
+        // The server keeps in-progress multipart uploads here; the abort must have removed ours.
+        const uploads = join(target.dataDir, "block", ".multipart");
+        assert.deepEqual(existsSync(uploads) ? readdirSync(uploads) : [], []);
+      }
       const diff = [];
       for await (const change of branch.uncommitted({ prefix: "big/aborted" })) diff.push(change);
       assert.deepEqual(diff, []);
