@@ -10,6 +10,7 @@ export {
   HttpClient,
   type HttpClientOptions,
   normalizeEndpoint,
+  path,
   type RequestSpec,
   type RetryOptions,
   type StaticCredentials,
