@@ -84,7 +84,7 @@ describe("HTTP import", () => {
     assert.equal(outside.status, 400);
     assert.match(outside.json.message, /invalid import source/);
     const noPaths = await api.call("POST", importPath(repo), {
-      json: { paths: [], commit: { message: "nope" } },
+      json: { paths: {}, commit: { message: "nope" } },
       contract: false,
     });
     assert.equal(noPaths.status, 400);

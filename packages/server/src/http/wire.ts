@@ -33,6 +33,8 @@ export function repositoryWire(r: Repository): Schema<"Repository"> {
     id: r.id,
     creation_date: r.creationDate,
     default_branch: r.defaultBranch,
+    // One storage only; lakeFS reports its id as "" then.
+    storage_id: "",
     storage_namespace: r.storageNamespace,
     read_only: r.readOnly,
   };

@@ -38,9 +38,9 @@ export const importRoutes: RouteArea = (app, s) => {
         params: branchParams,
         body: object(
           {
+            // No paths is allowed: the import then commits the emptied destinations (none).
             paths: {
               type: "array",
-              minItems: 1,
               items: object(
                 {
                   type: { type: "string", enum: ["common_prefix", "object"] },
