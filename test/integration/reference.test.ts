@@ -75,6 +75,12 @@ describe("Reference", () => {
       (await main.log({ stopAt: commits[1] }).toArray()).map((c) => c.message),
       ["c3", "c2"],
     );
+    assert.deepEqual(await main.log({ since: new Date(Date.now() + 3_600_000) }).toArray(), []);
+    assert.equal((await main.log({ since: new Date(0) }).toArray()).length, 4);
+    assert.deepEqual(
+      (await main.log({ firstParent: true, maxAmount: 1 }).toArray()).map((c) => c.message),
+      ["c3"],
+    );
     const pages = [];
     for await (const page of main.log({ pageSize: 3 }).pages()) pages.push(page);
     assert.deepEqual(
