@@ -67,6 +67,10 @@ export function handleError(err: unknown, request: FastifyRequest, reply: Fastif
   if (fe.code === "FST_ERR_CTP_EMPTY_JSON_BODY") {
     return sendError(reply, 400, "request body has an error: value is required but missing");
   }
+  if (request.raw.destroyed && !request.raw.complete) {
+    // The client went away mid-request; nobody will read an answer, and it is no server fault.
+    return sendError(reply, 499, "client closed request");
+  }
   const status = fe.statusCode ?? 500;
   if (status >= 400 && status < 500) return sendError(reply, status, fe.message ?? "bad request");
   request.log.error({ err }, "request failed");

@@ -3,7 +3,7 @@
  * delete, batch delete, copy, user metadata, underlying properties, upload preflight.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Schema } from "lakefs-ts/api";
 import type { Engine } from "../../engine/engine.js";
 import {
@@ -148,12 +148,7 @@ export const objectRoutes: RouteArea = (app, s) => {
 
   /** Stat options for an entry: its address, or a presigned URL when asked and offered. */
   const statOptions =
-    (
-      req: Parameters<typeof presignUrl>[1],
-      nsDir: string,
-      presign: boolean | undefined,
-      userMetadata: boolean,
-    ) =>
+    (req: FastifyRequest, nsDir: string, presign: boolean | undefined, userMetadata: boolean) =>
     (entry: Entry): ObjectStatsOptions => {
       const physicalAddress = blocks.physicalAddress(nsDir, entry);
       if (!presign) return { physicalAddress, userMetadata };

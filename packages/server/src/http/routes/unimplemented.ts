@@ -3,7 +3,7 @@
  * actions, pull requests, raw metadata access, ...). They answer 501 rather than 404, so clients
  * can tell "not supported here" from "no such path".
  */
-import type { HTTPMethods } from "fastify";
+import type { HTTPMethods, RouteHandlerMethod } from "fastify";
 import type { RouteArea } from "../context.js";
 import { sendError } from "../errors.js";
 
@@ -89,7 +89,7 @@ const PUBLIC_OPERATIONS: readonly (readonly [HTTPMethods, string])[] = [
 ];
 
 export const unimplementedRoutes: RouteArea = (app) => {
-  const handler = async (_req: unknown, reply: Parameters<typeof sendError>[0]) =>
+  const handler: RouteHandlerMethod = async (_req, reply) =>
     sendError(reply, 501, "not implemented");
   for (const [method, url] of OPERATIONS) app.route({ method, url, handler });
   for (const [method, url] of PUBLIC_OPERATIONS) {
