@@ -11,6 +11,7 @@ import {
   setDefaultClient,
   UnsupportedOperationError,
 } from "lakefs-ts";
+import { contractFetch } from "../support/contract.js";
 import { openTarget, type TestTarget } from "../support/lakefs.js";
 
 describe("Client", () => {
@@ -116,6 +117,7 @@ describe("Client", () => {
     await assert.rejects(
       Client.fromWebIdentity({
         endpoint: target.endpoint,
+        fetch: contractFetch(),
         code: "c",
         state: "s",
         redirectUri: "http://cb",
@@ -125,6 +127,7 @@ describe("Client", () => {
     await assert.rejects(
       Client.fromAwsRole({
         endpoint: target.endpoint,
+        fetch: contractFetch(),
         awsCredentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
       }),
       refused,
