@@ -166,15 +166,20 @@ async function uploadPresigned(
   }
   // Unknown length: look at the first two parts to choose the path.
   const parts = fixedSizeParts(byteChunks(body), upload.partSize);
-  const first = await parts.next();
-  const second = first.done ? first : await parts.next();
-  if (second.done) {
-    return uploadSingle(upload, first.done ? new Uint8Array(0) : first.value, storage);
+  try {
+    const first = await parts.next();
+    const second = first.done ? first : await parts.next();
+    if (second.done) {
+      return await uploadSingle(upload, first.done ? new Uint8Array(0) : first.value, storage);
+    }
+    const all = prepend([first.value as Uint8Array, second.value], parts);
+    if (storage.preSignMultipartUpload) return await uploadMultipart(upload, all, undefined);
+    // Presigned single PUTs need a length up front: stream it through lakeFS instead.
+    return await uploadProxiedBody(upload, all);
+  } finally {
+    // Releases the caller's stream if the upload stopped before reading all of it.
+    await parts.return(undefined);
   }
-  const all = prepend([first.value as Uint8Array, second.value], parts);
-  if (storage.preSignMultipartUpload) return uploadMultipart(upload, all, undefined);
-  // Presigned single PUTs need a length up front: stream it through lakeFS instead.
-  return uploadProxiedBody(upload, all);
 }
 
 async function uploadSingle(
