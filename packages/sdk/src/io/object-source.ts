@@ -4,9 +4,9 @@
  */
 import type { CallOptions } from "../api/http.js";
 import { ServerError } from "../errors.js";
-import { storageFor } from "./capabilities.js";
 import { getRange, type ObjectLocation, statObject } from "./object-api.js";
 import type { RangeResponse, RangeSource } from "./reader.js";
+import { storageFor } from "./storage.js";
 
 /** Refresh a presigned URL this long before it expires. */
 const EXPIRY_MARGIN_MS = 30_000;

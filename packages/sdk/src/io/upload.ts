@@ -16,7 +16,6 @@ import {
   toReadableStream,
   type UploadBody,
 } from "./body.js";
-import { storageFor } from "./capabilities.js";
 import { deadline } from "./deadline.js";
 import { metadataHeaders, normaliseMetadata } from "./metadata.js";
 import { checkWriteMode, isExclusive, type WriteMode } from "./modes.js";
@@ -44,6 +43,7 @@ import {
 } from "./parts.js";
 import { orderedPool } from "./pool.js";
 import { counted, type ProgressCallback, ProgressTracker } from "./progress.js";
+import { storageFor } from "./storage.js";
 
 export interface UploadOptions extends CallOptions {
   /** `w`/`wb` (default) overwrite; `x`/`xb` fail with ObjectExistsError if the object exists. */
