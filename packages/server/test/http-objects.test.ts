@@ -214,6 +214,45 @@ describe("HTTP objects", () => {
     assert.equal(ifMatch.status, 501);
   });
 
+  it("re-checks If-None-Match: * when staging, after a slow body", async () => {
+    // Upload A passes the pre-check, then stalls mid-body while upload B creates the path.
+    let resume!: () => void;
+    const stalled = new Promise<void>((r) => {
+      resume = r;
+    });
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(new TextEncoder().encode("slow "));
+        await stalled;
+        controller.enqueue(new TextEncoder().encode("writer"));
+        controller.close();
+      },
+    });
+    const slow = fetch(api.endpoint + upload("race.txt"), {
+      method: "POST",
+      headers: {
+        authorization: api.auth,
+        "content-type": "application/octet-stream",
+        "if-none-match": "*",
+      },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    // Once A's temp file exists, A has passed its pre-check and is streaming.
+    const tmp = join(api.server.dataDir, "block", ".tmp");
+    while (readdirSync(tmp).length === 0) await new Promise((r) => setTimeout(r, 10));
+    const fast = await api.call("POST", upload("race.txt"), {
+      body: "fast writer",
+      headers: { "content-type": "application/octet-stream", "if-none-match": "*" },
+    });
+    assert.equal(fast.status, 201);
+    resume();
+    const late = await slow;
+    assert.equal(late.status, 412);
+    assert.equal(((await late.json()) as { message: string }).message, "path already exists");
+    assert.equal((await api.call("GET", objects("main", "race.txt"))).text, "fast writer");
+  });
+
   it("lists objects with prefixes, delimiters and paging", async () => {
     const r2 = await api.createRepo("objects-ls");
     for (const p of ["a/1", "a/2", "b/1", "c", "d/e/f"]) await api.upload(r2, "main", p, p);
