@@ -77,6 +77,7 @@ export class TransactionBranch extends BaseBranch {
       throw await this.fail(error, `could not land on ${this.source.id}`);
     }
     // The merge has landed: from here on a failure must not pretend nothing happened.
+    this.state = "closed";
     if (this.tag !== undefined) {
       try {
         await new Tag(this.repositoryId, this.tag, { client: this.client }).create(
