@@ -91,6 +91,17 @@ def test_log_filtered_by_objects_and_prefixes(repo):
     assert commit_ids(main, prefixes=["logs/"]) == [c3, c1]
 
 
+def test_log_stop_at_and_since(repo):
+    main = repo.branch("main")
+    ids = []
+    for i in range(4):
+        put(main, f"s{i}", b"x")
+        ids.append(main.commit(f"s{i}", date=1_600_000_000 + i * 1000).id)
+    assert commit_ids(main, stop_at=ids[1]) == [ids[3], ids[2], ids[1]]
+    since = commit_ids(main, since="2020-09-13T12:45:00Z")  # between s1 and s2
+    assert since == [ids[3], ids[2]]
+
+
 def test_log_of_merge_history_and_first_parent(repo):
     main = repo.branch("main")
     feature = repo.branch("feature").create("main")

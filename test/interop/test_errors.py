@@ -8,6 +8,7 @@ from lakefs.exceptions import (
     ConflictException,
     ForbiddenException,
     LakeFSException,
+    NoAuthenticationFound,
     NotAuthorizedException,
     NotFoundException,
     ObjectNotFoundException,
@@ -90,3 +91,9 @@ def test_io_on_bad_credentials_is_permission_error(server, repo):
     assert isinstance(info.value, PermissionError)
     with pytest.raises(PermissionException):
         obj.exists()
+
+
+def test_no_configuration_at_all_is_no_authentication_found():
+    # conftest removes LAKECTL_* and points LAKECTL_CONFIG_FILE at a missing file.
+    with pytest.raises(NoAuthenticationFound):
+        lakefs.Client()

@@ -107,6 +107,29 @@ def test_cancel_completed_import_conflicts(import_client, source_dir):
         mgr.cancel()
 
 
+def test_cancel_import(import_client, import_server):
+    # Enough files that the import is usually still running when cancelled; both outcomes are
+    # checked, since which one happens depends on timing.
+    root = import_server.import_root / unique("many")
+    root.mkdir()
+    for i in range(2000):
+        (root / f"f{i:05}").write_bytes(b"x")
+    repo = new_repo(import_client)
+    main = repo.branch("main")
+    head = main.head.id
+    mgr = main.import_data().prefix(uri(root, directory=True), "many/")
+    mgr.start()
+    try:
+        mgr.cancel()
+    except ConflictException:
+        assert mgr.status().completed
+        return
+    status = mgr.status()
+    assert not status.completed
+    assert "Canceled" in status.error.message
+    assert main.head.id == head
+
+
 def test_import_outside_import_root_is_bad_request(import_client, tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()

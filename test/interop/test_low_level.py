@@ -1,5 +1,6 @@
 """Generated-client (lakefs_sdk) calls the high-level SDK never makes."""
 
+import base64
 import hashlib
 import os
 import urllib.error
@@ -7,7 +8,7 @@ import urllib.request
 
 import lakefs_sdk
 import pytest
-from helpers import new_repo, put
+from helpers import ACCESS_KEY_ID, SECRET_ACCESS_KEY, new_repo, put
 from lakefs_sdk.exceptions import ApiException
 
 PART_SIZE = 5 * 1024 * 1024  # S3's minimum for all but the last part
@@ -130,3 +131,26 @@ def test_presign_multipart_unsupported_without_presign(client, repo):
             repo.id, "main", "x", parts=1
         )
     assert info.value.status in (400, 501)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_get_object_with_presign_redirects(presign_server):
+    client = presign_server.client()
+    repo = new_repo(client)
+    put(repo.branch("main"), "r.bin", b"redirected", pre_sign=False)
+    token = base64.b64encode(f"{ACCESS_KEY_ID}:{SECRET_ACCESS_KEY}".encode()).decode()
+    request = urllib.request.Request(
+        f"{presign_server.url}/api/v1/repositories/{repo.id}/refs/main/objects?path=r.bin&presign=true",
+        headers={"Authorization": f"Basic {token}"},
+    )
+    opener = urllib.request.build_opener(_NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as info:
+        opener.open(request)
+    assert info.value.code == 302
+    location = info.value.headers["Location"]
+    with urllib.request.urlopen(location) as resp:
+        assert resp.read() == b"redirected"

@@ -2,6 +2,7 @@
 
 import pytest
 from helpers import put
+from lakefs import LakeFSDeprecationWarning
 from lakefs.exceptions import BadRequestException, ConflictException, NotFoundException
 
 
@@ -183,8 +184,19 @@ def test_revert_on_dirty_branch_is_refused(repo):
         main.revert(commit)
 
 
+def test_revert_by_deprecated_reference_id(repo):
+    main = repo.branch("main")
+    put(main, "dep", b"d")
+    commit = main.commit("dep")
+    with pytest.warns(LakeFSDeprecationWarning):
+        main.revert(None, reference_id=commit.id)
+    assert not main.object("dep").exists()
+
+
 def test_revert_argument_checks(repo):
     main = repo.branch("main")
+    with pytest.raises(ValueError), pytest.warns(LakeFSDeprecationWarning):
+        main.revert(main.head, reference_id=main.head.id)
     with pytest.raises(ValueError):
         main.revert(None)
     with pytest.raises(ValueError):

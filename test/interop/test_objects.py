@@ -15,6 +15,7 @@ import pytest
 from helpers import put
 from lakefs import CommonPrefix, ObjectInfo
 from lakefs.exceptions import (
+    BadRequestException,
     NotFoundException,
     ObjectExistsException,
     ObjectNotFoundException,
@@ -322,6 +323,51 @@ def test_reader_file_protocol(main):
     r.close()
     with pytest.raises(ValueError):
         r.read()
+
+
+def test_delete_objects_over_the_limit_is_bad_request(main):
+    with pytest.raises(BadRequestException):
+        main.delete_objects([f"p{i}" for i in range(1001)])
+
+
+def test_stat_is_cached_until_delete(main):
+    obj = put(main, "cached", b"1")
+    assert obj.stat().size_bytes == 1
+    obj.delete()
+    with pytest.raises(ObjectNotFoundException):
+        obj.stat()
+
+
+def test_storage_id_of_single_storage_server(main):
+    assert main.object("any").storage_id() == ""
+
+
+def test_reader_and_writer_members(main):
+    put(main, "rw", b"abc")
+    r = main.object("rw").reader(mode="r", pre_sign=False)
+    assert (r.mode, r.name, str(r), r.pre_sign) == ("r", "rw", "rw", False)
+    assert not r.isatty()
+    with pytest.raises(OSError):  # io.UnsupportedOperation
+        r.fileno()
+    with pytest.raises(OSError):
+        r.read(-1)
+    r.close()
+    r.close()  # idempotent
+    with pytest.raises(ValueError):
+        r.flush()
+
+    w = main.object("never-written").writer(mode="wb")
+    assert not w.seekable()
+    with pytest.raises(io.UnsupportedOperation):
+        w.read()
+    with pytest.raises(io.UnsupportedOperation):
+        w.seek(0)
+    w.write(b"x")
+    w.discard()
+    assert w.closed
+    assert not main.object("never-written").exists()
+    with pytest.raises(ValueError):
+        main.object("bad-mode").writer(mode="a")
 
 
 def lower_keys(metadata):

@@ -4,7 +4,7 @@ import lakefs
 import lakefs_sdk
 import pydantic.v1 as pydantic
 import pytest
-from helpers import new_repo, raw_request, unique
+from helpers import ACCESS_KEY_ID, SECRET_ACCESS_KEY, new_repo, raw_request, unique
 from lakefs.exceptions import BadRequestException, ConflictException, NotFoundException
 
 
@@ -114,3 +114,35 @@ def test_server_configuration(server, presign_server):
     assert config.pre_sign_support is False
     assert config.blockstore_namespace_example.startswith("local://")
     assert presign_server.client().storage_config.pre_sign_support is True
+
+
+def test_client_from_lakectl_environment(server, monkeypatch):
+    repo = new_repo(server.client())
+    monkeypatch.setenv("LAKECTL_SERVER_ENDPOINT_URL", server.url)
+    monkeypatch.setenv("LAKECTL_CREDENTIALS_ACCESS_KEY_ID", ACCESS_KEY_ID)
+    monkeypatch.setenv("LAKECTL_CREDENTIALS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY)
+    # With no client, repositories() builds a fresh Client() from the environment.
+    assert [r.id for r in lakefs.repositories(prefix=repo.id)] == [repo.id]
+
+
+def test_client_from_lakectl_yaml(server, monkeypatch, tmp_path):
+    repo = new_repo(server.client())
+    config = tmp_path / "lakectl.yaml"
+    config.write_text(
+        f"credentials:\n  access_key_id: {ACCESS_KEY_ID}\n"
+        f"  secret_access_key: {SECRET_ACCESS_KEY}\n"
+        f"server:\n  endpoint_url: {server.url}/api/v1\n"
+    )
+    monkeypatch.setenv("LAKECTL_CONFIG_FILE", str(config))
+    assert [r.id for r in lakefs.repositories(prefix=repo.id)] == [repo.id]
+
+
+@pytest.mark.parametrize("form", ["no-scheme", "trailing-slash", "with-api-path"])
+def test_endpoint_forms(server, form):
+    host = {
+        "no-scheme": server.url.removeprefix("http://"),
+        "trailing-slash": f"{server.url}/",
+        "with-api-path": f"{server.url}/api/v1",
+    }[form]
+    client = server.client(host=host)
+    assert client.storage_config.blockstore_type == "local"

@@ -94,3 +94,18 @@ def test_existing_tag_is_a_plain_conflict_after_merge(repo):
         with main.transact(commit_message="m", tag="taken") as tx:
             tx.object("f").upload(data=b"f")
     assert main.object("f").exists(), "the SDK tags after the merge, so the merge has landed"
+
+
+def test_transaction_handle_reads_and_settable_message(repo):
+    main = repo.branch("main")
+    put(main, "seen.txt", b"s")
+    main.commit("base")
+    with main.transact(commit_message="initial") as tx:
+        assert [o.path for o in tx.objects()] == ["seen.txt"]
+        assert tx.get_commit().id == main.head.id
+        tx.object("added.txt").upload(data=b"a")
+        assert [(c.path, c.type) for c in tx.uncommitted()] == [("added.txt", "added")]
+        tx.commit_message = "changed inside"
+        tx.commit_metadata = {"set": "late"}
+    user_commit = list(main.log(max_amount=2))[1]
+    assert (user_commit.message, user_commit.metadata) == ("changed inside", {"set": "late"})
