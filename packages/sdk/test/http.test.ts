@@ -401,11 +401,11 @@ describe("HttpClient against a scripted server", () => {
     reset((_req, res) => {
       res.writeHead(200);
       res.write("first ");
-      setTimeout(() => res.end("second"), 150);
+      setTimeout(() => res.end("second"), 1300);
     });
     const response = await client().request(
       { method: "GET", path: "/o", expect: "response" },
-      { timeout: 50 },
+      { timeout: 1000 },
     );
     assert.equal(await response.text(), "first second");
   });
