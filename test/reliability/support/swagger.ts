@@ -83,5 +83,8 @@ export function loadSpec(path = SWAGGER_PATH): Spec {
 
 /** The path with each `{name}` replaced by `value(name)` (percent-encoded). */
 export function fillPath(template: string, value: (name: string) => string): string {
-  return template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(value(name)));
+  return template.replace(/\{([^}]+)\}/g, (_, name: string) =>
+    // Lone surrogates cannot be sent; their UTF-8 replacement character can.
+    encodeURIComponent(Buffer.from(value(name)).toString()),
+  );
 }
