@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { QUICKSTART_CREDENTIALS } from "lakefs-ts-server";
 import { type CliProcess, spawnCli, waitForBanner } from "./cli-helpers.js";
-import { basicAuth, readReply } from "./http-helpers.js";
+import { basicAuth, openApi, readReply } from "./http-helpers.js";
 
 const auth = basicAuth(QUICKSTART_CREDENTIALS.accessKeyId, QUICKSTART_CREDENTIALS.secretAccessKey);
 
@@ -21,6 +21,47 @@ async function call(endpoint: string, method: string, path: string, body?: strin
   }
   return readReply(await fetch(endpoint + path, { method, headers, body: payload }));
 }
+
+describe("RunningServer.close", () => {
+  it("lets an in-flight upload finish, then refuses new connections", async () => {
+    const api = await openApi();
+    const repo = await api.createRepo("drain");
+    let resume!: () => void;
+    const stalled = new Promise<void>((r) => {
+      resume = r;
+    });
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(new TextEncoder().encode("first half, "));
+        await stalled;
+        controller.enqueue(new TextEncoder().encode("second half"));
+        controller.close();
+      },
+    });
+    const upload = fetch(`${api.endpoint}/repositories/${repo}/branches/main/objects?path=x`, {
+      method: "POST",
+      headers: { authorization: api.auth, "content-type": "application/octet-stream" },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    const tmp = join(api.server.dataDir, "block", ".tmp");
+    while (readdirSync(tmp).length === 0) await new Promise((r) => setTimeout(r, 10));
+
+    let closed = false;
+    const closing = api.server.close().then(() => {
+      closed = true;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(closed, false, "close() must wait for the in-flight request");
+    resume();
+    const response = await upload;
+    assert.equal(response.status, 201);
+    assert.equal(((await response.json()) as { size_bytes: number }).size_bytes, 23);
+    await closing;
+    await assert.rejects(fetch(`${api.endpoint}/healthcheck`));
+    await api.close();
+  });
+});
 
 describe("HTTP durability across kill -9", () => {
   let dataDir: string;
