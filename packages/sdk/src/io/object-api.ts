@@ -25,6 +25,11 @@ export interface ObjectLocation {
 }
 
 const IF_NONE_MATCH_ANY = { "If-None-Match": "*" };
+/**
+ * Requests that carry object bytes get no per-request deadline (sending a large body may take
+ * long); the caller's signal, which carries the whole transfer's deadline, still stops them.
+ */
+const BODY_TIMEOUT = 0;
 
 const objects = (l: ObjectLocation) => p`/repositories/${l.repository}/refs/${l.ref}/objects`;
 const branchObjects = (l: ObjectLocation) =>
@@ -122,7 +127,7 @@ export async function uploadProxied(
         body: body as BodyInit,
         expect: "json",
       },
-      call,
+      { signal: call.signal, timeout: BODY_TIMEOUT },
     ),
   );
 }
@@ -278,7 +283,7 @@ export async function putPresigned(
 ): Promise<string> {
   const response = await l.client.http.request(
     { method: "PUT", url, body: body as BodyInit, headers, expect: "response" },
-    call,
+    { signal: call.signal, timeout: BODY_TIMEOUT },
   );
   await response.body?.cancel();
   const md5 = response.headers.get("content-md5");

@@ -137,11 +137,13 @@ async function uploadProxiedBody(upload: Upload, body: UploadBody): Promise<Obje
     "Content-Type": upload.contentType ?? "application/octet-stream",
     ...metadataHeaders(upload.metadata),
   };
-  // No per-request deadline: the body may take arbitrarily long; the upload's deadline applies.
-  const stats = await uploadProxied(upload.location, payload, headers, upload.exclusive, {
-    ...upload.call,
-    timeout: 0,
-  });
+  const stats = await uploadProxied(
+    upload.location,
+    payload,
+    headers,
+    upload.exclusive,
+    upload.call,
+  );
   if (upload.tracker.loadedBytes === 0) upload.tracker.report();
   return stats;
 }
