@@ -2,8 +2,10 @@
  * The `lakefs-ts-server` command line: `run` starts the server in the foreground and prints how to
  * reach it. Commands are looked up in `COMMANDS`, so more can be added beside `run`.
  */
+import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { stringify } from "yaml";
 import { fsckCommand } from "./fsck.js";
 import { LAKEFS_API_VERSION, startServer } from "./index.js";
 import type { RunningServer, ServerOptions } from "./options.js";
@@ -39,6 +41,7 @@ Options for run:
   --quickstart          use lakeFS's well-known quickstart key pair as the admin credentials
   --presign             offer presigned URLs and presigned multipart uploads
   --import-root DIR     allow imports from local:// paths under DIR (repeatable)
+  --lakectl-config FILE write a lakectl config (endpoint and keys) to FILE if it does not exist
   --log                 log every request to stderr
   -h, --help            show this help
 `;
@@ -50,6 +53,7 @@ const RUN_OPTIONS = {
   quickstart: { type: "boolean", default: false },
   presign: { type: "boolean", default: false },
   "import-root": { type: "string", multiple: true, default: [] as string[] },
+  "lakectl-config": { type: "string" },
   log: { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
 } satisfies ParseArgsConfig["options"];
@@ -63,7 +67,9 @@ function parseStrict(argv: readonly string[]) {
   }
 }
 
-export type RunArgs = { help: true } | { help: false; options: ServerOptions };
+export type RunArgs =
+  | { help: true }
+  | { help: false; options: ServerOptions; lakectlConfig?: string | undefined };
 
 /** Parses `run`'s arguments into server options (throws `UsageError`). */
 export function parseRunArgs(argv: readonly string[]): RunArgs {
@@ -74,8 +80,11 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
   }
   if (values.data.trim() === "") throw new UsageError("--data: expected a directory");
   if (values.host.trim() === "") throw new UsageError("--host: expected a host name or address");
+  const lakectlConfig = values["lakectl-config"];
+  if (lakectlConfig?.trim() === "") throw new UsageError("--lakectl-config: expected a file");
   return {
     help: false,
+    lakectlConfig: lakectlConfig && resolve(lakectlConfig),
     options: {
       dataDir: resolve(values.data),
       host: values.host,
@@ -132,6 +141,31 @@ export function banner(server: RunningServer, options: ServerOptions): string {
 }
 
 /**
+ * Writes a lakectl config file for the server, never replacing an existing one (it may hold the
+ * user's settings for another lakeFS). Returns what happened, for the log.
+ */
+export function writeLakectlConfig(file: string, server: RunningServer): string {
+  if (!server.credentials) {
+    return `Not writing ${file}: the secret access key of this data directory is not known.`;
+  }
+  const config = {
+    credentials: {
+      access_key_id: server.credentials.accessKeyId,
+      secret_access_key: server.credentials.secretAccessKey,
+    },
+    server: { endpoint_url: server.url },
+  };
+  try {
+    writeFileSync(file, stringify(config), { flag: "wx", mode: 0o600 });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return `Not writing ${file}: it already exists.`;
+    return `Not writing ${file}: ${(err as Error).message}`;
+  }
+  return `Wrote lakectl configuration to ${file}.`;
+}
+
+/**
  * Listens for SIGINT/SIGTERM from now on: `received` resolves on the first one (a second one
  * exits at once); `stop()` removes the listeners.
  */
@@ -167,6 +201,7 @@ async function runCommand(argv: readonly string[], io: CliIO): Promise<number> {
     throw err;
   }
   io.out(banner(server, parsed.options));
+  if (parsed.lakectlConfig) io.err(`${writeLakectlConfig(parsed.lakectlConfig, server)}\n`);
   const signal = await shutdown.received;
   io.err(`${signal}: draining requests and closing the database\n`);
   await server.close();

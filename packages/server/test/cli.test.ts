@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { QUICKSTART_CREDENTIALS } from "lakefs-ts-server";
-import { banner, main, parseRunArgs, USAGE, UsageError } from "../src/cli.js";
+import { parse as parseYaml } from "yaml";
+import { banner, main, parseRunArgs, USAGE, UsageError, writeLakectlConfig } from "../src/cli.js";
 import { spawnCli, waitForBanner } from "./cli-helpers.js";
 import { basicAuth } from "./http-helpers.js";
 
@@ -22,6 +23,7 @@ describe("CLI argument parsing", () => {
   it("defaults to ./lakefs-data on 127.0.0.1:8000 with presign and import off", () => {
     assert.deepEqual(parseRunArgs([]), {
       help: false,
+      lakectlConfig: undefined,
       options: {
         dataDir: resolve("lakefs-data"),
         host: "127.0.0.1",
@@ -47,9 +49,12 @@ describe("CLI argument parsing", () => {
       "/data/a",
       "--import-root=relative/b",
       "--log",
+      "--lakectl-config",
+      "lakectl.yaml",
     ]);
     assert.deepEqual(parsed, {
       help: false,
+      lakectlConfig: resolve("lakectl.yaml"),
       options: {
         dataDir: "/srv/lakefs",
         host: "0.0.0.0",
@@ -73,6 +78,7 @@ describe("CLI argument parsing", () => {
       ["--data"],
       ["--data", ""],
       ["--quickstart=yes"],
+      ["--lakectl-config", ""],
       ["stray"],
     ]) {
       assert.throws(() => parseRunArgs(argv), UsageError, argv.join(" "));
@@ -136,6 +142,42 @@ describe("CLI main", () => {
     );
     assert.doesNotMatch(later, /secret access key:/);
     assert.match(later, /first started/);
+  });
+});
+
+describe("CLI lakectl config", () => {
+  const server = {
+    url: "http://127.0.0.1:8123",
+    endpoint: "http://127.0.0.1:8123/api/v1",
+    dataDir: "/d",
+    firstStart: true,
+    credentials: { accessKeyId: "AKIAJEXAMPLE", secretAccessKey: "secret/key" },
+    close: async () => {},
+  };
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "lakefs-ts-lakectl-"));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("writes endpoint and keys as lakectl YAML, readable only by the owner", () => {
+    const file = join(dir, "lakectl.yaml");
+    assert.match(writeLakectlConfig(file, server), /^Wrote/);
+    assert.deepEqual(parseYaml(readFileSync(file, "utf8")), {
+      credentials: { access_key_id: "AKIAJEXAMPLE", secret_access_key: "secret/key" },
+      server: { endpoint_url: "http://127.0.0.1:8123" },
+    });
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+  });
+
+  it("never replaces an existing file, and writes nothing when the secret is unknown", () => {
+    const file = join(dir, "existing.yaml");
+    writeFileSync(file, "mine: true\n");
+    assert.match(writeLakectlConfig(file, server), /already exists/);
+    assert.equal(readFileSync(file, "utf8"), "mine: true\n");
+    const other = join(dir, "unknown.yaml");
+    assert.match(writeLakectlConfig(other, { ...server, credentials: undefined }), /not known/);
+    assert.throws(() => statSync(other));
   });
 });
 
