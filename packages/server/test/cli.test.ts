@@ -13,7 +13,14 @@ function capture() {
   let out = "";
   let err = "";
   return {
-    io: { out: (t: string) => void (out += t), err: (t: string) => void (err += t) },
+    io: {
+      out: (t: string) => {
+        out += t;
+      },
+      err: (t: string) => {
+        err += t;
+      },
+    },
     out: () => out,
     err: () => err,
   };
