@@ -271,6 +271,15 @@ for (const presign of [false, true]) {
         /caller failed/,
       );
       assert.equal(await disposed.exists(), false, "leaving scope without close() discards");
+
+      // Presigned paths check up front (the write fails); the proxied one at close.
+      const exclusive = obj.writer({ mode: "xb" });
+      await assert.rejects(async () => {
+        await exclusive.write("would overwrite");
+        await exclusive.close();
+      }, ObjectExistsError);
+      assert.equal(await obj.text(), "a,b\n1,2\n", "the existing object is untouched");
+      await assert.rejects(w2.write("after abort"), /closed/);
     });
 
     test("Node stream adapters and file helpers", async () => {
