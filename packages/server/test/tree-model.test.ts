@@ -201,6 +201,6 @@ test("apply, get, entries, diff and merge agree with a model", () => {
         });
       },
     ),
-    { numRuns: 300 },
+    { numRuns: 200 },
   );
 });
