@@ -113,6 +113,7 @@ export class Branch extends BaseBranch {
       {
         method: "POST",
         path: `${this.route}/commits`,
+        longRunning: true,
         json: {
           message,
           metadata: options.metadata,
@@ -145,6 +146,7 @@ export class Branch extends BaseBranch {
       {
         method: "POST",
         path: `${this.route}/revert`,
+        longRunning: true,
         json: {
           ref: refId(reference),
           parent_number: options.parentNumber ?? 0,
@@ -166,6 +168,7 @@ export class Branch extends BaseBranch {
       {
         method: "POST",
         path: `${this.route}/cherry-pick`,
+        longRunning: true,
         json: {
           ref: refId(reference),
           ...(options.parentNumber !== undefined && { parent_number: options.parentNumber }),

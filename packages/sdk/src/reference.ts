@@ -217,6 +217,7 @@ export class Reference {
         {
           method: "POST",
           path: path`/repositories/${this.repositoryId}/refs/${this.id}/merge/${destinationId}`,
+          longRunning: true,
           json: {
             message: merge.message,
             metadata: merge.metadata,

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import {
   backoffDelay,
+  effectiveTimeout,
   HttpClient,
   type HttpClientOptions,
   normalizeEndpoint,
@@ -59,6 +60,17 @@ describe("path", () => {
   });
   it("rejects empty parameters", () => {
     assert.throws(() => path`/repositories/${""}/branches`, InvalidArgumentError);
+  });
+});
+
+describe("effectiveTimeout", () => {
+  it("prefers the call's timeout, and gives long-running work at least 10 minutes", () => {
+    assert.equal(effectiveTimeout(60_000, {}), 60_000);
+    assert.equal(effectiveTimeout(60_000, { longRunning: true }), 600_000);
+    assert.equal(effectiveTimeout(900_000, { longRunning: true }), 900_000);
+    assert.equal(effectiveTimeout(0, { longRunning: true }), 0);
+    assert.equal(effectiveTimeout(60_000, { longRunning: true }, 5), 5);
+    assert.equal(effectiveTimeout(60_000, {}, 0), 0);
   });
 });
 

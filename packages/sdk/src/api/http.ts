@@ -66,7 +66,8 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
   /**
    * Milliseconds until the call fails with `RequestTimeoutError`, retries included (0 = none).
-   * For `expect: "response"` it covers the time until the response headers arrive.
+   * Default: the client's (60 s), at least 10 min for commit, merge, revert and cherry-pick.
+   * For streaming responses it covers the time until the response headers arrive.
    */
   readonly timeout?: number;
 }
@@ -100,11 +101,14 @@ export interface RequestSpec {
   readonly idempotent?: boolean;
   /** The request addresses an object: 404 → ObjectNotFoundError, 412 → ObjectExistsError. */
   readonly object?: boolean;
+  /** Work that grows with the data (commit, merge, revert…): default timeout at least 10 min. */
+  readonly longRunning?: boolean;
   /** How to read a successful response; `response` hands back the unread `Response`. */
   readonly expect: "json" | "text" | "none" | "response";
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+const LONG_RUNNING_TIMEOUT_MS = 600_000;
 const DEFAULT_RETRY: Required<RetryOptions> = {
   maxRetries: 3,
   baseDelayMs: 200,
@@ -136,6 +140,20 @@ export function normalizeEndpoint(endpoint: string): string {
   const base = url.pathname.replace(/\/+$/, "");
   const apiPath = base.endsWith("/api/v1") ? base : `${base}/api/v1`;
   return `${url.origin}${apiPath}`;
+}
+
+/**
+ * A call's timeout: the caller's, else the client's, raised to 10 min for long-running work
+ * (0 always means no timeout).
+ */
+export function effectiveTimeout(
+  clientTimeout: number,
+  spec: Pick<RequestSpec, "longRunning">,
+  callTimeout?: number,
+): number {
+  if (callTimeout !== undefined) return callTimeout;
+  if (!spec.longRunning || clientTimeout === 0) return clientTimeout;
+  return Math.max(clientTimeout, LONG_RUNNING_TIMEOUT_MS);
 }
 
 /** Tagged template that percent-encodes every interpolated path parameter (and rejects empty ones). */
@@ -311,7 +329,7 @@ export class HttpClient {
       throw new InvalidArgumentError("a request takes either json or body, not both");
     }
     const operation = this.operation(spec);
-    const timeout = call.timeout ?? this.timeout;
+    const timeout = effectiveTimeout(this.timeout, spec, call.timeout);
     if (!(timeout >= 0)) throw new InvalidArgumentError("timeout must be >= 0 ms");
     const callSignal = new CallSignal(call.signal, timeout, operation);
     let keepSignal = false;
