@@ -33,7 +33,11 @@ export interface PresignedUrl {
 
 /** The server's base URL as this client reached it (presigned URLs must be reachable by it). */
 function dataEndpoint(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}${PRESIGNED_PATH}`;
+  // Without a Host header (HTTP/1.0), the address the client connected to.
+  const { localAddress, localPort } = request.socket;
+  const local = localAddress?.includes(":") ? `[${localAddress}]` : localAddress;
+  const host = request.host || `${local}:${localPort}`;
+  return `${request.protocol}://${host}${PRESIGNED_PATH}`;
 }
 
 /** Signs a URL for `target`, valid for lakeFS's default 15 minutes. */
