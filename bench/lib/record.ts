@@ -1,3 +1,5 @@
+import { median } from "./stats.js";
+
 /** The figures a bench run produces (one `BenchRecord` per figure) and how targets are judged. */
 
 export interface BenchRecord {
@@ -41,4 +43,10 @@ export function atMost(value: number, max: number, unit = "x", strict = false) {
 export function round(value: number): number {
   if (!Number.isFinite(value) || Math.abs(value) >= 1000) return Math.round(value);
   return Number(value.toPrecision(3));
+}
+
+/** The median CPU seconds a side's process spent on a job: the client's own cost, which a busy
+ * machine distorts far less than wall time. */
+export function clientCpuRecord(name: string, cpuSeconds: readonly number[]): BenchRecord {
+  return { name: `${name}.client-cpu`, value: round(median(cpuSeconds)), unit: "s" };
 }

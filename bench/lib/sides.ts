@@ -33,7 +33,8 @@ export async function runJob(
   await exited(child);
   const rss = (result.peakRss - result.idleRss) / 2 ** 20;
   log(
-    `  ${side} ${job.op}: ${result.seconds.toFixed(2)} s, peak RSS +${rss.toFixed(0)} MiB over idle`,
+    `  ${side} ${job.op}: ${result.seconds.toFixed(2)} s (${result.cpuSeconds.toFixed(2)} s CPU), ` +
+      `peak RSS +${rss.toFixed(0)} MiB over idle`,
   );
   return result;
 }

@@ -4,7 +4,7 @@
  */
 import { AdminApi } from "../lib/api.js";
 import { payloadMd5 } from "../lib/payload.js";
-import { atLeast, atMost, type BenchRecord, round } from "../lib/record.js";
+import { atLeast, atMost, type BenchRecord, clientCpuRecord, round } from "../lib/record.js";
 import { startBenchServer } from "../lib/server.js";
 import { runJob, type SideName } from "../lib/sides.js";
 import { GiB, MiB, median } from "../lib/stats.js";
@@ -157,6 +157,12 @@ function figures(
       const growth = Math.max(...rs.map((r) => r.peakRss - r.idleRss)) / MiB;
       const peak = Math.max(...rs.map((r) => r.peakRss)) / MiB;
       const sdkBig = side === "lakefs-ts" && phase.endsWith("big");
+      records.push(
+        clientCpuRecord(
+          name(side),
+          rs.map((r) => r.cpuSeconds),
+        ),
+      );
       records.push({
         name: `${prefix}.${label(phase)}.${side}.peak-rss-above-idle`,
         value: round(growth),

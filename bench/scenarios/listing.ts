@@ -4,9 +4,10 @@
  */
 import type { ObjectSet } from "../lib/populate.js";
 import { startPopulatedServer } from "../lib/populated-server.js";
-import { atLeast, type BenchRecord, round } from "../lib/record.js";
+import { atLeast, type BenchRecord, clientCpuRecord, round } from "../lib/record.js";
 import { runJob, type SideName } from "../lib/sides.js";
 import { median } from "../lib/stats.js";
+import type { JobResult } from "../sides/protocol.js";
 import { type BenchContext, rotate } from "./context.js";
 
 const REPO = "bench-listing";
@@ -21,7 +22,7 @@ export async function listing(ctx: BenchContext): Promise<BenchRecord[]> {
     [{ id: REPO, objects: [flat, tree], branches: [] }],
     10 * 60_000,
   );
-  const seconds = new Map<string, number[]>();
+  const results = new Map<string, JobResult[]>();
   const expected = { flat: count, delimited: count + 1000 };
   try {
     for (let rep = 0; rep < reps; rep++) {
@@ -47,7 +48,7 @@ export async function listing(ctx: BenchContext): Promise<BenchRecord[]> {
             );
           }
           const key = `${kind}/${side}`;
-          seconds.set(key, [...(seconds.get(key) ?? []), r.seconds]);
+          results.set(key, [...(results.get(key) ?? []), r]);
         }
       }
     }
@@ -56,10 +57,18 @@ export async function listing(ctx: BenchContext): Promise<BenchRecord[]> {
   }
   const records: BenchRecord[] = [];
   for (const kind of ["flat", "delimited"] as const) {
-    const rate = (side: SideName) => count / median(seconds.get(`${kind}/${side}`)!);
+    const runs = (side: SideName) => results.get(`${kind}/${side}`)!;
+    const rate = (side: SideName) => count / median(runs(side).map((r) => r.seconds));
     const name = (side: SideName) => `listing.${kind}-${count}.${side}`;
-    for (const side of ctx.sides)
+    for (const side of ctx.sides) {
       records.push({ name: name(side), value: round(rate(side)), unit: "objects/s" });
+      records.push(
+        clientCpuRecord(
+          name(side),
+          runs(side).map((r) => r.cpuSeconds),
+        ),
+      );
+    }
     for (const other of ctx.sides.filter((s) => s !== "lakefs-ts")) {
       const ratio = rate("lakefs-ts") / rate(other);
       records.push({

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { type Job, type JobResult, RESULT_PREFIX } from "./protocol.js";
 
-export type Measured = Omit<JobResult, "seconds" | "idleRss" | "peakRss">;
+export type Measured = Omit<JobResult, "seconds" | "cpuSeconds" | "idleRss" | "peakRss">;
 
 /** A side: `prepare` builds whatever the job needs (untimed); the returned thunk is timed. */
 export type Side = (job: Job) => Promise<() => Promise<Measured>>;
@@ -26,10 +26,19 @@ export async function runSide(side: Side): Promise<void> {
   // report belongs to the measured work, not to start-up (module loading, tsx compilation).
   writeFileSync("/proc/self/clear_refs", "5");
   const idleRss = statusKiB("VmRSS");
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const measured = await work();
   const seconds = (performance.now() - start) / 1000;
-  const result: JobResult = { ...measured, seconds, idleRss, peakRss: statusKiB("VmHWM") };
+  const { user, system } = process.cpuUsage(cpu);
+  const cpuSeconds = (user + system) / 1e6;
+  const result: JobResult = {
+    ...measured,
+    seconds,
+    cpuSeconds,
+    idleRss,
+    peakRss: statusKiB("VmHWM"),
+  };
   process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
 }
 

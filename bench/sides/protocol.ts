@@ -66,6 +66,9 @@ export interface JobResult {
   readonly count?: number;
   /** ETag of an uploaded object (lets the runner check every side stored the same bytes). */
   readonly etag?: string;
+  /** CPU time (user + system) the side's process spent on the measured work, seconds: a figure
+   * that, unlike wall time, a busy machine barely changes. */
+  readonly cpuSeconds: number;
   /** Resident set size just before the measured work, bytes. */
   readonly idleRss: number;
   /** Peak resident set size during the measured work (VmHWM reset before it), bytes. */

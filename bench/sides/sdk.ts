@@ -42,6 +42,9 @@ runSide(async (job: Job) => {
     endpoint: job.endpoint,
     credentials: { accessKeyId: job.accessKeyId, secretAccessKey: job.secretAccessKey },
   });
+  // One untimed round trip first: the first fetch in a process loads and compiles undici, which a
+  // long-lived application pays once, not per operation.
+  await client.config();
   const preSign = job.presign === true;
   switch (job.op) {
     case "upload-big": {
