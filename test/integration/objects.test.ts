@@ -436,18 +436,19 @@ for (const presign of [false, true]) {
     test("each transfer path sends the expected requests", async () => {
       const log: string[] = [];
       let spoilFirstPart = true;
+      let spoilNextRead = false;
       const recording: typeof fetch = async (input, init) => {
         const url = new URL(String(input));
         const method = init?.method ?? "GET";
         const presigned = url.pathname.endsWith("/_lakefs_presigned");
+        const isPart = url.searchParams.get("target")?.includes('"part"');
         if (
           presigned &&
-          method === "PUT" &&
-          spoilFirstPart &&
-          url.searchParams.get("target")?.includes('"part"')
+          ((method === "PUT" && isPart && spoilFirstPart) || (method === "GET" && spoilNextRead))
         ) {
-          // As if the part URL had expired: the server's real answer is a 403.
-          spoilFirstPart = false;
+          // As if the URL had expired: the server's real answer is a 403.
+          if (method === "PUT") spoilFirstPart = false;
+          else spoilNextRead = false;
           url.searchParams.set("expires", String(Math.floor(Date.now() / 1000) - 60));
         }
         log.push(
@@ -500,6 +501,20 @@ for (const presign of [false, true]) {
           `PUT ${base}/staging/pmpu/<id>`,
         ],
       );
+
+      // A presigned read URL that stops working is replaced by a fresh stat once.
+      spoilNextRead = true;
+      await using reader = new Repository(repo.id, { client: traced })
+        .branch("main")
+        .object("paths/small")
+        .reader();
+      assert.equal(dec(await reader.read()), "tiny");
+      assert.deepEqual(log.splice(0), [
+        `GET /repositories/${repo.id}/refs/main/objects/stat`,
+        "GET <presigned>",
+        `GET /repositories/${repo.id}/refs/main/objects/stat`,
+        "GET <presigned>",
+      ]);
     });
 
     test("stat with presign gives a URL only where the server supports it", async () => {
