@@ -240,6 +240,7 @@ for (const presign of [false, true]) {
       await assert.rejects(missing.text(), ObjectNotFoundError);
       await assert.rejects(missing.reader().read(1), ObjectNotFoundError);
       await assert.rejects(missing.download(collectingStream().stream), ObjectNotFoundError);
+      await assert.rejects(missing.updateMetadata({ a: "b" }), ObjectNotFoundError);
       await missing.delete(); // deleting an absent object succeeds, as in lakeFS
       await assert.rejects(repo.branch("no-such-branch").object("a").upload("x"), LakeFSError);
     });
