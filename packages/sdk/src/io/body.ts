@@ -133,6 +133,22 @@ function invalid(body: unknown): never {
   );
 }
 
+/**
+ * Whether fetch can send a ReadableStream body over HTTP/1.1. Server runtimes (Node, Bun, Deno)
+ * can; browsers cannot (Chromium streams request bodies only over HTTP/2+, others not at all).
+ */
+export function canStreamRequestBodies(): boolean {
+  const g = globalThis as { process?: { versions?: { node?: unknown } }; Deno?: unknown };
+  return typeof g.process?.versions?.node === "string" || g.Deno !== undefined;
+}
+
+/** Drains byte chunks into one Blob, for runtimes that cannot stream a request body. */
+export async function collectBlob(chunks: AsyncIterable<Uint8Array>): Promise<Blob> {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of chunks) parts.push(chunk);
+  return new Blob(parts as BlobPart[]);
+}
+
 /** A Web ReadableStream over byte chunks, pulling lazily (so fetch applies backpressure). */
 export function toReadableStream(chunks: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
   const iterator = chunks[Symbol.asyncIterator]();

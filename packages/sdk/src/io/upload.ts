@@ -3,7 +3,9 @@
  * - proxied: the body streams to `POST …/objects` (lakeFS computes the checksum);
  * - presigned single PUT: bytes go straight to storage, then the address is linked;
  * - presigned multipart: parts of `partSize` are PUT `concurrency` at a time, then completed.
- * Memory stays bounded by partSize × (concurrency + 1) on every path.
+ * Memory stays bounded by partSize × (concurrency + 1) on every path, except a proxied upload of
+ * unknown length in a browser, which is gathered into a Blob first (browsers cannot stream a
+ * request body over HTTP/1.1).
  */
 import type { CallOptions } from "../api/http.js";
 import { InvalidArgumentError, LakeFSError, ObjectExistsError, ServerError } from "../errors.js";
@@ -11,6 +13,8 @@ import type { ServerStorageConfiguration } from "../models.js";
 import {
   assertUploadBody,
   byteChunks,
+  canStreamRequestBodies,
+  collectBlob,
   fixedBody,
   knownSize,
   toReadableStream,
@@ -132,7 +136,9 @@ async function uploadProxiedBody(upload: Upload, body: UploadBody): Promise<Obje
   const payload =
     fixed && !upload.tracker.wantsUpdates
       ? fixed
-      : toReadableStream(counted(byteChunks(body), upload.tracker));
+      : canStreamRequestBodies()
+        ? toReadableStream(counted(byteChunks(body), upload.tracker))
+        : await collectBlob(counted(byteChunks(body), upload.tracker));
   const headers = {
     "Content-Type": upload.contentType ?? "application/octet-stream",
     ...metadataHeaders(upload.metadata),

@@ -1,0 +1,122 @@
+/**
+ * The quick example in headless Chromium: the browser bundle of the core, loaded by a page from a
+ * loopback server that also forwards `/api/` to an embedded lakeFS server. Uses the system
+ * Chromium (Debian package `chromium`) through playwright-core; never downloads a browser.
+ */
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { type Browser, chromium } from "playwright-core";
+import {
+  EXPECTED_QUICK_EXAMPLE,
+  type QuickExampleResult,
+  type QuickExampleTarget,
+} from "./quick-example.js";
+import { bundleCore, transpileModule } from "./support/bundle.js";
+import { type EmbeddedServer, startEmbedded } from "./support/embedded.js";
+import { type PageServer, startPageServer } from "./support/page-server.js";
+
+const chromiumPath = process.env.LAKEFS_TS_CHROMIUM ?? "/usr/bin/chromium";
+const skip = existsSync(chromiumPath)
+  ? false
+  : `no Chromium at ${chromiumPath} (apt-get install chromium, or set LAKEFS_TS_CHROMIUM)`;
+
+const PAGE = `<!doctype html>
+<meta charset="utf-8">
+<title>lakefs-ts browser check</title>
+<script type="module">
+  import * as sdk from "/lakefs-ts.js";
+  import { runQuickExample } from "/quick-example.js";
+  window.quickExample = (target) => runQuickExample(sdk, target);
+</script>
+`;
+
+declare global {
+  interface Window {
+    quickExample(target: QuickExampleTarget): Promise<QuickExampleResult>;
+  }
+}
+
+let lakefs: EmbeddedServer;
+let page: PageServer;
+let browser: Browser;
+
+before(async () => {
+  if (skip) return;
+  lakefs = await startEmbedded();
+  const quickExample = readFileSync(
+    fileURLToPath(new URL("quick-example.ts", import.meta.url)),
+    "utf8",
+  );
+  page = await startPageServer(
+    {
+      "/": { contentType: "text/html; charset=utf-8", body: PAGE },
+      "/lakefs-ts.js": { contentType: "text/javascript", body: (await bundleCore()).code },
+      "/quick-example.js": {
+        contentType: "text/javascript",
+        body: await transpileModule(quickExample),
+      },
+    },
+    lakefs.server.url,
+  );
+  // Root (as in CI) cannot use Chromium's sandbox.
+  browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox"] });
+});
+
+after(async () => {
+  await browser?.close();
+  await page?.close();
+  await lakefs?.close();
+});
+
+test("the quick example runs in headless Chromium", { skip }, async () => {
+  const context = await browser.newContext();
+  try {
+    const tab = await context.newPage();
+    const pageErrors: string[] = [];
+    tab.on("pageerror", (err) => pageErrors.push(err.message));
+    await tab.goto(page.url);
+    await tab.waitForFunction(() => typeof window.quickExample === "function");
+
+    // A browser has no Node globals for the SDK to lean on.
+    assert.deepEqual(
+      await tab.evaluate(() => [
+        typeof (globalThis as { process?: unknown }).process,
+        typeof (globalThis as { Buffer?: unknown }).Buffer,
+      ]),
+      ["undefined", "undefined"],
+    );
+    const result = await tab.evaluate(
+      (t) => window.quickExample(t),
+      lakefs.target("browser-repo", page.url),
+    );
+    assert.deepEqual(result, EXPECTED_QUICK_EXAMPLE);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("SDK errors keep their class across the bundle in the page", { skip }, async () => {
+  const context = await browser.newContext();
+  try {
+    const tab = await context.newPage();
+    await tab.goto(page.url);
+    await tab.waitForFunction(() => typeof window.quickExample === "function");
+    // The repository from the first test exists (or, run alone, this one creates it first).
+    const target = lakefs.target("browser-conflict", page.url);
+    await tab.evaluate((t) => window.quickExample(t), target);
+    const second = await tab.evaluate(
+      (t) =>
+        window.quickExample(t).then(
+          () => "no error",
+          (err: Error) => `${err.name}: ${err.message}`,
+        ),
+      target,
+    );
+    assert.match(second, /^ConflictError: /);
+  } finally {
+    await context.close();
+  }
+});
