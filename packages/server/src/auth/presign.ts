@@ -61,8 +61,13 @@ export class Presigner {
     }
     const expected = Buffer.from(this.signature(method, target, Number(expires)), "base64url");
     const given = Buffer.from(signature, "base64url");
-    // The length of an HMAC is public; only the bytes need a constant-time compare.
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    // The length of an HMAC is public; only the bytes need a constant-time compare. Decoding
+    // ignores stray characters and unused low bits, so only the canonical spelling is accepted.
+    if (
+      given.length !== expected.length ||
+      given.toString("base64url") !== signature ||
+      !timingSafeEqual(given, expected)
+    ) {
       throw new EngineError("forbidden", "presigned URL signature does not match");
     }
     if (Number(expires) * 1000 <= now) throw new EngineError("forbidden", "presigned URL expired");
