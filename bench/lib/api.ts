@@ -34,7 +34,9 @@ export class AdminApi {
     const res = await fetch(url, { method, headers, body });
     const text = await res.text();
     if (!res.ok) throw new Error(`${method} ${url.pathname}: ${res.status} ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
+    // Some answers are text (createBranch returns the commit id), not JSON.
+    const json = res.headers.get("content-type")?.includes("json");
+    return (json && text ? JSON.parse(text) : text) as T;
   }
 
   createRepo(name: string): Promise<unknown> {
