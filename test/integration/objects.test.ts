@@ -13,7 +13,7 @@ import { after, before, describe, test } from "node:test";
 import {
   BadRequestError,
   type Branch,
-  Client,
+  type Client,
   InvalidArgumentError,
   LakeFSError,
   ObjectExistsError,
@@ -75,10 +75,7 @@ for (const presign of [false, true]) {
 
     before(async () => {
       target = await openTarget(presign ? { presign: true } : {});
-      client = new Client({
-        endpoint: target.endpoint,
-        credentials: { accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey },
-      });
+      client = target.client();
       const { name, storageNamespace } = target.newRepo("objects");
       repo = await new Repository(name, { client }).create(storageNamespace);
       branch = repo.branch("main");
@@ -457,11 +454,7 @@ for (const presign of [false, true]) {
         );
         return fetch(url, init);
       };
-      const traced = new Client({
-        endpoint: target.endpoint,
-        credentials: { accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey },
-        fetch: recording,
-      });
+      const traced = target.client({ fetch: recording });
       const obj = new Repository(repo.id, { client: traced }).branch("main").object("paths/small");
       const base = `/repositories/${repo.id}/branches/main`;
       await obj.upload("tiny");
