@@ -25,7 +25,8 @@ import { type ObjectInfo, toObjectInfo } from "./models.js";
 import type { ResourceOptions } from "./reference.js";
 
 /** Reader options: the mode, presigned reads, and the read-ahead size. */
-export interface ObjectReaderOptions<M extends ReadMode = ReadMode> extends ReaderOptions {
+export interface ObjectReaderOptions<M extends ReadMode = ReadMode>
+  extends Omit<ReaderOptions, "name"> {
   /** `rb` (default) reads bytes, `r` reads UTF-8 text. */
   readonly mode?: M;
   /** Read through presigned URLs (true), through lakeFS (false), or as the server supports. */
