@@ -394,6 +394,39 @@ describe("HTTP objects", () => {
     );
   });
 
+  it("answers a refused upload without waiting for its body, and closes the connection", async () => {
+    const url = new URL(
+      `${api.endpoint}/repositories/${repo}/branches/no-such-branch/objects?path=x`,
+    );
+    const response = await new Promise<{ status: number; connection?: string; body: string }>(
+      (resolve, reject) => {
+        const req = request(url, {
+          method: "POST",
+          headers: {
+            authorization: api.auth,
+            "content-type": "application/octet-stream",
+            "content-length": String(1 << 30),
+          },
+        });
+        req.on("response", (res) => {
+          let body = "";
+          res.setEncoding("utf8").on("data", (c: string) => {
+            body += c;
+          });
+          res.on("end", () =>
+            resolve({ status: res.statusCode!, connection: res.headers.connection, body }),
+          );
+        });
+        req.on("error", reject);
+        // Only a sliver of the announced gigabyte is ever sent.
+        req.write(Buffer.alloc(1024));
+      },
+    );
+    assert.equal(response.status, 404);
+    assert.equal(response.connection, "close");
+    assert.equal(JSON.parse(response.body).message, "branch 'no-such-branch' not found");
+  });
+
   it("discards an upload whose client disconnects mid-body", async () => {
     const url = new URL(api.endpoint + upload("aborted.bin"));
     const blockDir = join(api.server.dataDir, "block", ".tmp");

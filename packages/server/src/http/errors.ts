@@ -54,6 +54,9 @@ function validationMessage(err: FastifyError): string {
 
 /** Fastify error handler: engine errors by kind, client mistakes as 400s, the rest as 500. */
 export function handleError(err: unknown, request: FastifyRequest, reply: FastifyReply) {
+  // A refused upload whose body is still arriving: close the connection after answering rather
+  // than read (possibly gigabytes of) bytes nobody will store.
+  if (!request.raw.complete && !request.raw.destroyed) reply.header("Connection", "close");
   if (err instanceof EngineError) return sendError(reply, statusOf(err.kind), err.message);
   const fe = err as Partial<FastifyError>;
   if (fe.validation) return sendError(reply, 400, validationMessage(fe as FastifyError));
