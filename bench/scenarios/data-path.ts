@@ -38,6 +38,11 @@ export async function dataPath(ctx: BenchContext, presign: boolean): Promise<Ben
   try {
     const target: Target = { ...server, repo: "bench-data" };
     await new AdminApi(server).createRepo(target.repo);
+    // An untimed pass at small sizes first, so no side meets a cold server (JIT, caches).
+    const warm = { ...s, big: 16 * MiB, small: 200 };
+    for (const phase of PHASES) {
+      await runJob("raw-http", jobFor(phase, "raw-http", "warm", target, presign, warm), ctx.log);
+    }
     for (let rep = 0; rep < s.reps; rep++) {
       for (const phase of PHASES) {
         for (const side of rotate(ctx.sides, rep)) {
@@ -55,7 +60,14 @@ export async function dataPath(ctx: BenchContext, presign: boolean): Promise<Ben
   return figures(results, ctx.sides, `data.${mode}`, s);
 }
 
-function jobFor(phase: Phase, side: SideName, rep: number, t: Target, presign: boolean, s: Sizes) {
+function jobFor(
+  phase: Phase,
+  side: SideName,
+  rep: number | "warm",
+  t: Target,
+  presign: boolean,
+  s: Sizes,
+) {
   const big = `big/${side}-${rep}`;
   const small = `small/${side}-${rep}/`;
   switch (phase) {

@@ -25,6 +25,15 @@ export async function listing(ctx: BenchContext): Promise<BenchRecord[]> {
   const results = new Map<string, JobResult[]>();
   const expected = { flat: count, delimited: count + 1000 };
   try {
+    // One untimed listing first, so no side meets a cold server (JIT, range caches).
+    const warm = {
+      ...server,
+      repo: REPO,
+      op: "list",
+      ref: "main",
+      prefix: flat.destination,
+    } as const;
+    await runJob("raw-http", warm, ctx.log);
     for (let rep = 0; rep < reps; rep++) {
       for (const kind of ["flat", "delimited"] as const) {
         for (const side of rotate(ctx.sides, rep)) {
