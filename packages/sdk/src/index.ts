@@ -41,7 +41,7 @@ export type { UploadBody } from "./io/body.js";
 export type { DownloadOptions } from "./io/download.js";
 export type { ReadMode, WriteMode } from "./io/modes.js";
 export type { Progress, ProgressCallback } from "./io/progress.js";
-export type { ObjectReader } from "./io/reader.js";
+export type { ObjectReader, ReadResult, Whence } from "./io/reader.js";
 export type { UploadOptions } from "./io/upload.js";
 export type { ObjectWriter, WriterOptions } from "./io/writer.js";
 export type {
