@@ -36,13 +36,13 @@ export async function call(
   for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, String(v));
   const headers: Record<string, string> = { ...options.headers };
   if (options.auth !== null) headers.authorization = options.auth ?? BASIC_AUTH;
-  let body: Uint8Array | string | undefined;
+  let body: BodyInit | undefined;
   if (options.json !== undefined) {
     headers["content-type"] = "application/json";
     body = JSON.stringify(options.json);
   } else if (options.raw !== undefined) {
     headers["content-type"] ??= "application/octet-stream";
-    body = options.raw;
+    body = new Uint8Array(options.raw); // a plain ArrayBuffer-backed copy, as fetch's types want
   }
   let res: Response;
   let bytes: Buffer;

@@ -5,7 +5,7 @@
 import { history } from "./ancestry.js";
 import { makeCommit } from "./commits.js";
 import { type EngineContext, lostRace, newToken, tokensOf, writable } from "./context.js";
-import { badRequest, forbidden } from "./errors.js";
+import { badRequest, forbidden, notFound } from "./errors.js";
 import { sameIdentity } from "./model.js";
 import { isProtected } from "./protection.js";
 import { hasChanges, stagedChanges } from "./staging.js";
@@ -29,6 +29,20 @@ export function commit(
     throw forbidden("cannot commit to protected branch");
   }
   const tree = ctx.tree(r);
+  // Checked before sealing: a bad value must not reach the stored commit (found by fuzzing).
+  if (options.date !== undefined && !Number.isSafeInteger(options.date)) {
+    throw badRequest("date: must be a whole number of seconds");
+  }
+  if (options.sourceMetarange !== undefined) {
+    if (!/^[0-9a-f]{64}$/.test(options.sourceMetarange)) {
+      throw badRequest("source_metarange: invalid metarange id");
+    }
+    try {
+      tree.get(options.sourceMetarange, "");
+    } catch {
+      throw notFound(`metarange ${options.sourceMetarange} not found`);
+    }
+  }
   seal(ctx, repo, branch, (b) => {
     if (
       options.sourceMetarange !== undefined &&
