@@ -1,6 +1,8 @@
 /**
  * lakefs-ts: a TypeScript SDK for lakeFS. Runtime-agnostic (fetch only); import `lakefs-ts/node`
  * instead in Node to also read `~/.lakectl.yaml` and use Node streams.
+ *
+ * @module lakefs-ts
  */
 export {
   type BasicCredentials,

@@ -1,6 +1,8 @@
 /**
  * lakefs-ts-server: an embedded, lakeFS-compatible server. `startServer` opens (or creates) a data
  * directory and serves the lakeFS REST API over HTTP on one machine.
+ *
+ * @module lakefs-ts-server
  */
 import { mkdirSync, statSync } from "node:fs";
 import type { AddressInfo } from "node:net";
