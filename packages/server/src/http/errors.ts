@@ -20,7 +20,7 @@ const STATUS_BY_KIND: Record<EngineErrorKind, number> = {
 };
 
 /** The HTTP status lakeFS uses for an engine error kind. */
-export function statusOf(kind: EngineErrorKind): number {
+function statusOf(kind: EngineErrorKind): number {
   return STATUS_BY_KIND[kind];
 }
 

@@ -11,7 +11,7 @@ const unsatisfiable = () =>
  * Parses a `Range: bytes=...` header against an object of `size` bytes into an inclusive byte
  * range. Only a single range is served; malformed, multi-range or unsatisfiable → 416.
  */
-export function parseRange(header: string, size: number): Required<ByteRange> {
+function parseRange(header: string, size: number): Required<ByteRange> {
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m || (m[1] === "" && m[2] === "")) throw unsatisfiable();
   if (m[1] === "") {

@@ -19,7 +19,7 @@ export type PresignTarget =
   /** Upload one part of a multipart upload. */
   | { readonly op: "part"; readonly uploadId: string; readonly partNumber: number };
 
-export const METHOD_OF: Record<PresignTarget["op"], "GET" | "PUT"> = {
+const METHOD_OF: Record<PresignTarget["op"], "GET" | "PUT"> = {
   get: "GET",
   put: "PUT",
   part: "PUT",

@@ -12,7 +12,7 @@ import type {
 } from "../engine/types.js";
 
 /** lakeFS reports this page size limit on every paginated listing. */
-export const MAX_PER_PAGE = 1000;
+const MAX_PER_PAGE = 1000;
 
 export function pagination<T>(page: Page<T>): Schema<"Pagination"> {
   return {

@@ -45,7 +45,7 @@ import { listedWire, listOf, type ObjectStatsOptions, objectStatsWire } from "..
 const boolTrue = { type: "boolean", default: true } as const;
 
 /** 404 with the message lakeFS's upload and copy handlers give for a missing branch. */
-export function requireBranch(engine: Engine, repository: string, branch: string): void {
+function requireBranch(engine: Engine, repository: string, branch: string): void {
   try {
     engine.getBranch(repository, branch);
   } catch (err) {
@@ -57,7 +57,7 @@ export function requireBranch(engine: Engine, repository: string, branch: string
 }
 
 /** True when `path` currently has a value on the branch (staged or committed). */
-export function pathExists(engine: Engine, repository: string, ref: string, path: string): boolean {
+function pathExists(engine: Engine, repository: string, ref: string, path: string): boolean {
   try {
     engine.getEntry(repository, ref, path);
     return true;
