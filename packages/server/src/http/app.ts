@@ -43,14 +43,15 @@ const API_AREAS: readonly RouteArea[] = [
 ];
 
 export interface AppOptions {
-  /** Log requests to stderr. */
+  /** Log every request to stderr (unexpected errors are logged regardless). */
   readonly logger?: boolean | undefined;
 }
 
 /** Builds (but does not start) the HTTP application over the given services. */
 export function buildApp(services: HttpServices, options: AppOptions = {}): FastifyInstance {
   const app = Fastify({
-    logger: options.logger ? { level: "info", stream: process.stderr } : false,
+    // Unexpected failures always reach stderr; `logger` adds one line per request.
+    logger: { level: options.logger ? "info" : "error", stream: process.stderr },
     routerOptions: {
       ignoreTrailingSlash: true,
       // Ref expressions and branch names can be long; the default limit (100) would 404 them.
