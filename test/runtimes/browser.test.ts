@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import {
   EXPECTED_QUICK_EXAMPLE,
   type QuickExampleResult,
@@ -60,8 +60,11 @@ before(async () => {
     },
     lakefs.server.url,
   );
-  // Root (as in CI) cannot use Chromium's sandbox.
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox"] });
+  // Root (as in CI) cannot use Chromium's sandbox; containers often have a tiny /dev/shm.
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ["--no-sandbox", "--disable-dev-shm-usage"],
+  });
 });
 
 after(async () => {
@@ -70,15 +73,20 @@ after(async () => {
   await lakefs?.close();
 });
 
-test("the quick example runs in headless Chromium", { skip }, async () => {
+/** A fresh tab (own context) with the page loaded and `window.quickExample` ready. */
+async function openPage(): Promise<{ tab: Page; pageErrors: string[]; close(): Promise<void> }> {
   const context = await browser.newContext();
-  try {
-    const tab = await context.newPage();
-    const pageErrors: string[] = [];
-    tab.on("pageerror", (err) => pageErrors.push(err.message));
-    await tab.goto(page.url);
-    await tab.waitForFunction(() => typeof window.quickExample === "function");
+  const tab = await context.newPage();
+  const pageErrors: string[] = [];
+  tab.on("pageerror", (err) => pageErrors.push(err.message));
+  await tab.goto(page.url);
+  await tab.waitForFunction(() => typeof window.quickExample === "function");
+  return { tab, pageErrors, close: () => context.close() };
+}
 
+test("the quick example runs in headless Chromium", { skip }, async () => {
+  const { tab, pageErrors, close } = await openPage();
+  try {
     // A browser has no Node globals for the SDK to lean on.
     assert.deepEqual(
       await tab.evaluate(() => [
@@ -94,17 +102,14 @@ test("the quick example runs in headless Chromium", { skip }, async () => {
     assert.deepEqual(result, EXPECTED_QUICK_EXAMPLE);
     assert.deepEqual(pageErrors, []);
   } finally {
-    await context.close();
+    await close();
   }
 });
 
-test("SDK errors keep their class across the bundle in the page", { skip }, async () => {
-  const context = await browser.newContext();
+test("server errors reach the page as typed SDK errors", { skip }, async () => {
+  const { tab, close } = await openPage();
   try {
-    const tab = await context.newPage();
-    await tab.goto(page.url);
-    await tab.waitForFunction(() => typeof window.quickExample === "function");
-    // The repository from the first test exists (or, run alone, this one creates it first).
+    // A second run on the same repository fails at create: 409 → ConflictError.
     const target = lakefs.target("browser-conflict", page.url);
     await tab.evaluate((t) => window.quickExample(t), target);
     const second = await tab.evaluate(
@@ -117,6 +122,6 @@ test("SDK errors keep their class across the bundle in the page", { skip }, asyn
     );
     assert.match(second, /^ConflictError: /);
   } finally {
-    await context.close();
+    await close();
   }
 });
