@@ -85,6 +85,22 @@ describe("ImportManager", { skip: needsEmbedded }, () => {
     assert.throws(() => branch.importData().prefix("", "x"), InvalidArgumentError);
   });
 
+  it("fails the import, landing nothing, when an object source is a directory", async () => {
+    const branch = await repo.branch("object-is-dir").create("main");
+    const head = (await branch.getCommit()).id;
+    const manager = branch.importData().object(`local://${source}/data`, "x");
+    await manager.start();
+    await assert.rejects(manager.wait({ pollInterval: 10 }), (e: unknown) => {
+      assert.ok(e instanceof ImportManagerError);
+      assert.match(e.message, /import error/i);
+      return true;
+    });
+    const status = await manager.status();
+    assert.equal(status.completed, false);
+    assert.ok(status.error);
+    assert.equal((await branch.getCommit()).id, head);
+  });
+
   it("stops waiting when the signal aborts (the import keeps its id)", async () => {
     const branch = await repo.branch("abort").create("main");
     const manager = branch.importData().prefix(`local://${source}/data/`, "a/");

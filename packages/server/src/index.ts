@@ -66,7 +66,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const blocks = new LocalBlockStore(join(dataDir, "block"), { importRoots });
   const engine = openEngine(dataDir, {
     namespaceDir: (namespace) => blocks.namespaceDir(namespace),
-    importSource: (source) => blocks.walkImport(blocks.importSourceDir(source.path)),
+    importSource: (source) => blocks.walkImportSource(source),
   });
   try {
     const secret = loadOrCreateSecret(dataDir);
