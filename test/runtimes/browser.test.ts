@@ -15,7 +15,8 @@ import {
 } from "./quick-example.js";
 import { bundleCore, transpileModule } from "./support/bundle.js";
 import { type EmbeddedServer, startEmbedded } from "./support/embedded.js";
-import { type PageServer, startPageServer } from "./support/page-server.js";
+import { type PageFile, type PageServer, startPageServer } from "./support/page-server.js";
+import { EXPECTED_UPLOAD_PATHS, type UploadPathsResult } from "./upload-paths.js";
 
 const chromiumPath = process.env.LAKEFS_TS_CHROMIUM ?? "/usr/bin/chromium";
 const skip = existsSync(chromiumPath)
@@ -28,14 +29,23 @@ const PAGE = `<!doctype html>
 <script type="module">
   import * as sdk from "/lakefs-ts.js";
   import { runQuickExample } from "/quick-example.js";
+  import { runUploadPaths } from "/upload-paths.js";
   window.quickExample = (target) => runQuickExample(sdk, target);
+  window.uploadPaths = (target) => runUploadPaths(sdk, target);
 </script>
 `;
 
 declare global {
   interface Window {
     quickExample(target: QuickExampleTarget): Promise<QuickExampleResult>;
+    uploadPaths(target: QuickExampleTarget): Promise<UploadPathsResult>;
   }
+}
+
+/** A module of this folder (type-only imports), transpiled for the page. */
+async function pageModule(file: string): Promise<PageFile> {
+  const source = readFileSync(fileURLToPath(new URL(file, import.meta.url)), "utf8");
+  return { contentType: "text/javascript", body: await transpileModule(source) };
 }
 
 let lakefs: EmbeddedServer;
@@ -45,18 +55,12 @@ let browser: Browser;
 before(async () => {
   if (skip) return;
   lakefs = await startEmbedded();
-  const quickExample = readFileSync(
-    fileURLToPath(new URL("quick-example.ts", import.meta.url)),
-    "utf8",
-  );
   page = await startPageServer(
     {
       "/": { contentType: "text/html; charset=utf-8", body: PAGE },
       "/lakefs-ts.js": { contentType: "text/javascript", body: (await bundleCore()).code },
-      "/quick-example.js": {
-        contentType: "text/javascript",
-        body: await transpileModule(quickExample),
-      },
+      "/quick-example.js": await pageModule("quick-example.ts"),
+      "/upload-paths.js": await pageModule("upload-paths.ts"),
     },
     lakefs.server.url,
   );
@@ -100,6 +104,22 @@ test("the quick example runs in headless Chromium", { skip }, async () => {
       lakefs.target("browser-repo", page.url),
     );
     assert.deepEqual(result, EXPECTED_QUICK_EXAMPLE);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await close();
+  }
+});
+
+test("unknown-length uploads (writer, stream with progress) are stored whole from the page", {
+  skip,
+}, async () => {
+  const { tab, pageErrors, close } = await openPage();
+  try {
+    const result = await tab.evaluate(
+      (t) => window.uploadPaths(t),
+      lakefs.target("browser-uploads", page.url),
+    );
+    assert.deepEqual(result, EXPECTED_UPLOAD_PATHS);
     assert.deepEqual(pageErrors, []);
   } finally {
     await close();

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { EXPECTED_QUICK_EXAMPLE } from "./quick-example.js";
 import { REPO_ROOT } from "./support/bundle.js";
 import { type EmbeddedServer, startEmbedded } from "./support/embedded.js";
+import { EXPECTED_UPLOAD_PATHS } from "./upload-paths.js";
 
 const MAIN = fileURLToPath(new URL("runtime-main.ts", import.meta.url));
 
@@ -57,14 +58,17 @@ for (const runtime of runtimes) {
   const skip = runtime.binary
     ? false
     : `set LAKEFS_TS_${runtime.name.toUpperCase()} (npm run test:runtimes installs ${runtime.name} from npm)`;
-  test(`the quick example runs in ${runtime.name}`, { skip }, async (t) => {
+  test(`the quick example and unknown-length uploads run in ${runtime.name}`, {
+    skip,
+  }, async (t) => {
     const target = JSON.stringify(lakefs!.target(`${runtime.name}-repo`));
     const { code, out } = await run(runtime.binary!, runtime.args(target));
     assert.equal(code, 0, `${runtime.name} exited with ${code}:\n${out}`);
     const line = out.trim().split("\n").at(-1) ?? "";
-    const report = JSON.parse(line) as { runtime: string; result: unknown };
+    const report = JSON.parse(line) as { runtime: string; result: unknown; uploads: unknown };
     assert.match(report.runtime, new RegExp(`^${runtime.name} \\d`));
     assert.deepEqual(report.result, EXPECTED_QUICK_EXAMPLE);
+    assert.deepEqual(report.uploads, EXPECTED_UPLOAD_PATHS);
     t.diagnostic(report.runtime);
   });
 }
