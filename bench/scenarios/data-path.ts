@@ -23,7 +23,7 @@ interface Sizes {
 
 function sizes(quick: boolean): Sizes {
   return quick
-    ? { big: 64 * MiB, bigLabel: "64MiB", small: 500, reps: 1 }
+    ? { big: 64 * MiB, bigLabel: "64MiB", small: 300, reps: 1 }
     : { big: GiB, bigLabel: "1GiB", small: 10_000, reps: 2 };
 }
 
