@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --quick] [-- --only data,listing,engine,tree,latency]`: the performance picture
  * of lakefs-ts (SDK and embedded server). Every scenario starts its own server process; every
- * client side runs each job in its own process. Writes bench/results/latest.{json,md}.
+ * client side runs each job in its own process. Writes bench/results/latest.{json,md} (or the
+ * name given with --out).
  */
 import { execSync } from "node:child_process";
 import { availableParallelism } from "node:os";
@@ -26,8 +27,13 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<BenchRecord[] | S
 };
 
 const { values } = parseArgs({
-  options: { quick: { type: "boolean", default: false }, only: { type: "string" } },
+  options: {
+    quick: { type: "boolean", default: false },
+    only: { type: "string" },
+    out: { type: "string", default: "latest" },
+  },
 });
+if (!/^[\w.-]+$/.test(values.out)) throw new Error(`--out takes a plain file name, not ${values.out}`);
 const only = values.only?.split(",").map((s) => s.trim());
 for (const name of only ?? []) {
   if (!SCENARIOS[name])
@@ -67,7 +73,7 @@ for (const [name, scenario] of Object.entries(SCENARIOS)) {
   }
 }
 
-writeResults(
+const files = writeResults(
   {
     date: new Date().toISOString(),
     mode: values.quick ? "quick" : "full",
@@ -80,6 +86,7 @@ writeResults(
   },
   records,
   scaling,
+  values.out,
 );
 
 for (const r of records) {
@@ -87,4 +94,4 @@ for (const r of records) {
   console.log(`${r.name.padEnd(64)} ${String(r.value).padStart(10)} ${r.unit}${verdict}`);
 }
 for (const n of notes) console.log(`note: ${n}`);
-console.log("results: bench/results/latest.json, bench/results/latest.md");
+console.log(`results: ${files.join(", ")}`);

@@ -1,4 +1,7 @@
-/** Writes a run's figures: bench/results/latest.json, latest.md and the engine-scaling SVG. */
+/**
+ * Writes a run's figures: bench/results/<name>.json, <name>.md and <name>-scaling.svg (the
+ * engine-scaling chart); `name` is "latest" unless the run was given `--out`.
+ */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { scalingChart } from "./chart.js";
@@ -17,9 +20,8 @@ export interface RunInfo {
 }
 
 const RESULTS = join(ROOT, "bench/results");
-const CHART = "engine-scaling.svg";
 
-function markdown(info: RunInfo, records: readonly BenchRecord[], chart: boolean): string {
+function markdown(info: RunInfo, records: readonly BenchRecord[], chart?: string): string {
   const lines = [
     "# lakefs-ts benchmark results",
     "",
@@ -38,7 +40,7 @@ function markdown(info: RunInfo, records: readonly BenchRecord[], chart: boolean
         `${r.target?.text ?? ""} | ${r.target ? (r.target.pass ? "PASS" : "**FAIL**") : ""} |`,
     );
   }
-  if (chart) lines.push("", "## Engine scaling", "", `![engine scaling](${CHART})`);
+  if (chart) lines.push("", "## Engine scaling", "", `![engine scaling](${chart})`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -46,12 +48,16 @@ export function writeResults(
   info: RunInfo,
   records: readonly BenchRecord[],
   scaling: readonly ScalingSeries[],
-) {
+  name = "latest",
+): string[] {
   mkdirSync(RESULTS, { recursive: true });
-  writeFileSync(
-    join(RESULTS, "latest.json"),
-    `${JSON.stringify({ run: info, records }, null, 2)}\n`,
-  );
-  if (scaling.length) writeFileSync(join(RESULTS, CHART), scalingChart(scaling));
-  writeFileSync(join(RESULTS, "latest.md"), markdown(info, records, scaling.length > 0));
+  const files = [`${name}.json`, `${name}.md`];
+  writeFileSync(join(RESULTS, files[0]!), `${JSON.stringify({ run: info, records }, null, 2)}\n`);
+  const chart = scaling.length ? `${name}-scaling.svg` : undefined;
+  if (chart) {
+    writeFileSync(join(RESULTS, chart), scalingChart(scaling));
+    files.push(chart);
+  }
+  writeFileSync(join(RESULTS, files[1]!), markdown(info, records, chart));
+  return files.map((f) => `bench/results/${f}`);
 }
