@@ -62,6 +62,11 @@ def test_import_prefix_and_object(import_client, source_dir):
     assert mgr.status().completed
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="server bug: importStart with paths=[] answers 400 'argument paths: required value'; "
+    "lakeFS accepts it and commits with ingested_objects=0 (python-sdk-surface.md §5)",
+)
 def test_import_with_no_sources_still_commits(import_client):
     repo = new_repo(import_client)
     main = repo.branch("main")
@@ -79,6 +84,7 @@ def test_import_replaces_destination_prefix(import_client, source_dir):
     main.import_data().prefix(uri(source_dir / "logs", directory=True), "imported/").run(
         poll_interval=POLL
     )
+    assert main.get_commit().message == "Import objects"  # the server's default message
     paths = [o.path for o in main.objects()]
     assert "imported/stale.txt" not in paths
     assert "elsewhere.txt" in paths
