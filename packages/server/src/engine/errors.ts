@@ -55,7 +55,7 @@ export class PreconditionFailedError extends EngineError {
   }
 }
 
-/** HTTP status for each error kind (also used for per-path results of batch deletes). */
+/** HTTP status for each error kind: the HTTP error handler and per-path batch-delete results. */
 export const STATUS_OF_KIND: Readonly<Record<EngineErrorKind, number>> = {
   bad_request: 400,
   unauthorized: 401,

@@ -84,19 +84,17 @@ export function revert(
   branch: string,
   options: RevertOptions,
 ): Commit {
-  const r = ctx.repo(repo);
-  validateRef(options.ref);
-  ctx.branch(repo, branch);
-  writable(r, options.force);
-  const tree = ctx.tree(r);
-  return updateClean(ctx, r, branch, (head) => {
-    const target = ctx.commitOf(repo, options.ref);
-    if (target.parents.length > 1 && !options.parentNumber) {
-      throw conflict("must specify 1-based parent number for reverting merge commit");
-    }
-    const parentTree = parentTreeOf(ctx, repo, target, options.parentNumber);
-    const metarangeId = mergedTree(tree, target.metarangeId, parentTree, head.metarangeId, "none");
-    if (metarangeId === head.metarangeId && !options.allowEmpty) {
+  const mergeCommitError = () =>
+    conflict("must specify 1-based parent number for reverting merge commit");
+  return updateFromCommit(ctx, repo, branch, options, mergeCommitError, (on) => {
+    const metarangeId = mergedTree(
+      on.tree,
+      on.target.metarangeId,
+      on.parentTree,
+      on.head.metarangeId,
+      "none",
+    );
+    if (metarangeId === on.head.metarangeId && !options.allowEmpty) {
       throw badRequest("no changes");
     }
     return makeCommit(
@@ -106,9 +104,9 @@ export function revert(
         metarangeId,
         creationDate: ctx.now(),
         metadata: { ...options.commitOverrides?.metadata },
-        parents: [head.id],
+        parents: [on.head.id],
       },
-      [head.generation],
+      [on.head.generation],
     );
   });
 }
@@ -120,18 +118,17 @@ export function cherryPick(
   branch: string,
   options: CherryPickOptions,
 ): Commit {
-  const r = ctx.repo(repo);
-  validateRef(options.ref);
-  ctx.branch(repo, branch);
-  writable(r, options.force);
-  const tree = ctx.tree(r);
-  return updateClean(ctx, r, branch, (head) => {
-    const picked = ctx.commitOf(repo, options.ref);
-    if (picked.parents.length > 1 && !options.parentNumber) {
-      throw badRequest("must specify 1-based parent number for cherry-picking merge commit");
-    }
-    const parentTree = parentTreeOf(ctx, repo, picked, options.parentNumber);
-    const metarangeId = mergedTree(tree, parentTree, picked.metarangeId, head.metarangeId, "none");
+  const mergeCommitError = () =>
+    badRequest("must specify 1-based parent number for cherry-picking merge commit");
+  return updateFromCommit(ctx, repo, branch, options, mergeCommitError, (on) => {
+    const picked = on.target;
+    const metarangeId = mergedTree(
+      on.tree,
+      on.parentTree,
+      picked.metarangeId,
+      on.head.metarangeId,
+      "none",
+    );
     return makeCommit(
       {
         committer: options.committer ?? "",
@@ -143,10 +140,45 @@ export function cherryPick(
           "cherry-pick-origin": picked.id,
           "cherry-pick-committer": picked.committer,
         },
-        parents: [head.id],
+        parents: [on.head.id],
       },
-      [head.generation],
+      [on.head.generation],
     );
+  });
+}
+
+/** What revert and cherry-pick build their commit from. */
+interface CommitOnHead {
+  readonly tree: TreeStore;
+  readonly head: Commit;
+  /** The reverted or picked commit. */
+  readonly target: Commit;
+  /** The metarange of `target`'s chosen parent ("" for a root commit). */
+  readonly parentTree: string;
+}
+
+/**
+ * Revert and cherry-pick: resolves `options.ref` on a clean branch (a merge commit needs a
+ * parent number, else `mergeCommitError`) and lets `build` compute the new commit.
+ */
+function updateFromCommit(
+  ctx: EngineContext,
+  repo: string,
+  branch: string,
+  options: RevertOptions | CherryPickOptions,
+  mergeCommitError: () => Error,
+  build: (on: CommitOnHead) => Commit,
+): Commit {
+  const r = ctx.repo(repo);
+  validateRef(options.ref);
+  ctx.branch(repo, branch);
+  writable(r, options.force);
+  const tree = ctx.tree(r);
+  return updateClean(ctx, r, branch, (head) => {
+    const target = ctx.commitOf(repo, options.ref);
+    if (target.parents.length > 1 && !options.parentNumber) throw mergeCommitError();
+    const parentTree = parentTreeOf(ctx, repo, target, options.parentNumber);
+    return build({ tree, head, target, parentTree });
   });
 }
 
@@ -181,6 +213,7 @@ export function updateClean(
   });
 }
 
+/** The best common ancestor of two commits; none (unrelated histories) is a 400. */
 export function mergeBaseOf(ctx: EngineContext, repo: string, left: string, right: string): Commit {
   const base = mergeBase((id) => ctx.commit(repo, id), left, right);
   if (!base) throw badRequest("no merge base");

@@ -4,25 +4,7 @@
  * only genuinely unexpected failures become 500.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { EngineError, type EngineErrorKind } from "../engine/errors.js";
-
-const STATUS_BY_KIND: Record<EngineErrorKind, number> = {
-  bad_request: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  gone: 410,
-  precondition_failed: 412,
-  range_not_satisfiable: 416,
-  too_many_attempts: 429,
-  not_implemented: 501,
-};
-
-/** The HTTP status lakeFS uses for an engine error kind. */
-function statusOf(kind: EngineErrorKind): number {
-  return STATUS_BY_KIND[kind];
-}
+import { EngineError, STATUS_OF_KIND } from "../engine/errors.js";
 
 /** Sends `{"message": ...}` with the given status. */
 export function sendError(reply: FastifyReply, status: number, message: string): FastifyReply {
@@ -57,7 +39,7 @@ export function handleError(err: unknown, request: FastifyRequest, reply: Fastif
   // A refused upload whose body is still arriving: close the connection after answering rather
   // than read (possibly gigabytes of) bytes nobody will store.
   if (!request.raw.complete && !request.raw.destroyed) reply.header("Connection", "close");
-  if (err instanceof EngineError) return sendError(reply, statusOf(err.kind), err.message);
+  if (err instanceof EngineError) return sendError(reply, STATUS_OF_KIND[err.kind], err.message);
   const fe = err as Partial<FastifyError>;
   if (fe.validation) return sendError(reply, 400, validationMessage(fe as FastifyError));
   if (fe.code === "FST_ERR_CTP_INVALID_JSON_BODY" || err instanceof SyntaxError) {
