@@ -287,3 +287,44 @@ describe("confinement and limits", () => {
     );
   });
 });
+
+describe("idle connections", () => {
+  let target: TestTarget;
+  before(async () => {
+    target = await openTarget({ idleTimeoutMs: 500 });
+    await expectStatus(target.endpoint, "POST", "/repositories", 201, {
+      json: { name: "idle", storage_namespace: "local://idle" },
+    });
+  });
+  after(() => target?.close());
+
+  it("drops a client that goes quiet mid-body, storing nothing", async () => {
+    const { hostname, port } = new URL(target.endpoint);
+    const closed = await new Promise<boolean>((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(
+          `POST /api/v1/repositories/idle/branches/main/objects?path=quiet HTTP/1.1\r\nHost: x\r\nAuthorization: ${BASIC_AUTH}\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\npartial`,
+        );
+      });
+      // The server must hang up by itself; the guard only keeps a broken server from hanging the test.
+      const guard = setTimeout(() => {
+        socket.destroy();
+        resolve(false);
+      }, 20_000);
+      socket.on("close", () => {
+        clearTimeout(guard);
+        resolve(true);
+      });
+      socket.on("error", () => {});
+      socket.on("timeout", reject);
+    });
+    assert.equal(closed, true, "the server closed the idle connection");
+    const listed = await expectStatus(
+      target.endpoint,
+      "GET",
+      "/repositories/idle/refs/main/objects/ls",
+      200,
+    );
+    assert.deepEqual((listed.body as { results: unknown[] }).results, []);
+  });
+});

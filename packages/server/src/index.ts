@@ -91,7 +91,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         presign: options.presign ?? false,
         importRoots,
       },
-      { logger: options.logger },
+      { logger: options.logger, idleTimeoutMs: options.idleTimeoutMs },
     );
     try {
       await app.listen({ host, port });

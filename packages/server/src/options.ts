@@ -22,6 +22,8 @@ export interface ServerOptions {
   importRoots?: string[];
   /** Log requests to stderr. */
   logger?: boolean;
+  /** Close a connection after this many ms without any bytes from the client (default 120 s). */
+  idleTimeoutMs?: number;
 }
 
 export interface RunningServer {

@@ -42,9 +42,14 @@ const API_AREAS: readonly RouteArea[] = [
   unimplementedRoutes,
 ];
 
+/** Socket inactivity limit; Node's own 60 s header timeout bounds the request line and headers. */
+export const CONNECTION_IDLE_TIMEOUT_MS = 120_000;
+
 export interface AppOptions {
   /** Log every request to stderr (unexpected errors are logged regardless). */
   readonly logger?: boolean | undefined;
+  /** Socket inactivity limit in ms (default `CONNECTION_IDLE_TIMEOUT_MS`). */
+  readonly idleTimeoutMs?: number | undefined;
 }
 
 /** Builds (but does not start) the HTTP application over the given services. */
@@ -52,6 +57,9 @@ export function buildApp(services: HttpServices, options: AppOptions = {}): Fast
   const app = Fastify({
     // Unexpected failures always reach stderr; `logger` adds one line per request.
     logger: { level: options.logger ? "info" : "error", stream: process.stderr },
+    // A client that goes quiet mid-request (slow loris) loses its socket after two minutes of
+    // silence; bodies that keep flowing, however large, are never cut off.
+    connectionTimeout: options.idleTimeoutMs ?? CONNECTION_IDLE_TIMEOUT_MS,
     routerOptions: {
       ignoreTrailingSlash: true,
       // Ref expressions and branch names can be long; the default limit (100) would 404 them.
