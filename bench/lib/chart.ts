@@ -7,7 +7,18 @@ import type { ScalingSeries } from "./record.js";
 const W = 720;
 const H = 420;
 const M = { left: 70, right: 210, top: 40, bottom: 50 };
-const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"];
+const COLORS = [
+  "#1f77b4",
+  "#ff7f0e",
+  "#2ca02c",
+  "#d62728",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#7f7f7f",
+  "#bcbd22",
+  "#17becf",
+];
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
 
@@ -44,7 +55,9 @@ export function scalingChart(series: readonly ScalingSeries[]): string {
   series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length];
     const path = s.points.map((p) => `${x(p.size).toFixed(1)},${y(p.ms).toFixed(1)}`).join(" ");
-    out.push(`<polyline points="${path}" fill="none" stroke="${color}" stroke-width="2"/>`);
+    // Series measured below the engine (the tree alone) are dashed.
+    const dash = s.operation.startsWith("tree:") ? ' stroke-dasharray="6,3"' : "";
+    out.push(`<polyline points="${path}" fill="none" stroke="${color}" stroke-width="2"${dash}/>`);
     for (const p of s.points) {
       out.push(
         `<circle cx="${x(p.size).toFixed(1)}" cy="${y(p.ms).toFixed(1)}" r="3" fill="${color}"/>`,
@@ -52,7 +65,7 @@ export function scalingChart(series: readonly ScalingSeries[]): string {
     }
     const ly = M.top + 10 + i * 20;
     out.push(
-      `<line x1="${W - M.right + 15}" y1="${ly}" x2="${W - M.right + 35}" y2="${ly}" stroke="${color}" stroke-width="2"/>`,
+      `<line x1="${W - M.right + 15}" y1="${ly}" x2="${W - M.right + 35}" y2="${ly}" stroke="${color}" stroke-width="2"${dash}/>`,
     );
     out.push(`<text x="${W - M.right + 40}" y="${ly + 4}">${esc(s.operation)}</text>`);
   });
