@@ -6,7 +6,9 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
 import { Busboy } from "@fastify/busboy";
+import type { StoredObject } from "../block/local.js";
 import { badRequest } from "../engine/errors.js";
+import type { Entry } from "../engine/model.js";
 
 export interface UploadBody {
   readonly source: AsyncIterable<Uint8Array>;
@@ -19,8 +21,29 @@ export interface UploadBody {
   readonly complete: Promise<void>;
 }
 
-const DEFAULT_TYPE = "application/octet-stream";
+/** The content type of an object uploaded without one. */
+export const DEFAULT_CONTENT_TYPE = "application/octet-stream";
 const META_PREFIX = "x-lakefs-meta-";
+
+/** An entry's mtime: now, in unix seconds. */
+export const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** The entry to stage for bytes the block store has just written. */
+export function storedEntry(
+  stored: StoredObject,
+  metadata: Record<string, string>,
+  contentType: string,
+): Entry {
+  return {
+    address: stored.address,
+    addressType: "relative",
+    size: stored.size,
+    etag: stored.etag,
+    mtime: nowSeconds(),
+    metadata,
+    contentType,
+  };
+}
 
 /** User metadata from `x-lakefs-meta-<key>` request headers (keys lower-cased). */
 export function userMetadataFromHeaders(headers: IncomingHttpHeaders): Record<string, string> {
@@ -39,7 +62,7 @@ export function uploadBody(raw: IncomingMessage): Promise<UploadBody> {
   if (type && /^multipart\/form-data\b/i.test(type)) return multipartContent(raw);
   return Promise.resolve({
     source: raw,
-    contentType: type || DEFAULT_TYPE,
+    contentType: type || DEFAULT_CONTENT_TYPE,
     complete: Promise.resolve(),
   });
 }
@@ -73,7 +96,7 @@ function multipartContent(raw: IncomingMessage): Promise<UploadBody> {
         return;
       }
       content = stream;
-      resolve({ source: stream, contentType: mimeType || DEFAULT_TYPE, complete });
+      resolve({ source: stream, contentType: mimeType || DEFAULT_CONTENT_TYPE, complete });
     });
     parser.on("error", fail);
     raw.on("error", fail);

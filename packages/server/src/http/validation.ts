@@ -97,5 +97,11 @@ export const repoParams = object({ repository: str }, ["repository"]);
 export const branchParams = object({ repository: str, branch: str }, ["repository", "branch"]);
 export const refParams = object({ repository: str, ref: str }, ["repository", "ref"]);
 
+/** `?force=`: override a read-only repository or protected branch. */
+export const forceQuery = object({ force: boolFalse });
+export interface ForceQuery {
+  force: boolean;
+}
+
 /** A required `path` query parameter (object path: non-empty). */
 export const pathQuery = { path: nonEmptyStr } as const;

@@ -7,6 +7,8 @@ import {
   bool,
   boolFalse,
   branchParams,
+  type ForceQuery,
+  forceQuery,
   int,
   nonEmptyStr,
   object,
@@ -68,9 +70,9 @@ export const branchRoutes: RouteArea = (app, { engine }) => {
     async (req) => refWire(engine.getBranch(req.params.repository, req.params.branch)),
   );
 
-  app.delete<{ Params: BranchParams; Querystring: { force: boolean } }>(
+  app.delete<{ Params: BranchParams; Querystring: ForceQuery }>(
     "/repositories/:repository/branches/:branch",
-    { schema: { params: branchParams, querystring: object({ force: boolFalse }) } },
+    { schema: { params: branchParams, querystring: forceQuery } },
     async (req, reply) => {
       engine.deleteBranch(req.params.repository, req.params.branch, { force: req.query.force });
       return reply.code(204).send();

@@ -23,7 +23,7 @@ import {
 } from "../object-response.js";
 import { presignUnsupported, presignUrl } from "../presigned.js";
 import { withRawBodies } from "../raw-body.js";
-import { uploadBody, userMetadataFromHeaders } from "../upload-body.js";
+import { nowSeconds, storedEntry, uploadBody, userMetadataFromHeaders } from "../upload-body.js";
 import {
   type BranchParams,
   bool,
@@ -88,8 +88,6 @@ export function abortOnDisconnect(raw: IncomingMessage): AbortSignal {
   return controller.signal;
 }
 
-const nowSeconds = () => Math.floor(Date.now() / 1000);
-
 /** Routes whose request body is object bytes: no body parser may consume the stream. */
 function uploadRoute(app: FastifyInstance, s: HttpServices): void {
   withRawBodies(app, (raw) => {
@@ -116,15 +114,7 @@ function uploadRoute(app: FastifyInstance, s: HttpServices): void {
           signal: abortOnDisconnect(req.raw),
         });
         await body.complete;
-        const entry: Entry = {
-          address: stored.address,
-          addressType: "relative",
-          size: stored.size,
-          etag: stored.etag,
-          mtime: nowSeconds(),
-          metadata: userMetadataFromHeaders(req.headers),
-          contentType: body.contentType,
-        };
+        const entry = storedEntry(stored, userMetadataFromHeaders(req.headers), body.contentType);
         try {
           s.engine.stageEntry(repository, branch, path, entry, { force, ifNoneMatch });
         } catch (err) {

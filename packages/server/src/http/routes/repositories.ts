@@ -4,6 +4,8 @@ import { notImplemented } from "../../engine/errors.js";
 import type { RouteArea } from "../context.js";
 import {
   boolFalse,
+  type ForceQuery,
+  forceQuery,
   nonEmptyStr,
   object,
   type PrefixPagingQuery,
@@ -57,9 +59,9 @@ export const repositoryRoutes: RouteArea = (app, { engine }) => {
     async (req) => repositoryWire(engine.getRepository(req.params.repository)),
   );
 
-  app.delete<{ Params: RepoParams; Querystring: { force: boolean } }>(
+  app.delete<{ Params: RepoParams; Querystring: ForceQuery }>(
     "/repositories/:repository",
-    { schema: { params: repoParams, querystring: object({ force: boolFalse }) } },
+    { schema: { params: repoParams, querystring: forceQuery } },
     async (req, reply) => {
       engine.deleteRepository(req.params.repository, { force: req.query.force });
       return reply.code(204).send();

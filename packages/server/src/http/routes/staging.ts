@@ -8,10 +8,12 @@ import { badRequest } from "../../engine/errors.js";
 import type { Entry } from "../../engine/model.js";
 import { type HttpServices, type RouteArea, repositoryStorage } from "../context.js";
 import { multipartUnsupported, presignUnsupported, presignUrl } from "../presigned.js";
+import { DEFAULT_CONTENT_TYPE, nowSeconds, storedEntry } from "../upload-body.js";
 import {
   type BranchParams,
   bool,
   boolFalse,
+  branchParams,
   int,
   nonEmptyStr,
   object,
@@ -39,11 +41,7 @@ const partParams = object(
   },
   ["repository", "branch", "uploadId", "partNumber"],
 );
-const branchOnly = object({ repository: str, branch: str }, ["repository", "branch"]);
 const pathOnly = object(pathQuery, ["path"]);
-
-const DEFAULT_TYPE = "application/octet-stream";
-const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** The repository's namespace directory, after checking that the branch exists. */
 function branchStorage(s: HttpServices, repository: string, branch: string) {
@@ -59,7 +57,7 @@ export const stagingRoutes: RouteArea = (app, s) => {
     "/repositories/:repository/branches/:branch/staging/backing",
     {
       schema: {
-        params: branchOnly,
+        params: branchParams,
         querystring: object({ ...pathQuery, presign: bool }, ["path"]),
       },
     },
@@ -88,7 +86,7 @@ export const stagingRoutes: RouteArea = (app, s) => {
     "/repositories/:repository/branches/:branch/staging/backing",
     {
       schema: {
-        params: branchOnly,
+        params: branchParams,
         querystring: pathOnly,
         body: object(
           {
@@ -127,7 +125,7 @@ export const stagingRoutes: RouteArea = (app, s) => {
         etag: checksum,
         mtime: body.mtime ?? nowSeconds(),
         metadata: body.user_metadata ?? {},
-        contentType: body.content_type || DEFAULT_TYPE,
+        contentType: body.content_type || DEFAULT_CONTENT_TYPE,
       };
       engine.stageEntry(repository, branch, path, entry, { force: body.force, ifNoneMatch });
       return objectStatsWire(path, entry, {
@@ -140,7 +138,7 @@ export const stagingRoutes: RouteArea = (app, s) => {
     "/repositories/:repository/branches/:branch/staging/pmpu",
     {
       schema: {
-        params: branchOnly,
+        params: branchParams,
         querystring: object(
           { ...pathQuery, parts: { type: "integer", minimum: 0, maximum: MAX_PART_NUMBER } },
           ["path"],
@@ -226,15 +224,11 @@ export const stagingRoutes: RouteArea = (app, s) => {
       if (claimed.addressType !== "relative" || claimed.address !== stored.address) {
         throw badRequest("physical_address does not belong to this upload");
       }
-      const entry: Entry = {
-        address: stored.address,
-        addressType: "relative",
-        size: stored.size,
-        etag: stored.etag,
-        mtime: nowSeconds(),
-        metadata: body.user_metadata ?? {},
-        contentType: body.content_type || DEFAULT_TYPE,
-      };
+      const entry = storedEntry(
+        stored,
+        body.user_metadata ?? {},
+        body.content_type || DEFAULT_CONTENT_TYPE,
+      );
       engine.stageEntry(repository, branch, req.query.path, entry);
       return objectStatsWire(req.query.path, entry, {
         physicalAddress: blocks.physicalAddress(nsDir, entry),

@@ -3,6 +3,8 @@ import type { Schema } from "lakefs-ts/api";
 import type { RouteArea } from "../context.js";
 import {
   boolFalse,
+  type ForceQuery,
+  forceQuery,
   nonEmptyStr,
   object,
   type PrefixPagingQuery,
@@ -47,9 +49,9 @@ export const tagRoutes: RouteArea = (app, { engine }) => {
     async (req) => refWire(engine.getTag(req.params.repository, req.params.tag)),
   );
 
-  app.delete<{ Params: TagParams; Querystring: { force: boolean } }>(
+  app.delete<{ Params: TagParams; Querystring: ForceQuery }>(
     "/repositories/:repository/tags/:tag",
-    { schema: { params: tagParams, querystring: object({ force: boolFalse }) } },
+    { schema: { params: tagParams, querystring: forceQuery } },
     async (req, reply) => {
       engine.deleteTag(req.params.repository, req.params.tag, { force: req.query.force });
       return reply.code(204).send();
