@@ -2,7 +2,7 @@
  * Lazy listings over lakeFS's `{pagination, results}` endpoints: iterate items with
  * `for await`, or walk `.pages()` and keep `nextOffset` to resume later with `after`.
  */
-import type { CallOptions } from "./api/http.js";
+import type { CallOptions, HttpClient, QueryValue } from "./api/http.js";
 import type { Schema } from "./api/index.js";
 import { InvalidArgumentError } from "./errors.js";
 
@@ -34,6 +34,22 @@ export type PageFetcher<W> = (
   page: { readonly after: string | undefined; readonly amount: number },
   call: CallOptions,
 ) => Promise<WirePage<W>>;
+
+/**
+ * The page fetcher of a GET listing endpoint: `after` and `amount`, then the listing's own query.
+ * `client.http` is read per request, so a listing resolves configuration when first iterated.
+ */
+export function getPages<W>(
+  client: { readonly http: HttpClient },
+  route: string,
+  query: Readonly<Record<string, QueryValue>> = {},
+): PageFetcher<W> {
+  return ({ after, amount }, call) =>
+    client.http.request<WirePage<W>>(
+      { method: "GET", path: route, query: { after, amount, ...query }, expect: "json" },
+      call,
+    );
+}
 
 const MAX_PAGE_SIZE = 1000;
 

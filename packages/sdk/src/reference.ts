@@ -18,7 +18,7 @@ import {
   toListingEntry,
 } from "./models.js";
 import { StoredObject, WriteableObject } from "./object.js";
-import { Listing, type ListOptions } from "./paging.js";
+import { getPages, Listing, type ListOptions } from "./paging.js";
 
 /** Where a handle sends its calls; default: the process-wide default client. */
 export interface ResourceOptions {
@@ -35,6 +35,12 @@ export function refId(ref: RefLike): string {
     throw new InvalidArgumentError("a reference must be a non-empty string or have an id");
   }
   return id;
+}
+
+/** `error` with a message naming what conflicted; status, body and headers kept, `error` as cause. */
+export function explainConflict(error: ConflictError, message: string): ConflictError {
+  const { status, body, headers, operation } = error;
+  return new ConflictError({ status, message, body, headers, operation }, { cause: error });
 }
 
 function hasMessage(body: unknown): boolean {
@@ -126,24 +132,13 @@ export class Reference {
     const route = path`/repositories/${this.repositoryId}/refs/${this.id}/commits`;
     const stopAt = options.stopAt === undefined ? undefined : refId(options.stopAt);
     return new Listing(
-      ({ after, amount }, call) =>
-        this.http.request<Schema<"CommitList">>(
-          {
-            method: "GET",
-            path: route,
-            query: {
-              after,
-              amount,
-              objects: options.objects,
-              prefixes: options.prefixes,
-              first_parent: options.firstParent,
-              since: options.since?.toISOString(),
-              stop_at: stopAt,
-            },
-            expect: "json",
-          },
-          call,
-        ),
+      getPages<Schema<"Commit">>(this.client, route, {
+        objects: options.objects,
+        prefixes: options.prefixes,
+        first_parent: options.firstParent,
+        since: options.since?.toISOString(),
+        stop_at: stopAt,
+      }),
       toCommit,
       (c) => c.id,
       options,
@@ -154,22 +149,11 @@ export class Reference {
   diff(other: RefLike, options: DiffOptions = {}): Listing<Change, Schema<"Diff">> {
     const route = path`/repositories/${this.repositoryId}/refs/${this.id}/diff/${refId(other)}`;
     return new Listing(
-      ({ after, amount }, call) =>
-        this.http.request<Schema<"DiffList">>(
-          {
-            method: "GET",
-            path: route,
-            query: {
-              after,
-              amount,
-              prefix: options.prefix,
-              delimiter: options.delimiter,
-              type: options.type,
-            },
-            expect: "json",
-          },
-          call,
-        ),
+      getPages<Schema<"Diff">>(this.client, route, {
+        prefix: options.prefix,
+        delimiter: options.delimiter,
+        type: options.type,
+      }),
       toChange,
       (d) => d.path,
       options,
@@ -182,23 +166,12 @@ export class Reference {
   ): Listing<ObjectInfo | CommonPrefix, Schema<"ObjectStats">> {
     const route = path`/repositories/${this.repositoryId}/refs/${this.id}/objects/ls`;
     return new Listing(
-      ({ after, amount }, call) =>
-        this.http.request<Schema<"ObjectStatsList">>(
-          {
-            method: "GET",
-            path: route,
-            query: {
-              after,
-              amount,
-              prefix: options.prefix,
-              delimiter: options.delimiter,
-              user_metadata: options.userMetadata,
-              presign: options.presign,
-            },
-            expect: "json",
-          },
-          call,
-        ),
+      getPages<Schema<"ObjectStats">>(this.client, route, {
+        prefix: options.prefix,
+        delimiter: options.delimiter,
+        user_metadata: options.userMetadata,
+        presign: options.presign,
+      }),
       toListingEntry,
       (o) => o.path,
       options,
@@ -234,16 +207,7 @@ export class Reference {
     } catch (error) {
       // lakeFS answers a merge conflict with a MergeResult body, not a message: name the merge.
       if (error instanceof ConflictError && !hasMessage(error.body)) {
-        throw new ConflictError(
-          {
-            status: error.status,
-            message: `conflict merging ${this.id} into ${destinationId}`,
-            body: error.body,
-            headers: error.headers,
-            operation: error.operation,
-          },
-          { cause: error },
-        );
+        throw explainConflict(error, `conflict merging ${this.id} into ${destinationId}`);
       }
       throw error;
     }
@@ -288,16 +252,10 @@ export class BaseBranch extends Reference {
   ): Listing<Change, Schema<"Diff">> {
     const route = path`/repositories/${this.repositoryId}/branches/${this.id}/diff`;
     return new Listing(
-      ({ after, amount }, call) =>
-        this.http.request<Schema<"DiffList">>(
-          {
-            method: "GET",
-            path: route,
-            query: { after, amount, prefix: options.prefix, delimiter: options.delimiter },
-            expect: "json",
-          },
-          call,
-        ),
+      getPages<Schema<"Diff">>(this.client, route, {
+        prefix: options.prefix,
+        delimiter: options.delimiter,
+      }),
       toChange,
       (d) => d.path,
       options,

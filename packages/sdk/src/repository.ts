@@ -5,8 +5,8 @@ import { Branch } from "./branch.js";
 import { type Client, defaultClient } from "./client.js";
 import { ConflictError } from "./errors.js";
 import { type RepositoryProperties, toRepositoryProperties } from "./models.js";
-import { Listing, type ListOptions } from "./paging.js";
-import { checkId, Reference, type ResourceOptions } from "./reference.js";
+import { getPages, Listing, type ListOptions } from "./paging.js";
+import { checkId, explainConflict, Reference, type ResourceOptions } from "./reference.js";
 import { Tag } from "./tag.js";
 
 export interface CreateRepositoryOptions extends CallOptions {
@@ -76,15 +76,9 @@ export class Repository {
         existing.defaultBranch !== defaultBranch && `default branch ${existing.defaultBranch}`,
       ].filter(Boolean);
       if (mismatch.length === 0) return this;
-      throw new ConflictError(
-        {
-          status: 409,
-          message: `repository ${this.id} already exists with ${mismatch.join(" and ")}`,
-          body: error.body,
-          headers: error.headers,
-          operation: error.operation,
-        },
-        { cause: error },
+      throw explainConflict(
+        error,
+        `repository ${this.id} already exists with ${mismatch.join(" and ")}`,
       );
     }
   }
@@ -137,16 +131,10 @@ export class Repository {
     options: ListOptions & { prefix?: string; showHidden?: boolean } = {},
   ): Listing<Branch, Schema<"Ref">> {
     return new Listing(
-      ({ after, amount }, call) =>
-        this.http.request<Schema<"RefList">>(
-          {
-            method: "GET",
-            path: `${this.route}/branches`,
-            query: { after, amount, prefix: options.prefix, show_hidden: options.showHidden },
-            expect: "json",
-          },
-          call,
-        ),
+      getPages<Schema<"Ref">>(this.client, `${this.route}/branches`, {
+        prefix: options.prefix,
+        show_hidden: options.showHidden,
+      }),
       (ref) => this.branch(ref.id),
       (ref) => ref.id,
       options,
@@ -156,16 +144,7 @@ export class Repository {
   /** Tags in name order. */
   tags(options: ListOptions & { prefix?: string } = {}): Listing<Tag, Schema<"Ref">> {
     return new Listing(
-      ({ after, amount }, call) =>
-        this.http.request<Schema<"RefList">>(
-          {
-            method: "GET",
-            path: `${this.route}/tags`,
-            query: { after, amount, prefix: options.prefix },
-            expect: "json",
-          },
-          call,
-        ),
+      getPages<Schema<"Ref">>(this.client, `${this.route}/tags`, { prefix: options.prefix }),
       (ref) => this.tag(ref.id),
       (ref) => ref.id,
       options,
@@ -194,16 +173,10 @@ export function repositories(
 ): Listing<Repository, Schema<"Repository">> {
   const client = options.client ?? defaultClient();
   return new Listing(
-    ({ after, amount }, call) =>
-      client.http.request<Schema<"RepositoryList">>(
-        {
-          method: "GET",
-          path: "/repositories",
-          query: { after, amount, prefix: options.prefix, search: options.search },
-          expect: "json",
-        },
-        call,
-      ),
+    getPages<Schema<"Repository">>(client, "/repositories", {
+      prefix: options.prefix,
+      search: options.search,
+    }),
     (repo) => new Repository(repo.id, { client }),
     (repo) => repo.id,
     options,

@@ -2,7 +2,7 @@
 import { type CallOptions, path } from "./api/http.js";
 import type { Schema } from "./api/index.js";
 import { ConflictError } from "./errors.js";
-import { Reference, type RefLike, refId } from "./reference.js";
+import { explainConflict, Reference, type RefLike, refId } from "./reference.js";
 
 export interface CreateTagOptions extends CallOptions {
   /** An existing tag is fine if it points at the same commit as `source`. */
@@ -41,15 +41,9 @@ export class Tag extends Reference {
         new Reference(this.repositoryId, sourceRef, { client: this.client }).getCommit(options),
       ]);
       if (existing.id === wanted.id) return this;
-      throw new ConflictError(
-        {
-          status: 409,
-          message: `tag ${this.id} already exists at commit ${existing.id}, not at ${wanted.id} (${sourceRef})`,
-          body: error.body,
-          headers: error.headers,
-          operation: error.operation,
-        },
-        { cause: error },
+      throw explainConflict(
+        error,
+        `tag ${this.id} already exists at commit ${existing.id}, not at ${wanted.id} (${sourceRef})`,
       );
     }
   }

@@ -1,5 +1,5 @@
 /** The lakeFS object and staging endpoints, one thin function each. */
-import { type CallOptions, path as p } from "../api/http.js";
+import { type CallOptions, path as p, type RequestSpec } from "../api/http.js";
 import type { Schema } from "../api/index.js";
 import type { Client } from "../client.js";
 import {
@@ -117,18 +117,17 @@ export async function uploadProxied(
   exclusive: boolean,
   call: CallOptions,
 ): Promise<ObjectStats> {
-  return exclusiveWrite(exclusive, () =>
-    l.client.http.request<ObjectStats>(
-      {
-        method: "POST",
-        path: branchObjects(l),
-        query: { path: l.path },
-        headers: exclusive ? { ...headers, ...IF_NONE_MATCH_ANY } : headers,
-        body: body as BodyInit,
-        expect: "json",
-      },
-      { signal: call.signal, timeout: BODY_TIMEOUT },
-    ),
+  return writeObject(
+    l,
+    exclusive,
+    {
+      method: "POST",
+      path: branchObjects(l),
+      query: { path: l.path },
+      headers,
+      body: body as BodyInit,
+    },
+    { signal: call.signal, timeout: BODY_TIMEOUT },
   );
 }
 
@@ -160,27 +159,25 @@ export function linkPhysicalAddress(
   exclusive: boolean,
   call: CallOptions,
 ): Promise<ObjectStats> {
-  return exclusiveWrite(exclusive, () =>
-    l.client.http.request<ObjectStats>(
-      {
-        method: "PUT",
-        path: `${staging(l)}/backing`,
-        query: { path: l.path },
-        headers: exclusive ? IF_NONE_MATCH_ANY : undefined,
-        json: {
-          staging: link.staging,
-          checksum: link.checksum,
-          size_bytes: link.sizeBytes,
-          user_metadata: link.metadata,
-          content_type: link.contentType,
-          force: false,
-        },
-        // The server answers "already exists" to a repeated link: not blindly repeatable.
-        idempotent: false,
-        expect: "json",
+  return writeObject(
+    l,
+    exclusive,
+    {
+      method: "PUT",
+      path: `${staging(l)}/backing`,
+      query: { path: l.path },
+      json: {
+        staging: link.staging,
+        checksum: link.checksum,
+        size_bytes: link.sizeBytes,
+        user_metadata: link.metadata,
+        content_type: link.contentType,
+        force: false,
       },
-      call,
-    ),
+      // The server answers "already exists" to a repeated link: not blindly repeatable.
+      idempotent: false,
+    },
+    call,
   );
 }
 
@@ -235,24 +232,22 @@ export function completeMultipartUpload(
   exclusive: boolean,
   call: CallOptions,
 ): Promise<ObjectStats> {
-  return exclusiveWrite(exclusive, () =>
-    l.client.http.request<ObjectStats>(
-      {
-        method: "PUT",
-        path: `${staging(l)}/pmpu/${encodeURIComponent(upload.upload_id)}`,
-        query: { path: l.path },
-        headers: exclusive ? IF_NONE_MATCH_ANY : undefined,
-        json: {
-          physical_address: upload.physical_address,
-          parts: complete.parts,
-          user_metadata: complete.metadata,
-          content_type: complete.contentType,
-        },
-        idempotent: false,
-        expect: "json",
+  return writeObject(
+    l,
+    exclusive,
+    {
+      method: "PUT",
+      path: `${staging(l)}/pmpu/${encodeURIComponent(upload.upload_id)}`,
+      query: { path: l.path },
+      json: {
+        physical_address: upload.physical_address,
+        parts: complete.parts,
+        user_metadata: complete.metadata,
+        content_type: complete.contentType,
       },
-      call,
-    ),
+      idempotent: false,
+    },
+    call,
   );
 }
 
@@ -349,10 +344,19 @@ export async function updateUserMetadata(
   );
 }
 
-/** Turns a 412 from a create-only write into ObjectExistsError, whichever endpoint sent it. */
-async function exclusiveWrite<T>(exclusive: boolean, send: () => Promise<T>): Promise<T> {
+/**
+ * A write answered with the object's stats. A create-only (`exclusive`) write sends
+ * `If-None-Match: *`, and its 412 becomes ObjectExistsError whichever endpoint sent it.
+ */
+async function writeObject(
+  l: ObjectLocation,
+  exclusive: boolean,
+  spec: Omit<RequestSpec, "expect">,
+  call: CallOptions,
+): Promise<ObjectStats> {
+  const headers = exclusive ? { ...spec.headers, ...IF_NONE_MATCH_ANY } : spec.headers;
   try {
-    return await send();
+    return await l.client.http.request<ObjectStats>({ ...spec, headers, expect: "json" }, call);
   } catch (error) {
     if (
       exclusive &&
