@@ -94,7 +94,11 @@ export class TestApi {
     const r = await this.call(
       "POST",
       `/repositories/${repo}/branches/${branch}/objects?path=${encodeURIComponent(path)}`,
-      { body: content, headers: { "content-type": "application/octet-stream" } },
+      {
+        // A copy owns a plain ArrayBuffer, which is what fetch's BodyInit accepts.
+        body: typeof content === "string" ? content : new Uint8Array(content),
+        headers: { "content-type": "application/octet-stream" },
+      },
     );
     if (r.status !== 201) throw new Error(`upload ${path}: ${r.status} ${r.text}`);
     return r.json;
