@@ -33,7 +33,8 @@ const { values } = parseArgs({
     out: { type: "string", default: "latest" },
   },
 });
-if (!/^[\w.-]+$/.test(values.out)) throw new Error(`--out takes a plain file name, not ${values.out}`);
+if (!/^[\w.-]+$/.test(values.out))
+  throw new Error(`--out takes a plain file name, not ${values.out}`);
 const only = values.only?.split(",").map((s) => s.trim());
 for (const name of only ?? []) {
   if (!SCENARIOS[name])
