@@ -9,10 +9,9 @@ import {
   InvalidArgumentError,
   NotFoundError,
   type Repository,
-  repository,
   WriteableObject,
 } from "lakefs-ts";
-import { openTarget, type TestTarget } from "../support/lakefs.js";
+import { createRepo, openTarget, type TestTarget } from "../support/lakefs.js";
 
 describe("Branch", () => {
   let target: TestTarget;
@@ -26,8 +25,7 @@ describe("Branch", () => {
   });
   after(() => target?.close());
   beforeEach(async () => {
-    const { name, storageNamespace } = target.newRepo();
-    repo = await repository(name, { client }).create(storageNamespace);
+    repo = await createRepo(target, client);
     main = repo.branch("main");
   });
 
@@ -192,8 +190,7 @@ describe("Branch options", () => {
   after(() => target?.close());
 
   it("squash-merges, allows empty merges, and overrides revert / cherry-pick commits", async () => {
-    const { name, storageNamespace } = target.newRepo();
-    const repo = await repository(name, { client }).create(storageNamespace);
+    const repo = await createRepo(target, client);
     const main = repo.branch("main");
     const dev = await repo.branch("dev").create(main);
     await dev.object("s1").upload("1");

@@ -11,9 +11,8 @@ import {
   InvalidArgumentError,
   PermissionError,
   type Repository,
-  repository,
 } from "lakefs-ts";
-import { needsEmbedded, openTarget, type TestTarget } from "../support/lakefs.js";
+import { createRepo, needsEmbedded, openTarget, type TestTarget } from "../support/lakefs.js";
 
 describe("ImportManager", { skip: needsEmbedded }, () => {
   let target: TestTarget;
@@ -28,8 +27,7 @@ describe("ImportManager", { skip: needsEmbedded }, () => {
     writeFileSync(join(source, "single.txt"), "single");
     target = await openTarget({ importRoots: [source] });
     client = target.client();
-    const { name, storageNamespace } = target.newRepo();
-    repo = await repository(name, { client }).create(storageNamespace);
+    repo = await createRepo(target, client);
   });
   after(async () => {
     await target?.close();
@@ -119,8 +117,7 @@ describe("ImportManager without import roots", { skip: needsEmbedded }, () => {
   it("surfaces the server's refusal", async () => {
     const target = await openTarget();
     try {
-      const { name, storageNamespace } = target.newRepo();
-      const repo = await repository(name, { client: target.client() }).create(storageNamespace);
+      const repo = await createRepo(target, target.client());
       await assert.rejects(
         repo.branch("main").importData().prefix("local:///tmp/", "x/").start(),
         PermissionError,

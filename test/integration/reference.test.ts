@@ -8,11 +8,10 @@ import {
   type ObjectInfo,
   Reference,
   type Repository,
-  repository,
   StoredObject,
   WriteableObject,
 } from "lakefs-ts";
-import { openTarget, type TestTarget } from "../support/lakefs.js";
+import { createRepo, openTarget, type TestTarget } from "../support/lakefs.js";
 
 describe("Reference", () => {
   let target: TestTarget;
@@ -24,8 +23,7 @@ describe("Reference", () => {
   before(async () => {
     target = await openTarget();
     client = target.client();
-    const { name, storageNamespace } = target.newRepo();
-    repo = await repository(name, { client }).create(storageNamespace);
+    repo = await createRepo(target, client);
     main = repo.branch("main");
     // History: created → c1 (a, dir/x) → c2 (b, dir/y; a changed) → c3 (dir/x removed)
     await main.object("a").upload("1");

@@ -5,12 +5,11 @@ import {
   ConflictError,
   NotFoundError,
   type Repository,
-  repository,
   StoredObject,
   Tag,
   WriteableObject,
 } from "lakefs-ts";
-import { openTarget, type TestTarget } from "../support/lakefs.js";
+import { createRepo, openTarget, type TestTarget } from "../support/lakefs.js";
 
 describe("Tag", () => {
   let target: TestTarget;
@@ -20,8 +19,7 @@ describe("Tag", () => {
   before(async () => {
     target = await openTarget();
     client = target.client();
-    const { name, storageNamespace } = target.newRepo();
-    repo = await repository(name, { client }).create(storageNamespace);
+    repo = await createRepo(target, client);
   });
   after(() => target?.close());
 

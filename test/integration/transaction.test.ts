@@ -5,11 +5,10 @@ import {
   type Client,
   ConflictError,
   type Repository,
-  repository,
   TransactionBranch,
   TransactionError,
 } from "lakefs-ts";
-import { openTarget, type TestTarget } from "../support/lakefs.js";
+import { createRepo, openTarget, type TestTarget } from "../support/lakefs.js";
 
 describe("transactions", () => {
   let target: TestTarget;
@@ -23,8 +22,7 @@ describe("transactions", () => {
   });
   after(() => target?.close());
   beforeEach(async () => {
-    const { name, storageNamespace } = target.newRepo();
-    repo = await repository(name, { client }).create(storageNamespace);
+    repo = await createRepo(target, client);
     main = repo.branch("main");
   });
 
@@ -182,8 +180,7 @@ describe("transaction handle", () => {
   it("discard() drops the work and cannot be completed afterwards", async () => {
     const target = await openTarget();
     try {
-      const { name, storageNamespace } = target.newRepo();
-      const repo = await repository(name, { client: target.client() }).create(storageNamespace);
+      const repo = await createRepo(target, target.client());
       const main = repo.branch("main");
       const before = await main.getCommit();
       const tx = await main.startTransaction({ commitMessage: "never" });

@@ -7,7 +7,13 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Client, type ClientOptions } from "lakefs-ts";
+import {
+  Client,
+  type ClientOptions,
+  type CreateRepositoryOptions,
+  type Repository,
+  repository,
+} from "lakefs-ts";
 import { type RunningServer, type ServerOptions, startServer } from "lakefs-ts-server";
 import { contractFetch } from "./contract.js";
 
@@ -97,4 +103,14 @@ export async function openTarget(options: Partial<ServerOptions> = {}): Promise<
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Creates a fresh repository on the target (default branch `main` unless `options` say otherwise). */
+export function createRepo(
+  target: TestTarget,
+  client: Client,
+  options?: CreateRepositoryOptions,
+): Promise<Repository> {
+  const { name, storageNamespace } = target.newRepo();
+  return repository(name, { client }).create(storageNamespace, options);
 }
