@@ -21,7 +21,11 @@ function findTests(dir, out = []) {
   return out;
 }
 
-const files = [...findTests(join(root, "packages")), ...findTests(join(root, "test"))]
+const files = [
+  ...findTests(join(root, "packages")),
+  ...findTests(join(root, "test")),
+  ...findTests(join(root, "bench")),
+]
   .filter((f) => !f.startsWith("test/interop/"))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
