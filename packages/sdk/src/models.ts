@@ -161,7 +161,7 @@ export function toImportStatus(s: Schema<"ImportStatus">): ImportStatus {
   };
 }
 
-export function toStorageConfiguration(s: Schema<"StorageConfig">): ServerStorageConfiguration {
+function toStorageConfiguration(s: Schema<"StorageConfig">): ServerStorageConfiguration {
   return {
     blockstoreId: s.blockstore_id ?? "",
     blockstoreType: s.blockstore_type,

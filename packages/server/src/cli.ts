@@ -1,6 +1,6 @@
 /**
- * The `lakefs-ts-server` command line: `run` starts the server in the foreground and prints how to
- * reach it. Commands are looked up in `COMMANDS`, so more can be added beside `run`.
+ * The `lakefs-ts-server` command line: `run` (the default) starts the server in the foreground and
+ * prints how to reach it; `fsck` checks a data directory offline. Commands live in `COMMANDS`.
  */
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";

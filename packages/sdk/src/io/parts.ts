@@ -8,8 +8,8 @@ export const DEFAULT_PART_SIZE = 8 * MiB;
 /** Default number of parts in flight. */
 export const DEFAULT_CONCURRENCY = 4;
 /** S3's limits, which lakeFS's presigned multipart upload inherits. */
-export const MIN_UPLOAD_PART_SIZE = 5 * MiB;
-export const MAX_UPLOAD_PART_SIZE = 5 * 1024 * MiB;
+const MIN_UPLOAD_PART_SIZE = 5 * MiB;
+const MAX_UPLOAD_PART_SIZE = 5 * 1024 * MiB;
 export const MAX_UPLOAD_PARTS = 10_000;
 
 /** An inclusive byte range. */
@@ -20,30 +20,32 @@ export interface ByteRange {
 
 /**
  * Re-slices a chunk stream into parts of exactly `partSize` bytes (the last may be shorter and is
- * never empty). Holds at most one part in memory; each yielded part is a fresh buffer.
+ * never empty). Each part is a Blob gathered from views of the chunks: its bytes are copied once,
+ * and fetch sends a Blob as it is where it would clone a byte array. Holds at most one part's
+ * chunks in memory.
  */
 export async function* fixedSizeParts(
   chunks: AsyncIterable<Uint8Array>,
   partSize: number,
-): AsyncGenerator<Uint8Array> {
+): AsyncGenerator<Blob> {
   assertPositiveInteger("partSize", partSize);
-  let part = new Uint8Array(partSize);
+  let pieces: Uint8Array[] = [];
   let filled = 0;
   for await (const chunk of chunks) {
     let offset = 0;
     while (offset < chunk.byteLength) {
       const take = Math.min(partSize - filled, chunk.byteLength - offset);
-      part.set(chunk.subarray(offset, offset + take), filled);
+      pieces.push(take === chunk.byteLength ? chunk : chunk.subarray(offset, offset + take));
       filled += take;
       offset += take;
       if (filled === partSize) {
-        yield part;
-        part = new Uint8Array(partSize);
+        yield new Blob(pieces as BlobPart[]);
+        pieces = [];
         filled = 0;
       }
     }
   }
-  if (filled > 0) yield part.subarray(0, filled);
+  if (filled > 0) yield new Blob(pieces as BlobPart[]);
 }
 
 /** Splits `[0, size)` into consecutive ranges of `partSize` bytes (none for an empty object). */

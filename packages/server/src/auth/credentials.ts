@@ -16,7 +16,7 @@ type Database = BetterSqlite3.Database;
 export const LOGIN_TOKEN_SECONDS = 7 * 24 * 60 * 60;
 const TOKEN_AUDIENCE = "login";
 /** The user that `ensureAdmin` creates. */
-export const ADMIN_USERNAME = "admin";
+const ADMIN_USERNAME = "admin";
 
 export interface User {
   readonly username: string;

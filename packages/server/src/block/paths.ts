@@ -8,7 +8,7 @@ import { dirname, resolve, sep } from "node:path";
 import { badRequest } from "../engine/errors.js";
 
 /** Longest accepted path segment, in UTF-8 bytes (the usual filesystem name limit). */
-export const MAX_SEGMENT_BYTES = 255;
+const MAX_SEGMENT_BYTES = 255;
 /** Longest accepted relative path (namespace, address), in UTF-8 bytes. */
 export const MAX_PATH_BYTES = 1024;
 /** Longest accepted absolute path (import sources, full addresses): Linux's PATH_MAX. */

@@ -13,7 +13,7 @@ import { validatePath } from "./validate.js";
 
 const SPOOL_BATCH = 500;
 const REFRESH_MS = 1000;
-export const CANCELED = "Canceled";
+const CANCELED = "Canceled";
 
 interface Job {
   readonly repo: string;

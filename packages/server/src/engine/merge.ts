@@ -228,7 +228,7 @@ function parentTreeOf(
   parentNumber: number | undefined,
 ): string {
   const n = parentNumber ?? 0;
-  if (!Number.isInteger(n) || n < 0 || (n > 0 && n > commit.parents.length)) {
+  if (!Number.isInteger(n) || n < 0 || n > commit.parents.length) {
     throw badRequest(`parent number ${n} out of range`);
   }
   const parent = commit.parents[Math.max(n, 1) - 1];

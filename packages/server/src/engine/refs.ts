@@ -23,7 +23,7 @@ const FULL_COMMIT_ID = /^[0-9a-f]{64}$/;
 const COMMIT_PREFIX = /^[0-9a-f]{1,64}$/;
 const invalidRef = () => badRequest("argument ref: reference: invalid value: validation error");
 
-export function parseRef(ref: string): ParsedRef {
+function parseRef(ref: string): ParsedRef {
   validateRef(ref);
   const last = ref[ref.length - 1];
   if (last === "@" || last === "$") {

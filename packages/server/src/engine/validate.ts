@@ -12,8 +12,8 @@ const REF = /^[^\s]+$/;
 const MAX_PATH_BYTES = 1024;
 
 /** lakeFS's listing limits: default 100, max 1000, values ≤ 0 mean the default. */
-export const DEFAULT_AMOUNT = 100;
-export const MAX_AMOUNT = 1000;
+const DEFAULT_AMOUNT = 100;
+const MAX_AMOUNT = 1000;
 
 export function pageSize(amount: number | undefined): number {
   if (amount === undefined || !Number.isFinite(amount) || amount <= 0) return DEFAULT_AMOUNT;

@@ -43,7 +43,7 @@ const API_AREAS: readonly RouteArea[] = [
 ];
 
 /** Socket inactivity limit; Node's own 60 s header timeout bounds the request line and headers. */
-export const CONNECTION_IDLE_TIMEOUT_MS = 120_000;
+const CONNECTION_IDLE_TIMEOUT_MS = 120_000;
 
 export interface AppOptions {
   /** Log every request to stderr (unexpected errors are logged regardless). */

@@ -15,7 +15,7 @@ import { decodeEntry } from "./entry-codec.js";
 
 const MAGIC = Buffer.from("LTR1", "latin1");
 export const RANGE_KIND = 0x52; // "R"
-export const METARANGE_KIND = 0x4d; // "M"
+const METARANGE_KIND = 0x4d; // "M"
 const HEADER_LENGTH = MAGIC.length + 1;
 
 /** One metarange record: a range and what the tree needs to know without reading it. */
@@ -29,7 +29,7 @@ export interface RangeRef {
 }
 
 /** Length of the prefix `key` shares with `prev`, in UTF-16 units, not ending inside a surrogate pair. */
-export function sharedPrefixLength(prev: string, key: string): number {
+function sharedPrefixLength(prev: string, key: string): number {
   const n = Math.min(prev.length, key.length);
   let i = 0;
   while (i < n && prev.charCodeAt(i) === key.charCodeAt(i)) i++;

@@ -6,8 +6,8 @@
  */
 import type { RangeRef } from "./format.js";
 
-export const DEFAULT_RAGGEDNESS = 1024;
-export const DEFAULT_MAX_RANGE_BYTES = 2 * 1024 * 1024;
+const DEFAULT_RAGGEDNESS = 1024;
+const DEFAULT_MAX_RANGE_BYTES = 2 * 1024 * 1024;
 /** Keeps (hi mod n) * (2^32 mod n) below 2^53, so the modulo below stays exact. */
 const MAX_RAGGEDNESS = 2 ** 26;
 
