@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { QUICKSTART_CREDENTIALS } from "lakefs-ts-server";
 import { type CliProcess, spawnCli, waitForBanner } from "./cli-helpers.js";
-import { basicAuth, openApi, readReply } from "./http-helpers.js";
+import { basicAuth, openApi, readReply, stalledBody, untilUploadStreams } from "./http-helpers.js";
 
 const auth = basicAuth(QUICKSTART_CREDENTIALS.accessKeyId, QUICKSTART_CREDENTIALS.secretAccessKey);
 
@@ -26,26 +26,14 @@ describe("RunningServer.close", () => {
   it("lets an in-flight upload finish, then refuses new connections", async () => {
     const api = await openApi();
     const repo = await api.createRepo("drain");
-    let resume!: () => void;
-    const stalled = new Promise<void>((r) => {
-      resume = r;
-    });
-    const body = new ReadableStream<Uint8Array>({
-      async start(controller) {
-        controller.enqueue(new TextEncoder().encode("first half, "));
-        await stalled;
-        controller.enqueue(new TextEncoder().encode("second half"));
-        controller.close();
-      },
-    });
+    const { body, resume } = stalledBody("first half, ", "second half");
     const upload = fetch(`${api.endpoint}/repositories/${repo}/branches/main/objects?path=x`, {
       method: "POST",
       headers: { authorization: api.auth, "content-type": "application/octet-stream" },
       body,
       duplex: "half",
     } as RequestInit);
-    const tmp = join(api.server.dataDir, "block", ".tmp");
-    while (readdirSync(tmp).length === 0) await new Promise((r) => setTimeout(r, 10));
+    await untilUploadStreams(api.server);
 
     let closed = false;
     const closing = api.server.close().then(() => {

@@ -3,7 +3,7 @@
  * and a small `fetch` wrapper. Well-formed calls are checked against swagger.yml; calls that
  * are wrong on purpose pass `contract: false`.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RunningServer, type ServerOptions, startServer } from "lakefs-ts-server";
@@ -133,4 +133,30 @@ export async function openApi(options: Partial<ServerOptions> = {}): Promise<Tes
     ...options,
   });
   return new TestApi(server, options.dataDir === undefined);
+}
+
+/** A request body that sends `first`, then waits for `resume()` before sending `rest`. */
+export function stalledBody(
+  first: string,
+  rest: string,
+): { body: ReadableStream<Uint8Array>; resume: () => void } {
+  let resume!: () => void;
+  const stalled = new Promise<void>((r) => {
+    resume = r;
+  });
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      controller.enqueue(new TextEncoder().encode(first));
+      await stalled;
+      controller.enqueue(new TextEncoder().encode(rest));
+      controller.close();
+    },
+  });
+  return { body, resume };
+}
+
+/** Resolves once the block store holds a temp file: an upload has passed its checks and streams. */
+export async function untilUploadStreams(server: RunningServer): Promise<void> {
+  const tmp = join(server.dataDir, "block", ".tmp");
+  while (readdirSync(tmp).length === 0) await new Promise((r) => setTimeout(r, 10));
 }

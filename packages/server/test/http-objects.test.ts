@@ -4,7 +4,7 @@ import { readdirSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { openApi, type TestApi } from "./http-helpers.js";
+import { openApi, stalledBody, type TestApi, untilUploadStreams } from "./http-helpers.js";
 
 const md5 = (data: string | Uint8Array) => createHash("md5").update(data).digest("hex");
 const q = encodeURIComponent;
@@ -216,18 +216,7 @@ describe("HTTP objects", () => {
 
   it("re-checks If-None-Match: * when staging, after a slow body", async () => {
     // Upload A passes the pre-check, then stalls mid-body while upload B creates the path.
-    let resume!: () => void;
-    const stalled = new Promise<void>((r) => {
-      resume = r;
-    });
-    const body = new ReadableStream<Uint8Array>({
-      async start(controller) {
-        controller.enqueue(new TextEncoder().encode("slow "));
-        await stalled;
-        controller.enqueue(new TextEncoder().encode("writer"));
-        controller.close();
-      },
-    });
+    const { body, resume } = stalledBody("slow ", "writer");
     const slow = fetch(api.endpoint + upload("race.txt"), {
       method: "POST",
       headers: {
@@ -239,8 +228,7 @@ describe("HTTP objects", () => {
       duplex: "half",
     } as RequestInit);
     // Once A's temp file exists, A has passed its pre-check and is streaming.
-    const tmp = join(api.server.dataDir, "block", ".tmp");
-    while (readdirSync(tmp).length === 0) await new Promise((r) => setTimeout(r, 10));
+    await untilUploadStreams(api.server);
     const fast = await api.call("POST", upload("race.txt"), {
       body: "fast writer",
       headers: { "content-type": "application/octet-stream", "if-none-match": "*" },
