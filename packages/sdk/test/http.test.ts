@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { getEventListeners } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
@@ -407,6 +408,54 @@ describe("HttpClient against a scripted server", () => {
     );
     assert.equal(calls, 1);
     assert.equal(seen.length, 0);
+  });
+
+  it("stops a call without a timeout through the caller's signal alone", async () => {
+    reset(hang);
+    const before = closedEarly;
+    const controller = new AbortController();
+    const pending = client().request(
+      { method: "GET", path: "/slow", expect: "json" },
+      { signal: controller.signal, timeout: 0 },
+    );
+    await waitFor(() => seen.length === 1);
+    const reason = new Error("user cancelled");
+    controller.abort(reason);
+    await assert.rejects(pending, (e: unknown) => e === reason);
+    await waitFor(() => closedEarly > before);
+  });
+
+  it("leaves no listener on the caller's signal once a call is over", async () => {
+    // (With a timeout the SDK forwards the caller's abort itself; fetch only sees its own signal.)
+    reset(json(200, {}), json(404, { message: "nope" }));
+    const http = client({ retry: { maxRetries: 0 } });
+    const { signal } = new AbortController();
+    await http.request({ method: "GET", path: "/a", expect: "json" }, { signal });
+    await assert.rejects(http.request({ method: "GET", path: "/b", expect: "none" }, { signal }));
+    assert.equal(getEventListeners(signal, "abort").length, 0);
+  });
+
+  it("lets per-request headers replace client headers whatever their case", async () => {
+    reset(json(200, {}));
+    const http = client({ headers: { "X-Custom": "client", "X-Other": "kept" } });
+    await http.request({
+      method: "GET",
+      path: "/h",
+      headers: { "x-custom": "call" },
+      expect: "none",
+    });
+    assert.equal(seen[0]!.headers["x-custom"], "call");
+    assert.equal(seen[0]!.headers["x-other"], "kept");
+  });
+
+  it("appends query parameters to an absolute URL's own query, leaving it as sent", async () => {
+    reset(json(200, {}), json(200, {}));
+    const http = client();
+    const url = `${endpoint}/presigned?X-Sig=a%2Fb&e=1`;
+    await http.request({ method: "GET", url, expect: "none" });
+    await http.request({ method: "GET", url, query: { part: 2, skip: undefined }, expect: "none" });
+    assert.equal(seen[0]!.url, "/presigned?X-Sig=a%2Fb&e=1");
+    assert.equal(seen[1]!.url, "/presigned?X-Sig=a%2Fb&e=1&part=2");
   });
 
   it("limits a streaming response's timeout to the headers, not the body", async () => {

@@ -191,7 +191,8 @@ export function backoffDelay(
   return Math.floor(random() * ceiling);
 }
 
-function authorization(credentials: StaticCredentials): string {
+function authorization(credentials: StaticCredentials | undefined): string | undefined {
+  if (credentials === undefined) return undefined;
   if ("token" in credentials) return `Bearer ${credentials.token}`;
   const pair = new TextEncoder().encode(
     `${credentials.accessKeyId}:${credentials.secretAccessKey}`,
@@ -210,55 +211,61 @@ function isStreaming(body: RequestBody | undefined): boolean {
   return body !== undefined && body !== null && !isReplayable(body);
 }
 
-/** Combines the caller's signal with the call's own timeout; fires on whichever comes first. */
+/**
+ * Combines the caller's signal with the call's own timeout; fires on whichever comes first.
+ * Built per request, so it stays cheap: no signal at all without a timeout or a caller's signal,
+ * the caller's own without a timeout, and `AbortSignal.any` (which ties the pair's lifetime to
+ * the garbage collector) only for a response whose body outlives the call.
+ */
 class CallSignal {
-  readonly signal: AbortSignal;
-  private readonly timeoutController = new AbortController();
+  readonly signal: AbortSignal | undefined;
+  private readonly controller: AbortController | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly detach: () => void = () => {};
+  private detach: (() => void) | undefined;
 
   constructor(
     private readonly userSignal: AbortSignal | undefined,
     timeoutMs: number,
-    operation: string,
+    operation: () => string,
+    outlivesCall: boolean,
   ) {
-    if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
-      this.timer = setTimeout(() => {
-        this.timeoutController.abort(
-          new RequestTimeoutError(`${operation} timed out after ${timeoutMs} ms`),
-        );
-      }, timeoutMs);
+    if (!(timeoutMs > 0 && Number.isFinite(timeoutMs))) {
+      this.signal = userSignal;
+      return;
     }
+    const controller = new AbortController();
+    this.controller = controller;
+    this.timer = setTimeout(() => {
+      controller.abort(new RequestTimeoutError(`${operation()} timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
     if (!userSignal) {
-      this.signal = this.timeoutController.signal;
-    } else if (typeof AbortSignal.any === "function") {
-      this.signal = AbortSignal.any([userSignal, this.timeoutController.signal]);
+      this.signal = controller.signal;
+    } else if (outlivesCall && typeof AbortSignal.any === "function") {
+      this.signal = AbortSignal.any([userSignal, controller.signal]);
     } else {
-      // Runtimes without AbortSignal.any: forward the caller's abort by hand.
-      const forward = () => this.timeoutController.abort(userSignal.reason);
+      // Forward the caller's abort by hand; dispose() detaches it when the call ends.
+      const forward = () => controller.abort(userSignal.reason);
       if (userSignal.aborted) forward();
       else userSignal.addEventListener("abort", forward, { once: true });
       this.detach = () => userSignal.removeEventListener("abort", forward);
-      this.signal = this.timeoutController.signal;
+      this.signal = controller.signal;
     }
   }
 
   /** Stops the timeout (the caller's signal keeps working, e.g. for a body still being read). */
   stopTimer(): void {
-    clearTimeout(this.timer);
+    if (this.timer !== undefined) clearTimeout(this.timer);
   }
 
   dispose(): void {
     this.stopTimer();
-    this.detach();
+    this.detach?.();
   }
 
   /** The error the call should reject with if it was cancelled, else undefined. */
   abortReason(): unknown {
-    if (this.timeoutController.signal.aborted && !this.userSignal?.aborted) {
-      return this.timeoutController.signal.reason;
-    }
     if (this.userSignal?.aborted) return this.userSignal.reason;
+    if (this.controller?.signal.aborted) return this.controller.signal.reason;
     return undefined;
   }
 }
@@ -302,7 +309,10 @@ export class HttpClient {
   /** The normalised API base URL (ends in `/api/v1`). */
   readonly endpoint: string;
   private readonly credentials: Credentials | undefined;
+  /** The Authorization header of static credentials, encoded once. */
+  private readonly staticAuthorization: string | undefined;
   private readonly fetchImpl: typeof fetch | undefined;
+  /** The client's extra headers, names lower-cased so per-request ones replace them. */
   private readonly headers: Readonly<Record<string, string>>;
   private readonly retry: Required<RetryOptions>;
   private readonly timeout: number;
@@ -310,8 +320,10 @@ export class HttpClient {
   constructor(options: HttpClientOptions) {
     this.endpoint = normalizeEndpoint(options.endpoint);
     this.credentials = options.credentials;
+    this.staticAuthorization =
+      typeof options.credentials === "function" ? undefined : authorization(options.credentials);
     this.fetchImpl = options.fetch;
-    this.headers = options.headers ?? {};
+    this.headers = lowerCaseNames(options.headers ?? {});
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
     if (!Number.isInteger(this.retry.maxRetries) || this.retry.maxRetries < 0) {
@@ -328,10 +340,11 @@ export class HttpClient {
     if (spec.json !== undefined && spec.body !== undefined) {
       throw new InvalidArgumentError("a request takes either json or body, not both");
     }
-    const operation = this.operation(spec);
+    // Named only when a message needs it: parsing a presigned URL per request is not free.
+    const operation = () => operationName(spec);
     const timeout = effectiveTimeout(this.timeout, spec, call.timeout);
     if (!(timeout >= 0)) throw new InvalidArgumentError("timeout must be >= 0 ms");
-    const callSignal = new CallSignal(call.signal, timeout, operation);
+    const callSignal = new CallSignal(call.signal, timeout, operation, spec.expect === "response");
     let keepSignal = false;
     try {
       const response = await this.send(spec, operation, callSignal.signal);
@@ -351,7 +364,7 @@ export class HttpClient {
           try {
             return JSON.parse(text);
           } catch (error) {
-            throw new LakeFSError(`${operation}: response is not valid JSON`, { cause: error });
+            throw new LakeFSError(`${operation()}: response is not valid JSON`, { cause: error });
           }
         }
       }
@@ -363,56 +376,54 @@ export class HttpClient {
     }
   }
 
-  private operation(spec: RequestSpec): string {
-    if (spec.url !== undefined) return `${spec.method} ${new URL(spec.url).origin}`;
-    return `${spec.method} ${spec.path ?? ""}`;
-  }
-
   private buildUrl(spec: RequestSpec): string {
-    let url: URL;
+    let base: string;
     if (spec.url !== undefined) {
-      url = new URL(spec.url);
+      base = spec.url;
     } else {
       if (!spec.path?.startsWith("/")) {
         throw new InvalidArgumentError(`request path must start with '/': ${spec.path}`);
       }
-      url = new URL(this.endpoint + spec.path);
+      base = this.endpoint + spec.path;
     }
-    for (const [key, value] of Object.entries(spec.query ?? {})) {
-      if (value === undefined || value === null) continue;
-      const values = Array.isArray(value) ? value : [value];
-      for (const v of values) url.searchParams.append(key, String(v));
-    }
+    const query = queryString(spec.query);
+    if (query === "") return base;
+    const url = new URL(base);
+    url.search = url.search === "" ? query : `${url.search}&${query}`;
     return url.toString();
   }
 
+  /** Request headers as a plain record with lower-case names (cheaper for fetch than `Headers`). */
   private async buildHeaders(
     spec: RequestSpec,
-    signal: AbortSignal,
+    signal: AbortSignal | undefined,
     forceRefresh: boolean,
-  ): Promise<Headers> {
-    const headers = new Headers(this.headers);
+  ): Promise<Record<string, string>> {
+    const headers: Record<string, string> = { ...this.headers };
     if (spec.url === undefined) {
-      headers.set("X-Lakefs-Client", CLIENT_HEADER);
+      headers["x-lakefs-client"] = CLIENT_HEADER;
       const credentials =
         typeof this.credentials === "function"
-          ? await this.credentials({ signal, forceRefresh })
-          : this.credentials;
-      if (credentials) headers.set("Authorization", authorization(credentials));
+          ? authorization(await this.credentials({ signal, forceRefresh }))
+          : this.staticAuthorization;
+      if (credentials !== undefined) headers.authorization = credentials;
     }
-    if (spec.json !== undefined) headers.set("Content-Type", "application/json");
-    if (spec.expect === "json") headers.set("Accept", "application/json");
-    for (const [key, value] of Object.entries(spec.headers ?? {})) headers.set(key, value);
+    if (spec.json !== undefined) headers["content-type"] = "application/json";
+    if (spec.expect === "json") headers.accept = "application/json";
+    if (spec.headers !== undefined) {
+      for (const key in spec.headers) headers[key.toLowerCase()] = spec.headers[key] as string;
+    }
     return headers;
   }
 
   private fetchOnce(
     spec: RequestSpec,
     url: string,
-    headers: Headers,
-    signal: AbortSignal,
+    headers: Record<string, string>,
+    signal: AbortSignal | undefined,
   ): Promise<Response> {
-    const init: RequestInit & { duplex?: "half" } = { method: spec.method, headers, signal };
+    const init: RequestInit & { duplex?: "half" } = { method: spec.method, headers };
+    if (signal !== undefined) init.signal = signal;
     if (spec.json !== undefined) init.body = JSON.stringify(spec.json);
     else if (spec.body !== undefined) init.body = spec.body as BodyInit;
     // Streaming request bodies need half-duplex in fetch implementations that follow the spec.
@@ -421,7 +432,11 @@ export class HttpClient {
     return fetchImpl(url, init);
   }
 
-  private async send(spec: RequestSpec, operation: string, signal: AbortSignal): Promise<Response> {
+  private async send(
+    spec: RequestSpec,
+    operation: () => string,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
     const url = this.buildUrl(spec);
     const replayable = isReplayable(spec.body);
     const retryable = replayable && (spec.idempotent ?? IDEMPOTENT_METHODS.has(spec.method));
@@ -433,10 +448,10 @@ export class HttpClient {
       try {
         response = await this.fetchOnce(spec, url, headers, signal);
       } catch (error) {
-        if (signal.aborted) throw error;
+        if (signal?.aborted) throw error;
         if (!retryable || attempt >= this.retry.maxRetries) {
           const reason = error instanceof Error ? (error.cause ?? error) : error;
-          throw new NetworkError(`${operation}: ${describe(reason)}`, { cause: error });
+          throw new NetworkError(`${operation()}: ${describe(reason)}`, { cause: error });
         }
         await sleep(backoffDelay(attempt, this.retry), signal);
         continue;
@@ -472,7 +487,7 @@ export class HttpClient {
   private async toError(
     response: Response,
     spec: RequestSpec,
-    operation: string,
+    operation: () => string,
   ): Promise<ServerError> {
     const text = spec.method === "HEAD" ? "" : await response.text().catch(() => "");
     const body = parseBody(text);
@@ -485,10 +500,46 @@ export class HttpClient {
     const fallback = typeof body === "string" && body.length <= 200 ? body : undefined;
     const message = serverMessage ?? fallback ?? (response.statusText || `HTTP ${response.status}`);
     return errorForStatus(
-      { status: response.status, message, body, headers: response.headers, operation },
+      {
+        status: response.status,
+        message,
+        body,
+        headers: response.headers,
+        operation: operation(),
+      },
       { object: spec.object },
     );
   }
+}
+
+/** How errors name a request: method and API path, or method and origin for presigned URLs. */
+function operationName(spec: RequestSpec): string {
+  if (spec.url === undefined) return `${spec.method} ${spec.path ?? ""}`;
+  try {
+    return `${spec.method} ${new URL(spec.url).origin}`;
+  } catch {
+    return spec.method;
+  }
+}
+
+/** The query string of `query` (form-encoded, as `URLSearchParams`), "" when nothing is set. */
+function queryString(query: RequestSpec["query"]): string {
+  if (query === undefined) return "";
+  let params: URLSearchParams | undefined;
+  for (const key in query) {
+    const value = query[key];
+    if (value === undefined || value === null) continue;
+    params ??= new URLSearchParams();
+    if (Array.isArray(value)) for (const v of value) params.append(key, String(v));
+    else params.append(key, String(value));
+  }
+  return params?.toString() ?? "";
+}
+
+function lowerCaseNames(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key in headers) out[key.toLowerCase()] = headers[key] as string;
+  return out;
 }
 
 function describe(reason: unknown): string {
