@@ -1,7 +1,7 @@
 /**
  * The byte stream of an object upload: the raw request body (any content type), or the `content`
  * part of a `multipart/form-data` body. Nothing is buffered; the block store pulls chunks as it
- * writes them, so TCP backpressure reaches the client.
+ * writes them, so TCP backpressure reaches the client. Also the entry staged for written bytes.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
