@@ -83,6 +83,17 @@ describe("ImportManager", { skip: needsEmbedded }, () => {
     assert.throws(() => branch.importData().prefix("", "x"), InvalidArgumentError);
   });
 
+  it("lands one empty commit for an import with no sources, as lakeFS does", async () => {
+    const branch = await repo.branch("no-sources").create("main");
+    const head = (await branch.getCommit()).id;
+    const status = await branch.importData({ commitMessage: "nothing" }).run({ pollInterval: 10 });
+    assert.equal(status.completed, true);
+    assert.equal(status.ingestedObjects, 0);
+    const commit = await branch.getCommit();
+    assert.equal(commit.message, "nothing");
+    assert.deepEqual(commit.parents, [head]);
+  });
+
   it("fails the import, landing nothing, when an object source is a directory", async () => {
     const branch = await repo.branch("object-is-dir").create("main");
     const head = (await branch.getCommit()).id;

@@ -62,11 +62,6 @@ def test_import_prefix_and_object(import_client, source_dir):
     assert mgr.status().completed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server bug: importStart with paths=[] answers 400 'argument paths: required value'; "
-    "lakeFS accepts it and commits with ingested_objects=0 (python-sdk-surface.md §5)",
-)
 def test_import_with_no_sources_still_commits(import_client):
     repo = new_repo(import_client)
     main = repo.branch("main")

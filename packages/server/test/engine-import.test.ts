@@ -137,10 +137,6 @@ test("preconditions: walker, dirty branch, unknown ids, bad sources", () => {
     engineError("not_found", "branch not found"),
   );
   assert.throws(
-    () => e.startImport(R, "main", { ...opts, sources: [] }, walkerOf({})),
-    engineError("bad_request"),
-  );
-  assert.throws(
     () =>
       e.startImport(
         R,

@@ -24,9 +24,7 @@ export function startImport(
   const b = ctx.branch(repo, branch);
   writable(r, options.force);
   if (!walker) throw forbidden("import is not supported for this storage");
-  if (options.sources.length === 0) {
-    throw badRequest("argument paths: required value: validation error");
-  }
+  // Zero sources is valid in lakeFS: the import still lands one (empty) commit.
   for (const s of options.sources) {
     if (s.type !== "common_prefix" && s.type !== "object") {
       throw badRequest("argument type: invalid value: validation error");
