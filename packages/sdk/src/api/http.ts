@@ -51,7 +51,10 @@ export interface HttpClientOptions {
   /** lakeFS URL; `http://` and `/api/v1` are added when missing. */
   readonly endpoint: string;
   readonly credentials?: Credentials;
-  /** A fetch implementation (default: the global one, looked up per call). */
+  /**
+   * A fetch implementation (default: the one a runtime entry registered, e.g. `lakefs-ts/node`'s
+   * transport, else the global one, looked up per call).
+   */
   readonly fetch?: typeof fetch;
   /** Extra headers sent with every request. */
   readonly headers?: Readonly<Record<string, string>>;
@@ -119,6 +122,16 @@ const MAX_RETRY_AFTER_MS = 60_000;
 const IDEMPOTENT_METHODS = new Set<HttpMethod>(["GET", "HEAD", "PUT", "DELETE"]);
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const CLIENT_HEADER = `lakefs-ts/${SDK_VERSION}`;
+
+let registeredFetch: typeof fetch | undefined;
+
+/**
+ * Sets the fetch used by clients created without `fetch` (undefined: the global one again).
+ * Runtime entries call it with a faster transport; the core itself never does.
+ */
+export function registerDefaultFetch(fetchImpl: typeof fetch | undefined): void {
+  registeredFetch = fetchImpl;
+}
 
 /**
  * Turns what users type into the API base URL: adds `http://` when there is no scheme, appends
@@ -428,7 +441,7 @@ export class HttpClient {
     else if (spec.body !== undefined) init.body = spec.body as BodyInit;
     // Streaming request bodies need half-duplex in fetch implementations that follow the spec.
     if (isStreaming(spec.body)) init.duplex = "half";
-    const fetchImpl = this.fetchImpl ?? globalThis.fetch;
+    const fetchImpl = this.fetchImpl ?? registeredFetch ?? globalThis.fetch;
     return fetchImpl(url, init);
   }
 

@@ -20,32 +20,30 @@ export interface ByteRange {
 
 /**
  * Re-slices a chunk stream into parts of exactly `partSize` bytes (the last may be shorter and is
- * never empty). Each part is a Blob gathered from views of the chunks: its bytes are copied once,
- * and fetch sends a Blob as it is where it would clone a byte array. Holds at most one part's
- * chunks in memory (so, as for any streamed body, a producer must not reuse a chunk it yielded).
+ * never empty). Holds at most one part in memory; each yielded part is a fresh buffer.
  */
 export async function* fixedSizeParts(
   chunks: AsyncIterable<Uint8Array>,
   partSize: number,
-): AsyncGenerator<Blob> {
+): AsyncGenerator<Uint8Array> {
   assertPositiveInteger("partSize", partSize);
-  let pieces: Uint8Array[] = [];
+  let part = new Uint8Array(partSize);
   let filled = 0;
   for await (const chunk of chunks) {
     let offset = 0;
     while (offset < chunk.byteLength) {
       const take = Math.min(partSize - filled, chunk.byteLength - offset);
-      pieces.push(take === chunk.byteLength ? chunk : chunk.subarray(offset, offset + take));
+      part.set(chunk.subarray(offset, offset + take), filled);
       filled += take;
       offset += take;
       if (filled === partSize) {
-        yield new Blob(pieces as BlobPart[]);
-        pieces = [];
+        yield part;
+        part = new Uint8Array(partSize);
         filled = 0;
       }
     }
   }
-  if (filled > 0) yield new Blob(pieces as BlobPart[]);
+  if (filled > 0) yield part.subarray(0, filled);
 }
 
 /** Splits `[0, size)` into consecutive ranges of `partSize` bytes (none for an empty object). */

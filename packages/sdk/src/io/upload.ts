@@ -180,10 +180,10 @@ async function uploadPresigned(
     if (second.done) {
       return await uploadSingle(upload, first.done ? new Uint8Array(0) : first.value, storage);
     }
-    const all = prepend([first.value as Blob, second.value], parts);
+    const all = prepend([first.value as Uint8Array, second.value], parts);
     if (storage.preSignMultipartUpload) return await uploadMultipart(upload, all, undefined);
     // Presigned single PUTs need a length up front: stream it through lakeFS instead.
-    return await uploadProxiedBody(upload, blobsBytes(all));
+    return await uploadProxiedBody(upload, all);
   } finally {
     // Releases the caller's stream if the upload stopped before reading all of it.
     await parts.return(undefined);
@@ -321,13 +321,12 @@ function* sliceParts(body: Uint8Array | Blob, partSize: number): Generator<Uint8
   }
 }
 
-async function* prepend<T>(head: readonly T[], rest: AsyncIterable<T>): AsyncGenerator<T> {
+async function* prepend(
+  head: readonly Uint8Array[],
+  rest: AsyncIterable<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
   yield* head;
   yield* rest;
-}
-
-async function* blobsBytes(blobs: AsyncIterable<Blob>): AsyncGenerator<Uint8Array> {
-  for await (const blob of blobs) yield* byteChunks(blob);
 }
 
 function checkContentType(contentType: unknown): string | undefined {

@@ -2,10 +2,12 @@
 /**
  * Node-only transport settings for `Client({ fetch })`: custom CA bundles, disabling certificate
  * verification, client certificates and an HTTP(S) proxy (the Python SDK's `verify_ssl`,
- * `ssl_ca_cert` and `proxy`). Built on undici, the library behind Node's own fetch.
+ * `ssl_ca_cert` and `proxy`). Built on undici, the library behind Node's own fetch, through the
+ * same transport `lakefs-ts/node` uses by default (`transport.ts`).
  */
 import { readFileSync } from "node:fs";
-import { Agent, type Dispatcher, ProxyAgent, fetch as undiciFetch } from "undici";
+import { Agent, type Dispatcher, ProxyAgent } from "undici";
+import { dispatcherFetch } from "./transport.js";
 
 export interface NodeTransportOptions {
   /** Verify the server's certificate (default true). */
@@ -32,10 +34,5 @@ export function nodeFetch(options: NodeTransportOptions = {}): typeof fetch {
   const dispatcher: Dispatcher = options.proxy
     ? new ProxyAgent({ uri: options.proxy, requestTls: tls })
     : new Agent({ connect: tls });
-  const fetchWithDispatcher = (input: RequestInfo | URL, init?: RequestInit) =>
-    undiciFetch(input as Parameters<typeof undiciFetch>[0], {
-      ...(init as Parameters<typeof undiciFetch>[1]),
-      dispatcher,
-    });
-  return fetchWithDispatcher as unknown as typeof fetch;
+  return dispatcherFetch(dispatcher);
 }
