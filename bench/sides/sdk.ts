@@ -2,7 +2,7 @@
  * The lakefs-ts side: each job written the way the SDK's docs show it (upload from a stream,
  * `stream()` to download, `objects()` to list, `stat()` and `bytes()` for metadata round trips).
  */
-import { Branch, Client, Reference } from "lakefs-ts";
+import { Branch, Client, Reference } from "lakefs-ts/node";
 import { payloadChunks, smallObject } from "../lib/payload.js";
 import { type Measured, pool, runSide } from "./child.js";
 import type { Job } from "./protocol.js";
