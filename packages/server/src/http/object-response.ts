@@ -88,7 +88,7 @@ export async function sendObjectBytes(
   const opened = await blocks.open(nsDir, location, range);
   headers();
   setBodyHeaders(reply, opened.size, range);
-  return reply.send(opened.stream);
+  return reply.send(opened.bytes ?? opened.stream);
 }
 
 /** Sets status and length headers for a full (200) or ranged (206) body. */
