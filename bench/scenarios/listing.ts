@@ -1,10 +1,14 @@
 /**
  * Scenario 2, listing: 100,000 committed objects listed flat, and the same number walked with a
  * delimiter over 1,000 prefixes (a directory walk: list the top with "/", then each prefix).
+ * Also the server's time per page of 1,000 deep inside the 100,000-object listing against a
+ * listing of only 1,000 objects: a page must not cost more because the repository is larger.
  */
+
+import { AdminApi } from "../lib/api.js";
 import type { ObjectSet } from "../lib/populate.js";
 import { startPopulatedServer } from "../lib/populated-server.js";
-import { atLeast, type BenchRecord, clientCpuRecord, round } from "../lib/record.js";
+import { atLeast, atMost, type BenchRecord, clientCpuRecord, round } from "../lib/record.js";
 import { runJob, type SideName } from "../lib/sides.js";
 import { median } from "../lib/stats.js";
 import type { JobResult } from "../sides/protocol.js";
@@ -17,13 +21,15 @@ export async function listing(ctx: BenchContext): Promise<BenchRecord[]> {
   const reps = ctx.quick ? 1 : 3;
   const flat: ObjectSet = { destination: "flat/", count };
   const tree: ObjectSet = { destination: "tree/", count, perPrefix: count / 1000 };
-  ctx.log(`listing: populating ${2 * count} objects`);
+  const small: ObjectSet = { destination: "small/", count: PAGE };
+  ctx.log(`listing: populating ${2 * count + PAGE} objects`);
   const { server } = await startPopulatedServer(
-    [{ id: REPO, objects: [flat, tree], branches: [] }],
+    [{ id: REPO, objects: [flat, tree, small], branches: [] }],
     10 * 60_000,
   );
   const results = new Map<string, JobResult[]>();
   const expected = { flat: count, delimited: count + 1000 };
+  let pageCost: { small: number; large: number } | undefined;
   try {
     // One untimed listing first, so no side meets a cold server (JIT, range caches).
     const warm = {
@@ -61,10 +67,24 @@ export async function listing(ctx: BenchContext): Promise<BenchRecord[]> {
         }
       }
     }
+    pageCost = await pageTimes(new AdminApi(server), count, small.destination, flat.destination);
   } finally {
     await server.stop();
   }
-  const records: BenchRecord[] = [];
+  const records: BenchRecord[] = [
+    { name: `listing.page-ms.n=${PAGE}`, value: round(pageCost.small), unit: "ms" },
+    { name: `listing.page-ms.n=${count}`, value: round(pageCost.large), unit: "ms" },
+    {
+      name: `listing.page-ms.n=${count}-vs-n=${PAGE}`,
+      value: round(pageCost.large / pageCost.small),
+      unit: "x",
+      ratio: {
+        value: round(pageCost.large / pageCost.small),
+        relativeTo: `listing.page-ms.n=${PAGE}`,
+      },
+      target: atMost(pageCost.large / pageCost.small, 1.5),
+    },
+  ];
   for (const kind of ["flat", "delimited"] as const) {
     const runs = (side: SideName) => results.get(`${kind}/${side}`)!;
     const rate = (side: SideName) => count / median(runs(side).map((r) => r.seconds));
@@ -90,4 +110,40 @@ export async function listing(ctx: BenchContext): Promise<BenchRecord[]> {
     }
   }
   return records;
+}
+
+const PAGE = 1000;
+
+/**
+ * Median milliseconds per page of 1,000 (one request each, on one keep-alive connection): every
+ * page of the large flat listing, against as many repeats of the single page of a 1,000-object
+ * listing, interleaved so machine noise hits both alike.
+ */
+async function pageTimes(
+  api: AdminApi,
+  count: number,
+  smallPrefix: string,
+  largePrefix: string,
+): Promise<{ small: number; large: number }> {
+  type Page = { pagination: { has_more: boolean; next_offset: string } };
+  const page = async (prefix: string, after: string) => {
+    const start = performance.now();
+    const res = await api.request<Page>("GET", `/repositories/${REPO}/refs/main/objects/ls`, {
+      query: { prefix, after, amount: String(PAGE) },
+    });
+    return { ms: performance.now() - start, next: res.pagination };
+  };
+  await page(smallPrefix, ""); // warm caches on both sides
+  await page(largePrefix, "");
+  const small: number[] = [];
+  const large: number[] = [];
+  let after = "";
+  for (let i = 0; i < count / PAGE; i++) {
+    small.push((await page(smallPrefix, "")).ms);
+    const p = await page(largePrefix, after);
+    large.push(p.ms);
+    if (!p.next.has_more) break;
+    after = p.next.next_offset;
+  }
+  return { small: median(small), large: median(large) };
 }
