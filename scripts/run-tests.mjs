@@ -43,6 +43,9 @@ const node = spawnSync(
 if (node.status !== 0) process.exit(node.status ?? 1);
 
 if (!skipInterop && filters.length === 0) {
-  const py = spawnSync("bash", [join(root, "test/interop/run.sh")], { cwd: root, stdio: "inherit" });
+  const py = spawnSync("bash", [join(root, "test/interop/run.sh")], {
+    cwd: root,
+    stdio: "inherit",
+  });
   process.exit(py.status ?? 1);
 }

@@ -49,6 +49,7 @@ const NASTY = [
   "main~1000",
   "main^^^^",
   "@{-1}",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a hostile ref name, not a template
   "${HOME}",
   "<script>",
 ];

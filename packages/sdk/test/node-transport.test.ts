@@ -141,7 +141,13 @@ describe("dispatcherFetch (lakefs-ts/node transport)", () => {
       yield new TextEncoder().encode("one ");
       yield new TextEncoder().encode("two");
     }
-    for (const body of [chunks(), ReadableStream.from(chunks())]) {
+    // ReadableStream.from exists in Node 20.6+, though TypeScript's DOM types lack it.
+    const fromIterable = (
+      ReadableStream as unknown as {
+        from(i: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array>;
+      }
+    ).from;
+    for (const body of [chunks(), fromIterable(chunks())]) {
       const response = await transport(`${main.url}/echo`, {
         method: "POST",
         body: body as unknown as BodyInit,
