@@ -24,10 +24,8 @@ export interface QuickExampleResult {
   readonly missingObjectError: string;
 }
 
-export async function runQuickExample(
-  sdk: typeof LakeFS,
-  target: QuickExampleTarget,
-): Promise<QuickExampleResult> {
+/** The main branch of a freshly created repository on `target`, through a new client. */
+export async function openMain(sdk: typeof LakeFS, target: QuickExampleTarget) {
   const client = new sdk.Client({
     endpoint: target.endpoint,
     credentials: { accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey },
@@ -35,7 +33,14 @@ export async function runQuickExample(
   const repo = await sdk
     .repository(target.repository, { client })
     .create(`local://${target.repository}`);
-  const main = repo.branch("main");
+  return repo.branch("main");
+}
+
+export async function runQuickExample(
+  sdk: typeof LakeFS,
+  target: QuickExampleTarget,
+): Promise<QuickExampleResult> {
+  const main = await openMain(sdk, target);
 
   const writer = main.object("my-file.txt").writer();
   await writer.write("Hello, lakeFS!");

@@ -4,7 +4,7 @@
  * first. Either way the stored bytes must be exactly what was written.
  */
 import type * as LakeFS from "lakefs-ts";
-import type { QuickExampleTarget } from "./quick-example.js";
+import { openMain, type QuickExampleTarget } from "./quick-example.js";
 
 const CHUNK_BYTES = 256 * 1024;
 
@@ -36,14 +36,7 @@ export async function runUploadPaths(
   sdk: typeof LakeFS,
   target: QuickExampleTarget,
 ): Promise<UploadPathsResult> {
-  const client = new sdk.Client({
-    endpoint: target.endpoint,
-    credentials: { accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey },
-  });
-  const repo = await sdk
-    .repository(target.repository, { client })
-    .create(`local://${target.repository}`);
-  const main = repo.branch("main");
+  const main = await openMain(sdk, target);
   const chunk = Uint8Array.from({ length: CHUNK_BYTES }, (_, i) => patternByte(i));
 
   const writer = main.object("written.bin").writer();
