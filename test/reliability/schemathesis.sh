@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Runs schemathesis (pinned in requirements.txt, installed into test/reliability/.venv) against a
-# fresh embedded server with lakeFS's swagger.yml, checking that no generated request, valid or
+# fresh embedded server with lakeFS's API spec (test/support/lakefs-api.json), checking that no generated request, valid or
 # not, gets a server error (501, lakeFS's "not supported here", is allowed: schemathesis_hooks.py).
 # Usage: bash test/reliability/schemathesis.sh [max-examples per operation (default 5)] [extra st args...]
-# Env: LAKEFS_TS_SWAGGER (default ../shared/lakefs-api/swagger.yml), RELIABILITY_SEED.
+# Env: LAKEFS_TS_SWAGGER (default test/support/lakefs-api.json), RELIABILITY_SEED.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 venv="$here/.venv"
-spec="${LAKEFS_TS_SWAGGER:-$root/../shared/lakefs-api/swagger.yml}"
+spec="${LAKEFS_TS_SWAGGER:-$root/test/support/lakefs-api.json}"
 examples="${1:-5}"
 shift || true
 

@@ -1,6 +1,6 @@
 /**
- * Checks every HTTP exchange a test makes against the lakeFS REST contract (swagger.yml, read
- * from ../shared beside the repository): the route and method exist, the status is declared for
+ * Checks every HTTP exchange a test makes against the lakeFS REST contract
+ * (`test/support/lakefs-api.json`, generated from swagger.yml by `npm run gen:api`): the route and method exist, the status is declared for
  * the operation (or covered by `default`), query parameters are declared and well-typed, and JSON
  * request and response bodies validate against their schemas. Mismatches are collected, not
  * thrown, so a test sees the real response; `assertContract()` (run by an `after()` hook in every
@@ -49,7 +49,7 @@ export interface ContractDeviation {
 }
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const defaultSpecPath = join(repoRoot, "..", "shared", "lakefs-api", "swagger.yml");
+const defaultSpecPath = join(repoRoot, "test", "support", "lakefs-api.json");
 const defaultDeviationsPath = join(repoRoot, "test", "support", "contract-deviations.json");
 const apiBase = "/api/v1";
 const specId = "lakefs-swagger";
@@ -92,11 +92,11 @@ export class ContractSpec {
     this.routes = compileRoutes(spec, (node) => this.resolve(node));
   }
 
-  /** Reads and compiles swagger.yml. */
+  /** Reads and compiles the spec (JSON or YAML). */
   static load(path = process.env.LAKEFS_TS_SWAGGER ?? defaultSpecPath): ContractSpec {
     if (!existsSync(path)) {
       throw new Error(
-        `contract check: ${path} not found (set LAKEFS_TS_SWAGGER to the lakeFS swagger.yml)`,
+        `contract check: ${path} not found (run npm run gen:api, or set LAKEFS_TS_SWAGGER to the lakeFS swagger.yml)`,
       );
     }
     return new ContractSpec(parseYaml(readFileSync(path, "utf8")) as JsonObject);

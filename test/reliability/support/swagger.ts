@@ -1,7 +1,7 @@
 /**
  * The lakeFS REST contract as a list of operations, for sweeps over every route. Reads
- * swagger.yml from LAKEFS_TS_SWAGGER or `../shared/lakefs-api/swagger.yml` beside the repository
- * (tests only; nothing at runtime reads it).
+ * LAKEFS_TS_SWAGGER or `test/support/lakefs-api.json` (swagger.yml without its prose, from
+ * `npm run gen:api`; tests only, nothing at runtime reads it).
  */
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -10,7 +10,7 @@ import { parse } from "yaml";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 export const SWAGGER_PATH =
-  process.env.LAKEFS_TS_SWAGGER ?? join(repoRoot, "..", "shared", "lakefs-api", "swagger.yml");
+  process.env.LAKEFS_TS_SWAGGER ?? join(repoRoot, "test", "support", "lakefs-api.json");
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON Schema fragments of any shape
 export type Schema = any;

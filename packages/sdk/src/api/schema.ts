@@ -2059,6 +2059,7 @@ export interface components {
         Group: {
             id: string;
             name?: string;
+            description?: string;
             /** Format: int64 */
             creation_date: number;
         };
@@ -2096,6 +2097,7 @@ export interface components {
         };
         GroupCreation: {
             id: string;
+            description?: string;
         };
         PolicyCondition: {
             [key: string]: string[];
@@ -2363,6 +2365,7 @@ export interface components {
             /** @enum {string} */
             status?: "open" | "closed" | "merged";
             title?: string;
+            description?: string;
         };
         PullRequest: components["schemas"]["PullRequestBasic"] & unknown & {
             id: string;
@@ -2381,6 +2384,7 @@ export interface components {
         };
         PullRequestCreation: {
             title: string;
+            description?: string;
             source_branch: string;
             destination_branch: string;
         };
