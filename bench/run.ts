@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only data,listing,engine,tree,latency]`: the performance picture
+ * `npm run bench [-- --quick] [-- --only data,listing,engine,tree,latency,data-big]`: the performance picture
  * of lakefs-ts (SDK and embedded server). Every scenario starts its own server process; every
  * client side runs each job in its own process. Writes bench/results/latest.{json,md} (or the
  * name given with --out).
@@ -12,7 +12,7 @@ import type { BenchRecord, ScalingSeries, ScenarioOutput } from "./lib/record.js
 import { writeResults } from "./lib/report.js";
 import type { SideName } from "./lib/sides.js";
 import type { BenchContext } from "./scenarios/context.js";
-import { dataPath } from "./scenarios/data-path.js";
+import { BIG_PHASES, dataPath } from "./scenarios/data-path.js";
 import { engineScaling } from "./scenarios/engine-scaling.js";
 import { listing } from "./scenarios/listing.js";
 import { metadataLatency } from "./scenarios/metadata-latency.js";
@@ -20,11 +20,18 @@ import { treeScaling } from "./scenarios/tree.js";
 
 const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<BenchRecord[] | ScenarioOutput>> = {
   data: async (ctx) => [...(await dataPath(ctx, false)), ...(await dataPath(ctx, true))],
+  "data-big": async (ctx) => [
+    ...(await dataPath(ctx, false, BIG_PHASES)),
+    ...(await dataPath(ctx, true, BIG_PHASES)),
+  ],
   listing,
   engine: engineScaling,
   tree: treeScaling,
   latency: metadataLatency,
 };
+
+/** Run only when named with --only: data already covers them. */
+const OPT_IN = new Set(["data-big"]);
 
 const { values } = parseArgs({
   options: {
@@ -60,7 +67,7 @@ const ctx: BenchContext = {
 const records: BenchRecord[] = [];
 const scaling: ScalingSeries[] = [];
 for (const [name, scenario] of Object.entries(SCENARIOS)) {
-  if (only && !only.includes(name)) continue;
+  if (only ? !only.includes(name) : OPT_IN.has(name)) continue;
   try {
     const out = await scenario(ctx);
     const got = Array.isArray(out) ? { records: out } : out;

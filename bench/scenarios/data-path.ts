@@ -29,8 +29,14 @@ function sizes(quick: boolean): Sizes {
 
 type Phase = "upload-big" | "download-big" | "upload-small" | "download-small";
 const PHASES: readonly Phase[] = ["upload-big", "download-big", "upload-small", "download-small"];
+/** The large-object phases alone: the SDK issue's 1 GiB memory and throughput targets. */
+export const BIG_PHASES: readonly Phase[] = ["upload-big", "download-big"];
 
-export async function dataPath(ctx: BenchContext, presign: boolean): Promise<BenchRecord[]> {
+export async function dataPath(
+  ctx: BenchContext,
+  presign: boolean,
+  phases: readonly Phase[] = PHASES,
+): Promise<BenchRecord[]> {
   const s = sizes(ctx.quick);
   const mode = presign ? "presign-on" : "presign-off";
   const server = await startBenchServer({ presign });
@@ -40,11 +46,11 @@ export async function dataPath(ctx: BenchContext, presign: boolean): Promise<Ben
     await new AdminApi(server).createRepo(target.repo);
     // An untimed pass at small sizes first, so no side meets a cold server (JIT, caches).
     const warm = { ...s, big: 16 * MiB, small: 200 };
-    for (const phase of PHASES) {
+    for (const phase of phases) {
       await runJob("raw-http", jobFor(phase, "raw-http", "warm", target, presign, warm), ctx.log);
     }
     for (let rep = 0; rep < s.reps; rep++) {
-      for (const phase of PHASES) {
+      for (const phase of phases) {
         for (const side of rotate(ctx.sides, rep)) {
           ctx.log(`data ${mode} rep ${rep + 1}/${s.reps}: ${phase} via ${side}`);
           const r = await runJob(side, jobFor(phase, side, rep, target, presign, s), ctx.log);
@@ -57,7 +63,7 @@ export async function dataPath(ctx: BenchContext, presign: boolean): Promise<Ben
   } finally {
     await server.stop();
   }
-  return figures(results, ctx.sides, `data.${mode}`, s);
+  return figures(results, ctx.sides, phases, `data.${mode}`, s);
 }
 
 function jobFor(
@@ -124,6 +130,7 @@ function checkBytes(results: Map<string, JobResult[]>, sides: readonly SideName[
 function figures(
   results: Map<string, JobResult[]>,
   sides: readonly SideName[],
+  phases: readonly Phase[],
   prefix: string,
   s: Sizes,
 ): BenchRecord[] {
@@ -137,7 +144,7 @@ function figures(
     phase.endsWith("big")
       ? phase.replace("big", s.bigLabel)
       : phase.replace("small", `${s.small}x4KiB`);
-  for (const phase of PHASES) {
+  for (const phase of phases) {
     const unit = phase.endsWith("big") ? "MB/s" : "objects/s";
     const name = (side: SideName) => `${prefix}.${label(phase)}.${side}`;
     const ts = rate(phase, "lakefs-ts");

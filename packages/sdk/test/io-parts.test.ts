@@ -8,6 +8,7 @@ import {
   fixedSizeParts,
   MAX_UPLOAD_PARTS,
   MiB,
+  PartBuffers,
   splitRanges,
   uploadPartSize,
 } from "../src/io/parts.js";
@@ -30,7 +31,9 @@ describe("fixedSizeParts", () => {
         fc.integer({ min: 1, max: 17 }),
         async (sizes, partSize) => {
           const parts: Uint8Array[] = [];
-          for await (const p of fixedSizeParts(chunksOf(sizes), partSize)) parts.push(p);
+          for await (const p of fixedSizeParts(chunksOf(sizes), new PartBuffers(partSize))) {
+            parts.push(p);
+          }
           const total = sizes.reduce((a, b) => a + b, 0);
           assert.equal(parts.length, Math.ceil(total / partSize));
           parts.forEach((p, i) => {
@@ -47,8 +50,33 @@ describe("fixedSizeParts", () => {
     );
   });
 
-  test("rejects a non-positive part size", async () => {
-    await assert.rejects(fixedSizeParts(chunksOf([1]), 0).next(), InvalidArgumentError);
+  test("reuses the buffers given back, so parts in flight bound the memory", async () => {
+    const buffers = new PartBuffers(4);
+    const seen = new Set<ArrayBufferLike>();
+    const joined: number[] = [];
+    for await (const part of fixedSizeParts(chunksOf([3, 7, 5, 2]), buffers)) {
+      joined.push(...part); // read before giving back: the next part overwrites the buffer
+      seen.add(part.buffer);
+      buffers.give(part);
+    }
+    assert.deepEqual(
+      joined,
+      Array.from({ length: 17 }, (_, i) => i % 251),
+    );
+    assert.equal(seen.size, 1, "one buffer, refilled for every part");
+  });
+
+  test("parts not given back are never overwritten", async () => {
+    const parts: Uint8Array[] = [];
+    for await (const p of fixedSizeParts(chunksOf([9]), new PartBuffers(4))) parts.push(p);
+    assert.deepEqual(
+      parts.map((p) => [...p]),
+      [[0, 1, 2, 3], [4, 5, 6, 7], [8]],
+    );
+  });
+
+  test("rejects a non-positive part size", () => {
+    assert.throws(() => new PartBuffers(0), InvalidArgumentError);
   });
 });
 

@@ -19,15 +19,45 @@ export interface ByteRange {
 }
 
 /**
- * Re-slices a chunk stream into parts of exactly `partSize` bytes (the last may be shorter and is
- * never empty). Holds at most one part in memory; each yielded part is a fresh buffer.
+ * The part buffers of one upload, reused once a part has been sent: memory stays at the parts in
+ * flight, and no part-sized buffer is zero-filled and then garbage per part.
+ */
+export class PartBuffers {
+  readonly partSize: number;
+  readonly #free: Uint8Array[] = [];
+
+  constructor(partSize: number) {
+    assertPositiveInteger("partSize", partSize);
+    this.partSize = partSize;
+  }
+
+  /** A buffer of `partSize` bytes (a returned one when available; its contents are stale). */
+  take(): Uint8Array {
+    return this.#free.pop() ?? new Uint8Array(this.partSize);
+  }
+
+  /**
+   * Hands back a part taken from this pool (or a shorter view of one, like a last part) once
+   * nothing reads it any more.
+   */
+  give(part: Uint8Array): void {
+    if (part.byteOffset === 0 && part.buffer.byteLength === this.partSize) {
+      this.#free.push(new Uint8Array(part.buffer, 0, this.partSize));
+    }
+  }
+}
+
+/**
+ * Re-slices a chunk stream into parts of exactly `buffers.partSize` bytes (the last may be shorter
+ * and is never empty), each filled into a buffer from `buffers`. Holds one part being filled;
+ * the caller gives each yielded part back to `buffers` when done with it.
  */
 export async function* fixedSizeParts(
   chunks: AsyncIterable<Uint8Array>,
-  partSize: number,
+  buffers: PartBuffers,
 ): AsyncGenerator<Uint8Array> {
-  assertPositiveInteger("partSize", partSize);
-  let part = new Uint8Array(partSize);
+  const partSize = buffers.partSize;
+  let part = buffers.take();
   let filled = 0;
   for await (const chunk of chunks) {
     let offset = 0;
@@ -38,12 +68,13 @@ export async function* fixedSizeParts(
       offset += take;
       if (filled === partSize) {
         yield part;
-        part = new Uint8Array(partSize);
+        part = buffers.take();
         filled = 0;
       }
     }
   }
   if (filled > 0) yield part.subarray(0, filled);
+  else buffers.give(part);
 }
 
 /** Splits `[0, size)` into consecutive ranges of `partSize` bytes (none for an empty object). */

@@ -43,6 +43,7 @@ import {
   DEFAULT_PART_SIZE,
   fixedSizeParts,
   MAX_UPLOAD_PARTS,
+  PartBuffers,
   uploadPartSize,
 } from "./parts.js";
 import { orderedPool } from "./pool.js";
@@ -173,7 +174,8 @@ async function uploadPresigned(
     );
   }
   // Unknown length: look at the first two parts to choose the path.
-  const parts = fixedSizeParts(byteChunks(body), upload.partSize);
+  const buffers = new PartBuffers(upload.partSize);
+  const parts = fixedSizeParts(byteChunks(body), buffers);
   try {
     const first = await parts.next();
     const second = first.done ? first : await parts.next();
@@ -181,7 +183,9 @@ async function uploadPresigned(
       return await uploadSingle(upload, first.done ? new Uint8Array(0) : first.value, storage);
     }
     const all = prepend([first.value as Uint8Array, second.value], parts);
-    if (storage.preSignMultipartUpload) return await uploadMultipart(upload, all, undefined);
+    if (storage.preSignMultipartUpload) {
+      return await uploadMultipart(upload, all, undefined, buffers);
+    }
     // Presigned single PUTs need a length up front: stream it through lakeFS instead.
     return await uploadProxiedBody(upload, all);
   } finally {
@@ -221,10 +225,12 @@ async function uploadSingle(
   );
 }
 
+/** `buffers`: where the parts came from, to reuse each once sent (never the caller's own bytes). */
 async function uploadMultipart(
   upload: Upload,
   parts: AsyncIterable<Uint8Array | Blob> | Iterable<Uint8Array | Blob>,
   partCount: number | undefined,
+  buffers?: PartBuffers,
 ): Promise<ObjectStats> {
   const { location, call } = upload;
   const created = await createMultipartUpload(location, partCount, call);
@@ -243,6 +249,8 @@ async function uploadMultipart(
         }
         const etag = await urls.put(partNumber, part, { signal });
         upload.tracker.add(part instanceof Blob ? part.size : part.byteLength);
+        // The transport has sent every byte once the PUT answered.
+        if (buffers && part instanceof Uint8Array) buffers.give(part);
         return { part_number: partNumber, etag };
       },
       call.signal,
