@@ -5,11 +5,12 @@
  * only reads: problems are reported, never repaired. Run it on a stopped (or killed) server's
  * directory; SQLite replays its own write-ahead log on open, which is recovery, not repair.
  */
-import { createHash } from "node:crypto";
-import { createReadStream, existsSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
+import { CompositeObject, CorruptComposite } from "./block/composite.js";
+import { hashFile } from "./block/files.js";
 import { MAX_ABSOLUTE_PATH_BYTES, safeSegments } from "./block/paths.js";
 import type { CliIO } from "./cli.js";
 import { UsageError } from "./cli.js";
@@ -32,7 +33,10 @@ export interface FsckReport {
   readonly metaranges: number;
   readonly ranges: number;
   readonly stagedEntries: number;
-  /** Distinct object files read and hashed (or size-checked, for multipart ETags). */
+  /**
+   * Distinct objects read and hashed: files (only size-checked when their ETag is a multipart
+   * one) and composite objects (every part hashed against its name).
+   */
   readonly objects: number;
   readonly objectBytes: number;
   readonly problems: readonly FsckProblem[];
@@ -64,7 +68,7 @@ class Checker {
     objectBytes: 0,
   };
   /** Object paths already verified, with their outcome, so shared objects are hashed once. */
-  private readonly objectsSeen = new Map<string, { size: number; etag: string } | null>();
+  private readonly objectsSeen = new Map<string, ObjectCheck>();
 
   constructor(
     private readonly store: Store,
@@ -197,24 +201,30 @@ class Checker {
     }
   }
 
-  /** The entry's bytes must exist with its size, and (unless multipart) hash to its ETag. */
+  /**
+   * The entry's bytes must exist with its size and hash to its ETag: a file's MD5 (not checked
+   * for a file with a multipart ETag), or a composite object's multipart ETag over its parts.
+   */
   private async object(nsDir: string, entry: Entry, where: string): Promise<void> {
     const path = this.objectPath(nsDir, entry, where);
     if (path === undefined) return;
     let found = this.objectsSeen.get(path);
     if (found === undefined) {
-      found = await hashFile(path);
+      found = await checkObject(path, entry.addressType === "relative");
       this.objectsSeen.set(path, found);
-      if (found !== null) {
+      if ("size" in found) {
         this.counts.objects++;
         this.counts.objectBytes += found.size;
       }
     }
-    if (found === null) {
-      this.report(where, `object data ${path} is missing`);
+    const etag = entry.etag.replaceAll('"', "");
+    if (!("size" in found)) {
+      this.report(where, `object data ${path} ${found.problem}`);
     } else if (found.size !== entry.size) {
       this.report(where, `object data ${path} has ${found.size} bytes, entry says ${entry.size}`);
-    } else if (!entry.etag.includes("-") && found.etag !== entry.etag.replaceAll('"', "")) {
+    } else if (found.composite && found.etag !== etag) {
+      this.report(where, `object data ${path} has ETag ${found.etag}, entry says ${entry.etag}`);
+    } else if (!found.composite && !etag.includes("-") && found.etag !== etag) {
       this.report(where, `object data ${path} has MD5 ${found.etag}, entry says ${entry.etag}`);
     }
   }
@@ -255,20 +265,35 @@ class Checker {
   }
 }
 
-/** Size and MD5 of a file, or null when it is missing or not a regular file. */
-async function hashFile(path: string): Promise<{ size: number; etag: string } | null> {
+/** What an object's bytes turned out to be: intact (size and ETag), or what is wrong. */
+type ObjectCheck =
+  | { readonly size: number; readonly etag: string; readonly composite: boolean }
+  | { readonly problem: string };
+
+/**
+ * Hashes a regular file, or (when `compositeAllowed`: only the block store's own directories
+ * hold them) verifies a composite object's manifest and every part.
+ */
+async function checkObject(path: string, compositeAllowed: boolean): Promise<ObjectCheck> {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat?.isFile()) {
+    const { size, md5 } = await hashFile(path);
+    return { size, etag: md5, composite: false };
+  }
+  if (!compositeAllowed || !stat?.isDirectory()) return { problem: "is missing" };
+  let composite: CompositeObject;
   try {
-    if (!statSync(path).isFile()) return null;
-  } catch {
-    return null;
+    composite = CompositeObject.load(path);
+  } catch (err) {
+    if (err instanceof CorruptComposite)
+      return { problem: `is a damaged composite object: ${err.message}` };
+    throw err;
   }
-  const hash = createHash("md5");
-  let size = 0;
-  for await (const chunk of createReadStream(path)) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
+  const damaged = await composite.damagedParts();
+  if (damaged.length > 0) {
+    return { problem: `is a damaged composite object: ${damaged.join("; ")}` };
   }
-  return { size, etag: hash.digest("hex") };
+  return { size: composite.size, etag: composite.manifest.etag, composite: true };
 }
 
 /**

@@ -4,6 +4,7 @@
  * survives a crash once the call returns.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { createReadStream, readSync } from "node:fs";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { badRequest } from "../engine/errors.js";
@@ -61,17 +62,25 @@ export async function writeTempFile(
  */
 export async function commitFile(tempPath: string, dest: string): Promise<void> {
   try {
-    const dir = dirname(dest);
-    const firstCreated = await mkdir(dir, { recursive: true });
-    await rename(tempPath, dest);
-    await fsyncDir(dir);
-    // Newly created directories are only durable once their parents are synced too.
-    if (firstCreated !== undefined) {
-      for (let d = dir; d !== dirname(firstCreated); d = dirname(d)) await fsyncDir(dirname(d));
-    }
+    await renameDurably(tempPath, dest);
   } catch (err) {
     await rm(tempPath, { force: true });
     throw err;
+  }
+}
+
+/**
+ * Renames a file or directory to `dest`, creating missing parent directories, then fsyncs the
+ * destination's directory (and each newly created parent's) so the new name survives a crash.
+ */
+export async function renameDurably(from: string, dest: string): Promise<void> {
+  const dir = dirname(dest);
+  const firstCreated = await mkdir(dir, { recursive: true });
+  await rename(from, dest);
+  await fsyncDir(dir);
+  // Newly created directories are only durable once their parents are synced too.
+  if (firstCreated !== undefined) {
+    for (let d = dir; d !== dirname(firstCreated); d = dirname(d)) await fsyncDir(dirname(d));
   }
 }
 
@@ -83,6 +92,37 @@ export async function fsyncDir(dir: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Reads `length` bytes at `position` into `buffer` at `offset`, looping over short reads; returns
+ * how many were read (fewer only when the file ends first).
+ */
+export function readFullySync(
+  fd: number,
+  buffer: Buffer,
+  offset: number,
+  length: number,
+  position: number,
+): number {
+  let filled = 0;
+  while (filled < length) {
+    const read = readSync(fd, buffer, offset + filled, length - filled, position + filled);
+    if (read === 0) break;
+    filled += read;
+  }
+  return filled;
+}
+
+/** Size and lowercase hex MD5 of a file's bytes. */
+export async function hashFile(path: string): Promise<{ size: number; md5: string }> {
+  const hash = createHash("md5");
+  let size = 0;
+  for await (const chunk of createReadStream(path)) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { size, md5: hash.digest("hex") };
 }
 
 /**

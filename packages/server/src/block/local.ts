@@ -2,7 +2,8 @@
  * Object bytes on the local filesystem, confined to one root directory (`<dataDir>/block`).
  * Storage namespace `local://a/b` is the directory `<root>/a/b`; objects live at unique addresses
  * `data/<partition>/<id>` inside it. Every write goes to `<root>/.tmp` first and is renamed into
- * place only once complete and fsynced, so readers never see partial objects.
+ * place only once complete and fsynced, so readers never see partial objects. A completed
+ * multipart upload is a composite object: a directory of parts plus a manifest (`composite.ts`).
  */
 
 import { randomBytes } from "node:crypto";
@@ -14,7 +15,6 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
-  readSync,
   rmSync,
   statSync,
 } from "node:fs";
@@ -24,7 +24,8 @@ import { Readable } from "node:stream";
 import { badRequest, EngineError } from "../engine/errors.js";
 import type { Entry } from "../engine/model.js";
 import { AddressAllocator } from "./address.js";
-import { commitFile, type WriteOptions, writeTempFile } from "./files.js";
+import { CompositeObject, CorruptComposite } from "./composite.js";
+import { commitFile, readFullySync, type WriteOptions, writeTempFile } from "./files.js";
 import { type ImportSourceType, importEntries, resolveImportSource } from "./import.js";
 import { MultipartUploads } from "./multipart.js";
 import {
@@ -67,6 +68,17 @@ export type EntryLocation = Pick<Entry, "address" | "addressType">;
 export interface ByteRange {
   readonly start: number;
   readonly end?: number | undefined;
+}
+
+/** An object's bytes, open for reading: a regular file or a composite object. */
+interface ObjectBytes {
+  readonly size: number;
+  /** Bytes `start..end` (inclusive) in one buffer. */
+  read(start: number, end: number): Buffer;
+  /** Streams bytes `start..end` (inclusive); the stream owns what it reads from. */
+  stream(start: number, end: number): Readable;
+  /** Releases what is held open, unless `stream` took it over. */
+  close(): void;
 }
 
 export class LocalBlockStore {
@@ -157,49 +169,59 @@ export class LocalBlockStore {
   ): Promise<{ stream: Readable; bytes?: Buffer; size: number }> {
     // Synchronous open/stat/read: a few microseconds on local disk, where each async call would
     // cost a thread-pool round trip — the bulk of a small object's read latency.
-    const fd = this.openEntry(nsDir, entry);
-    let keepOpen = false;
+    const object = this.openObject(nsDir, entry);
+    let streaming = false;
     try {
-      const { size } = fstatSync(fd);
+      const { size } = object;
       const start = range?.start ?? 0;
       const end = Math.min(range?.end ?? size - 1, size - 1);
       const wellFormed = Number.isSafeInteger(start) && start >= 0 && Number.isSafeInteger(end);
       if (range !== undefined && (!wellFormed || start > end)) {
         throw new EngineError("range_not_satisfiable", "Requested Range Not Satisfiable");
       }
-      const span = size === 0 ? 0 : end - start + 1;
-      if (span > SMALL_READ_BYTES) {
-        keepOpen = true; // the stream owns and closes the descriptor
-        return { stream: createReadStream("", { fd, start, end }), size };
+      if (end - start + 1 > SMALL_READ_BYTES) {
+        const stream = object.stream(start, end);
+        streaming = true;
+        return { stream, size };
       }
-      const bytes = Buffer.allocUnsafe(span);
-      let filled = 0;
-      while (filled < span) {
-        const read = readSync(fd, bytes, filled, span - filled, start + filled);
-        if (read === 0) break;
-        filled += read;
-      }
-      const body = bytes.subarray(0, filled);
-      return { stream: Readable.from([body]), bytes: body, size };
+      const bytes = object.read(start, end);
+      return { stream: Readable.from([bytes]), bytes, size };
+    } catch (err) {
+      throw err instanceof CorruptComposite ? noData() : err;
     } finally {
-      if (!keepOpen) closeSync(fd);
+      if (!streaming) object.close();
     }
   }
 
   /** The object's current size in bytes (410 `No data` when missing). */
   async size(nsDir: string, entry: EntryLocation): Promise<number> {
-    const fd = this.openEntry(nsDir, entry);
+    const object = this.openObject(nsDir, entry);
     try {
-      return fstatSync(fd).size;
+      if (object instanceof CompositeObject) object.verify();
+      return object.size;
+    } catch (err) {
+      throw err instanceof CorruptComposite ? noData() : err;
     } finally {
-      closeSync(fd);
+      object.close();
     }
   }
 
-  /** Copies an object's bytes to a new unique address in the namespace. */
+  /**
+   * Copies an object's bytes to a new unique address in the namespace. A composite object's
+   * copy hard-links its parts rather than copying them.
+   */
   async copy(nsDir: string, entry: EntryLocation): Promise<{ address: string }> {
     const source = this.readablePath(nsDir, entry);
     const address = this.addresses.next();
+    const dest = this.relativePath(nsDir, address);
+    if (statSync(source, { throwIfNoEntry: false })?.isDirectory()) {
+      try {
+        await this.composite(source).copyTo(dest, this.tmpDir);
+      } catch (err) {
+        throw err instanceof CorruptComposite ? noData() : err;
+      }
+      return { address };
+    }
     const tmp = join(this.tmpDir, randomBytes(16).toString("hex"));
     try {
       await copyFile(source, tmp, constants.COPYFILE_FICLONE | constants.COPYFILE_EXCL);
@@ -209,7 +231,7 @@ export class LocalBlockStore {
       await rm(tmp, { force: true });
       throw isMissing(err) ? noData() : err;
     }
-    await commitFile(tmp, this.relativePath(nsDir, address));
+    await commitFile(tmp, dest);
     return { address };
   }
 
@@ -264,8 +286,9 @@ export class LocalBlockStore {
   }
 
   /**
-   * Concatenates the listed parts (ascending part numbers, ETags as returned by `putPart`) into
-   * the upload's address. ETag = MD5 of the binary part MD5s + `-<count>`.
+   * Makes the listed parts (ascending part numbers, ETags as returned by `putPart`) the object
+   * at the upload's address, as a composite object: no bytes are copied. ETag = MD5 of the
+   * binary part MD5s + `-<count>`.
    */
   async completeMultipart(
     uploadId: string,
@@ -345,8 +368,11 @@ export class LocalBlockStore {
     return real;
   }
 
-  /** Opens the entry's file read-only (410 `No data` when missing or not a file); the caller closes the descriptor. */
-  private openEntry(nsDir: string, entry: EntryLocation): number {
+  /**
+   * Opens the entry's bytes: its regular file, or the composite object its directory holds.
+   * Anything else, or a composite with a bad manifest, is 410 `No data`.
+   */
+  private openObject(nsDir: string, entry: EntryLocation): ObjectBytes {
     const real = this.readablePath(nsDir, entry);
     let fd: number;
     try {
@@ -354,12 +380,38 @@ export class LocalBlockStore {
     } catch (err) {
       throw isMissing(err) ? noData() : err;
     }
-    if (!fstatSync(fd).isFile()) {
-      closeSync(fd);
-      throw noData();
-    }
-    return fd;
+    const stat = fstatSync(fd);
+    if (stat.isFile()) return fileBytes(fd, stat.size);
+    closeSync(fd);
+    if (!stat.isDirectory()) throw noData();
+    return this.composite(real);
   }
+
+  /**
+   * The composite object in directory `real` (a resolved path); 410 `No data` when its manifest
+   * is unusable. Only the block store's own directories hold composites, never import sources.
+   */
+  private composite(real: string): CompositeObject {
+    if (!isInside(real, this.realRoot)) throw noData();
+    try {
+      return CompositeObject.load(real);
+    } catch (err) {
+      throw err instanceof CorruptComposite ? noData() : err;
+    }
+  }
+}
+
+/** A regular file's bytes through its open descriptor (which `stream` hands to the stream). */
+function fileBytes(fd: number, size: number): ObjectBytes {
+  return {
+    size,
+    read(start, end) {
+      const bytes = Buffer.allocUnsafe(Math.max(0, end - start + 1));
+      return bytes.subarray(0, readFullySync(fd, bytes, 0, bytes.length, start));
+    },
+    stream: (start, end) => createReadStream("", { fd, start, end }),
+    close: () => closeSync(fd),
+  };
 }
 
 const noData = () => new EngineError("gone", "No data");
@@ -389,7 +441,8 @@ function removeStaleTempFiles(tmpDir: string): void {
   for (const name of readdirSync(tmpDir)) {
     const path = join(tmpDir, name);
     try {
-      if (statSync(path).mtimeMs < cutoff) rmSync(path, { force: true });
+      // Directories are copies of composite objects being assembled.
+      if (statSync(path).mtimeMs < cutoff) rmSync(path, { recursive: true, force: true });
     } catch {
       // Raced with a concurrent writer finishing; nothing to clean.
     }

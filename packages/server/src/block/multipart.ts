@@ -2,18 +2,27 @@
  * Multipart uploads kept on disk so they survive restarts:
  * `<dir>/<uploadId>/upload.json` ({namespace, address}) and one file per part named
  * `<partNumber, 5 digits>.<md5>`, so a part's checksum is committed atomically with its bytes.
+ * Completing turns the upload directory itself into a composite object (`composite.ts`): the
+ * bytes are never copied.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { readdir, readFile, rename, rm } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { badRequest, EngineError } from "../engine/errors.js";
-import { commitFile, fsyncDir, type WriteOptions, writeTempFile } from "./files.js";
+import {
+  type CompositePart,
+  manifestOf,
+  partFileName,
+  partFilePrefix,
+  writeManifest,
+} from "./composite.js";
+import { commitFile, fsyncDir, renameDurably, type WriteOptions, writeTempFile } from "./files.js";
 
 export const MAX_PART_NUMBER = 10_000;
 
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
+const STATE_FILE = "upload.json";
 const MD5_HEX = /^[0-9a-f]{32}$/;
 
 interface UploadState {
@@ -45,7 +54,7 @@ export class MultipartUploads {
       Readable.from([Buffer.from(JSON.stringify(state))]),
     );
     // Creates (and syncs) the upload directory along with its state file.
-    await commitFile(written.path, join(this.dir, uploadId, "upload.json"));
+    await commitFile(written.path, join(this.dir, uploadId, STATE_FILE));
     return uploadId;
   }
 
@@ -60,8 +69,9 @@ export class MultipartUploads {
     const uploadDir = await this.uploadDir(uploadId);
     const written = await writeTempFile(this.tmpDir, source, options);
     const name = partFileName(partNumber, written.md5);
-    // Rename and cleanup of one part number run one at a time, so the last upload wins.
-    await this.serialized(`${uploadId}/${partNumber}`, async () => {
+    // Part commits, completion and abort of one upload run one at a time: the last upload of a
+    // part number wins, and a part can neither land in nor vanish from an upload being completed.
+    await this.serialized(uploadId, async () => {
       try {
         await rename(written.path, join(uploadDir, name));
       } catch (err) {
@@ -69,7 +79,7 @@ export class MultipartUploads {
         throw (err as NodeJS.ErrnoException).code === "ENOENT" ? uploadNotFound() : err;
       }
       await fsyncDir(uploadDir);
-      const prefix = `${padPart(partNumber)}.`;
+      const prefix = partFilePrefix(partNumber);
       for (const other of await readdir(uploadDir)) {
         if (other.startsWith(prefix) && other !== name) {
           await rm(join(uploadDir, other), { force: true });
@@ -80,37 +90,52 @@ export class MultipartUploads {
   }
 
   /**
-   * Concatenates the parts into the destination `target(namespace, address)` resolves to, then
-   * forgets the upload. Parts must be non-empty, strictly ascending and match uploaded ETags.
+   * Makes the listed parts the object `target(namespace, address)` resolves to, by renaming the
+   * upload directory (holding just those parts and a manifest) there; then the upload is gone.
+   * Parts must be non-empty, strictly ascending and match uploaded ETags. A crash leaves either
+   * the upload (retry the completion) or the whole object.
    */
-  async complete(
+  complete(
     uploadId: string,
     parts: readonly CompletedPart[],
     target: (namespace: string, address: string) => string,
   ): Promise<{ address: string; size: number; etag: string }> {
-    const uploadDir = await this.uploadDir(uploadId);
-    const state = JSON.parse(await readFile(join(uploadDir, "upload.json"), "utf8")) as UploadState;
-    const dest = target(state.namespace, state.address);
-    const files = await this.partFiles(uploadDir, parts);
-    const written = await writeTempFile(this.tmpDir, concatenate(files));
-    await commitFile(written.path, dest);
-    await rm(uploadDir, { recursive: true, force: true });
-    const digests = Buffer.concat(files.map((f) => Buffer.from(f.md5, "hex")));
-    const etag = `${createHash("md5").update(digests).digest("hex")}-${files.length}`;
-    return { address: state.address, size: written.size, etag };
+    return this.serialized(uploadId, async () => {
+      const uploadDir = await this.uploadDir(uploadId);
+      const state = JSON.parse(await readFile(join(uploadDir, STATE_FILE), "utf8")) as UploadState;
+      const dest = target(state.namespace, state.address);
+      const manifest = manifestOf(await this.listedParts(uploadDir, parts));
+      // The object holds only what its manifest lists: drop superseded and unlisted parts.
+      const keep = new Set([STATE_FILE, ...manifest.parts.map((part) => part.name)]);
+      for (const name of await readdir(uploadDir)) {
+        if (!keep.has(name)) await rm(join(uploadDir, name), { recursive: true, force: true });
+      }
+      await writeManifest(uploadDir, manifest, this.tmpDir);
+      await renameDurably(uploadDir, dest);
+      await fsyncDir(this.dir);
+      // The state file goes last, so until the rename the upload stays complete and retryable;
+      // if a crash leaves it in the object, the manifest does not list it and reads ignore it.
+      await rm(join(dest, STATE_FILE), { force: true });
+      return { address: state.address, size: manifest.size, etag: manifest.etag };
+    });
   }
 
   /** Removes an upload and its parts. */
-  async abort(uploadId: string): Promise<void> {
-    await rm(await this.uploadDir(uploadId), { recursive: true, force: true });
+  abort(uploadId: string): Promise<void> {
+    return this.serialized(uploadId, async () => {
+      await rm(await this.uploadDir(uploadId), { recursive: true, force: true });
+    });
   }
 
-  private async serialized(key: string, task: () => Promise<void>): Promise<void> {
+  private async serialized<T>(key: string, task: () => Promise<T>): Promise<T> {
     const run = (this.locks.get(key) ?? Promise.resolve()).then(task);
-    const settled = run.catch(() => {});
+    const settled = run.then(
+      () => {},
+      () => {},
+    );
     this.locks.set(key, settled);
     try {
-      await run;
+      return await run;
     } finally {
       if (this.locks.get(key) === settled) this.locks.delete(key);
     }
@@ -120,36 +145,37 @@ export class MultipartUploads {
     if (!UPLOAD_ID.test(uploadId)) throw uploadNotFound();
     const uploadDir = join(this.dir, uploadId);
     try {
-      await readFile(join(uploadDir, "upload.json"));
+      await readFile(join(uploadDir, STATE_FILE));
     } catch {
       throw uploadNotFound();
     }
     return uploadDir;
   }
 
-  /** Validates the client's part list against the stored parts; returns their files in order. */
-  private async partFiles(
+  /** Validates the client's part list against the stored parts; returns them in order. */
+  private async listedParts(
     uploadDir: string,
     parts: readonly CompletedPart[],
-  ): Promise<{ path: string; md5: string }[]> {
+  ): Promise<CompositePart[]> {
     if (parts.length === 0) throw badRequest("multipart upload: at least one part is required");
-    const stored = new Set(await readdir(uploadDir));
     let previous = 0;
-    return parts.map(({ partNumber, etag }) => {
+    const names = parts.map(({ partNumber, etag }) => {
       checkPartNumber(partNumber);
       if (partNumber <= previous) {
         throw badRequest("multipart upload: parts must be in strictly ascending order");
       }
       previous = partNumber;
       const md5 = etag.replaceAll('"', "").trim().toLowerCase();
-      const name = partFileName(partNumber, md5);
-      if (!MD5_HEX.test(md5) || !stored.has(name)) {
-        throw badRequest(
-          `multipart upload: part ${partNumber} not found or its etag does not match`,
-        );
-      }
-      return { path: join(uploadDir, name), md5 };
+      if (!MD5_HEX.test(md5)) throw partMismatch(partNumber);
+      return partFileName(partNumber, md5);
     });
+    const listed: CompositePart[] = [];
+    for (const [i, name] of names.entries()) {
+      const found = await stat(join(uploadDir, name)).catch(() => undefined);
+      if (!found?.isFile()) throw partMismatch(parts[i]!.partNumber);
+      listed.push({ name, size: found.size });
+    }
+    return listed;
   }
 }
 
@@ -159,10 +185,6 @@ function checkPartNumber(partNumber: number): void {
   }
 }
 
-const padPart = (partNumber: number) => String(partNumber).padStart(5, "0");
-const partFileName = (partNumber: number, md5: string) => `${padPart(partNumber)}.${md5}`;
 const uploadNotFound = () => new EngineError("not_found", "multipart upload not found");
-
-async function* concatenate(files: readonly { path: string }[]): AsyncGenerator<Uint8Array> {
-  for (const file of files) yield* createReadStream(file.path);
-}
+const partMismatch = (partNumber: number) =>
+  badRequest(`multipart upload: part ${partNumber} not found or its etag does not match`);
