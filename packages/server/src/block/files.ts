@@ -134,18 +134,22 @@ async function* abortable<T>(source: AsyncIterable<T>, signal?: AbortSignal): As
     yield* source;
     return;
   }
-  signal.throwIfAborted();
   const iterator = source[Symbol.asyncIterator]();
-  let onAbort = () => {};
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-  aborted.catch(() => {});
+  let rejectStep: ((reason: unknown) => void) | undefined;
+  const onAbort = () => rejectStep?.(signal.reason);
+  signal.addEventListener("abort", onAbort, { once: true });
   let finished = false;
   try {
     for (;;) {
-      const step = await Promise.race([iterator.next(), aborted]);
+      signal.throwIfAborted();
+      // One promise per step, settled by the source or the abort, whichever comes first. Racing
+      // a single long-lived abort promise instead keeps every step, and so every chunk of the
+      // upload, reachable from that promise until the request ends.
+      const step = await new Promise<IteratorResult<T>>((resolve, reject) => {
+        rejectStep = reject;
+        iterator.next().then(resolve, reject);
+      });
+      rejectStep = undefined;
       if (step.done) {
         finished = true;
         return;
