@@ -1,7 +1,7 @@
 /**
  * Durable file writes for the block store: stream into a temp file while hashing, fsync, then
  * rename into place and fsync the directory, so a file either appears complete or not at all and
- * survives a crash once the call returns.
+ * survives a crash once the call returns. Also the few file reads the block store shares.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, readSync } from "node:fs";
