@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { after, before, describe, test } from "node:test";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import {
   BadRequestError,
   type Branch,
@@ -26,6 +28,8 @@ import { downloadToFile, nodeReadable, nodeWritable, uploadFile } from "lakefs-t
 import { needsEmbedded, openTarget, type TestTarget } from "../support/lakefs.js";
 
 const MiB = 1024 * 1024;
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 const md5 = (b: Uint8Array) => createHash("md5").update(b).digest("hex");
@@ -278,6 +282,20 @@ for (const presign of [false, true]) {
       }, ObjectExistsError);
       assert.equal(await obj.text(), "a,b\n1,2\n", "the existing object is untouched");
       await assert.rejects(w2.write("after abort"), /closed/);
+    });
+
+    test("a writer's memory does not grow with the number of writes", async () => {
+      const writer = branch.object("many-writes.txt").writer();
+      const line = `${"x".repeat(99)}\n`;
+      await writer.write(line);
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      for (let i = 0; i < 30_000; i++) await writer.write(line);
+      gc();
+      const growth = process.memoryUsage().heapUsed - before;
+      assert.equal((await writer.close()).sizeBytes, 30_001 * 100);
+      // Once ~480 bytes per write stayed attached to the running upload (~14 MB here).
+      assert.ok(growth < 4 * MiB, `heap grew ${(growth / MiB).toFixed(1)} MiB over 30,000 writes`);
     });
 
     test("Node stream adapters and file helpers", async () => {

@@ -14,8 +14,13 @@ import {
   type Repository,
   repository,
 } from "lakefs-ts";
+import { dispatcherFetch } from "lakefs-ts/node";
 import { type RunningServer, type ServerOptions, startServer } from "lakefs-ts-server";
+import { Agent } from "undici";
 import { contractFetch } from "./contract.js";
+
+/** The transport Node applications get from `lakefs-ts/node`, so the suite exercises it. */
+const nodeTransport = dispatcherFetch(new Agent());
 
 export interface TestTarget {
   /** Base URL including /api/v1. */
@@ -29,7 +34,10 @@ export interface TestTarget {
   readonly dataDir?: string;
   /** A fresh, unique repository name and a storage namespace for it. */
   newRepo(prefix?: string): { name: string; storageNamespace: string };
-  /** An SDK client for this target; every exchange is checked against swagger.yml. */
+  /**
+   * An SDK client for this target, sending through `lakefs-ts/node`'s transport unless
+   * `options.fetch` is given; every exchange is checked against swagger.yml.
+   */
   client(options?: ClientOptions): Client;
   close(): Promise<void>;
 }
@@ -40,7 +48,7 @@ function targetClient(endpoint: string, accessKeyId: string, secretAccessKey: st
       endpoint,
       credentials: { accessKeyId, secretAccessKey },
       ...options,
-      fetch: contractFetch(options.fetch),
+      fetch: contractFetch(options.fetch ?? nodeTransport),
     });
 }
 

@@ -25,6 +25,10 @@ export class ObjectWriter {
   readonly #abort = new AbortController();
   #sink: WritableStreamDefaultWriter<Uint8Array> | undefined;
   #upload: Promise<ObjectInfo> | undefined;
+  /** Set once the upload failed: later writes and close reject with it. */
+  #failure: { readonly error: unknown } | undefined;
+  /** Rejecters of the writes and close waiting on the sink, settled early if the upload fails. */
+  readonly #waiting = new Set<(error: unknown) => void>();
   #written = 0;
   #state: "open" | "closing" | "closed" | "aborted" = "open";
 
@@ -53,7 +57,7 @@ export class ObjectWriter {
     if (bytes.byteLength === 0) return 0;
     const sink = this.#start();
     // Copy: the caller may reuse its buffer once write() resolves.
-    await Promise.race([sink.write(bytes.slice()), this.#failure()]);
+    await this.#unlessFailed(sink.write(bytes.slice()));
     this.#written += bytes.byteLength;
     return bytes.byteLength;
   }
@@ -64,7 +68,7 @@ export class ObjectWriter {
     this.#state = "closing";
     const sink = this.#start();
     try {
-      await Promise.race([sink.close(), this.#failure()]);
+      await this.#unlessFailed(sink.close());
       const info = await this.#upload!;
       this.#state = "closed";
       return info;
@@ -100,14 +104,26 @@ export class ObjectWriter {
       signal: signals.length === 1 ? signals[0] : AbortSignal.any(signals),
     }).then(toObjectInfo);
     // A failed upload must unblock pending writes.
-    upload.catch((error) => this.#sink?.abort(error).catch(() => {}));
+    upload.catch((error) => {
+      this.#failure = { error };
+      for (const reject of this.#waiting) reject(error);
+      this.#waiting.clear();
+      this.#sink?.abort(error).catch(() => {});
+    });
     this.#upload = upload;
     return this.#sink;
   }
 
-  /** Rejects when the upload fails; never resolves otherwise. */
-  #failure(): Promise<never> {
-    return this.#upload!.then(() => new Promise<never>(() => {}));
+  /**
+   * `operation`, or the upload's error as soon as the upload fails. (Not a `Promise.race` with
+   * one long-lived failure promise: every race would stay attached to it, a leak per write.)
+   */
+  #unlessFailed(operation: Promise<void>): Promise<void> {
+    if (this.#failure) return Promise.reject(this.#failure.error);
+    return new Promise<void>((resolve, reject) => {
+      this.#waiting.add(reject);
+      operation.then(resolve, reject).finally(() => this.#waiting.delete(reject));
+    });
   }
 
   #assertOpen(): void {
