@@ -197,6 +197,51 @@ describe("dispatcherFetch (lakefs-ts/node transport)", () => {
     await assert.rejects(transport(`${main.url}/same`, { redirect: "error" }), TypeError);
   });
 
+  it("answers a real Response whose body reads whole, streams, clones, and reads only once", async () => {
+    const whole = await transport(`${main.url}/echo`, { method: "POST", body: "x" });
+    assert.ok(whole instanceof Response);
+    assert.equal(whole.ok, true);
+    assert.equal(whole.bodyUsed, false);
+    const text = await whole.text();
+    assert.equal(JSON.parse(text).body, "x");
+    assert.equal(whole.bodyUsed, true);
+    await assert.rejects(whole.text(), TypeError, "a body reads once");
+
+    const streamed = await transport(`${main.url}/echo`, { method: "POST", body: "yz" });
+    const copy = streamed.clone();
+    const parts: Uint8Array[] = [];
+    for await (const chunk of streamed.body as unknown as AsyncIterable<Uint8Array>)
+      parts.push(chunk);
+    assert.equal(JSON.parse(Buffer.concat(parts).toString()).body, "yz");
+    assert.equal(
+      ((await copy.json()) as { body: string }).body,
+      "yz",
+      "the clone has its own copy",
+    );
+    assert.equal((await (await transport(`${main.url}/echo`)).blob()).type, "application/json");
+  });
+
+  it("cancelling a body never read releases it without an uncaught error", async () => {
+    const uncaught: unknown[] = [];
+    const record = (error: unknown) => uncaught.push(error);
+    process.on("uncaughtException", record);
+    try {
+      for (const path of ["/echo", "/slow-body"]) {
+        const response = await transport(`${main.url}${path}`);
+        await response.body!.cancel();
+      }
+      // Still usable: the released connection (or a new one) serves the next request.
+      assert.equal(
+        ((await (await transport(`${main.url}/echo`)).json()) as { body: string }).body,
+        "",
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(uncaught, []);
+    } finally {
+      process.off("uncaughtException", record);
+    }
+  });
+
   it("gives null bodies for 204 and HEAD", async () => {
     const empty = await transport(`${main.url}/empty`);
     assert.equal(empty.status, 204);

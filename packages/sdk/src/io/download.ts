@@ -7,7 +7,6 @@
 import type { CallOptions } from "../api/http.js";
 import { InvalidArgumentError, LakeFSError, ObjectChangedError } from "../errors.js";
 import { type ObjectInfo, toObjectInfo } from "../models.js";
-import { readAll } from "./bytes.js";
 import { deadline } from "./deadline.js";
 import { type ObjectLocation, statObject } from "./object-api.js";
 import { objectRangeSource } from "./object-source.js";
@@ -20,6 +19,7 @@ import {
 } from "./parts.js";
 import { orderedPool } from "./pool.js";
 import { type ProgressCallback, ProgressTracker } from "./progress.js";
+import { rangeBytes } from "./reader.js";
 
 export interface DownloadOptions extends CallOptions {
   /** Ranges fetched at once; default 4. */
@@ -66,11 +66,11 @@ export async function downloadObject(
         await response.body?.cancel();
         throw new ObjectChangedError(location.path, `size ${size}`, `size ${response.size}`);
       }
-      if (!response.body || response.start !== range.start) {
+      if (response.start !== range.start) {
         await response.body?.cancel();
         throw new LakeFSError(`ranged read of ${location.path} at ${range.start} failed`);
       }
-      const bytes = await readAll(response.body);
+      const bytes = await rangeBytes(response);
       if (bytes.byteLength !== length) {
         throw new ObjectChangedError(
           location.path,

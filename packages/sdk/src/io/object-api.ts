@@ -102,11 +102,25 @@ export async function getRange(
   const etag = bareETag(response.headers.get("etag"));
   if (response.status === 206) {
     const range = parseContentRange(response.headers.get("content-range"));
-    return { body: response.body, start: range?.start ?? start, size: range?.size, etag };
+    return lazyBody(response, { start: range?.start ?? start, size: range?.size, etag });
   }
   const length0 = response.headers.get("content-length");
   const size = length0 === null ? undefined : Number(length0);
-  return { body: response.body ?? emptyStream(), start: 0, size, etag };
+  return lazyBody(response, { start: 0, size, etag });
+}
+
+/** A range response whose stream is built only if asked for: whole reads take `bytes()`. */
+function lazyBody(
+  response: Response,
+  fields: Omit<RangeResponse, "body" | "bytes">,
+): RangeResponse {
+  return {
+    ...fields,
+    get body() {
+      return response.body ?? emptyStream();
+    },
+    bytes: async () => new Uint8Array(await response.arrayBuffer()),
+  };
 }
 
 /** The proxied upload: streams `body` to `POST …/objects` (lakeFS computes the checksum). */

@@ -22,6 +22,14 @@ export interface RangeResponse {
   readonly size?: number;
   /** The object version's ETag (unquoted), when sent. */
   readonly etag?: string;
+  /** The whole body at once, where that is cheaper than reading `body` (no stream is built). */
+  readonly bytes?: () => Promise<Uint8Array>;
+}
+
+/** Reads a range response's body whole. */
+export function rangeBytes(response: RangeResponse): Promise<Uint8Array> {
+  if (response.bytes) return response.bytes();
+  return response.body ? readAll(response.body) : Promise.resolve(EMPTY);
 }
 
 /** Where a reader gets bytes from: a proxied GET, or a presigned URL. */
@@ -302,8 +310,7 @@ export class ObjectReader<M extends ReadMode = "rb"> {
       length = Math.min(length, this.#size - from);
     }
     const response = await this.#open(from, length, options);
-    if (!response.body) return false;
-    let fetched = await readAll(response.body);
+    let fetched = await rangeBytes(response);
     if (response.start < from) fetched = fetched.subarray(from - response.start);
     if (length !== undefined && fetched.byteLength > length) {
       fetched = fetched.subarray(0, length);

@@ -3,9 +3,9 @@
  * - proxied: the body streams to `POST …/objects` (lakeFS computes the checksum);
  * - presigned single PUT: bytes go straight to storage, then the address is linked;
  * - presigned multipart: parts of `partSize` are PUT `concurrency` at a time, then completed.
- * Memory stays bounded by partSize × (concurrency + 1) on every path, except a proxied upload of
- * unknown length in a browser, which is gathered into a Blob first (browsers cannot stream a
- * request body over HTTP/1.1).
+ * Memory stays bounded by partSize × concurrency on every path (part buffers are reused once
+ * sent), except a proxied upload of unknown length in a browser, which is gathered into a Blob
+ * first (browsers cannot stream a request body over HTTP/1.1).
  */
 import type { CallOptions } from "../api/http.js";
 import { InvalidArgumentError, LakeFSError, ObjectExistsError, ServerError } from "../errors.js";
