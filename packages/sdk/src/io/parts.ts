@@ -7,6 +7,11 @@ export const MiB = 1024 * 1024;
 export const DEFAULT_PART_SIZE = 8 * MiB;
 /** Default number of parts in flight. */
 export const DEFAULT_CONCURRENCY = 4;
+/**
+ * Default for uploads of unknown length, where every part in flight is a buffer of partSize
+ * (peak memory grows by about that much per part on top of what garbage collection lets linger).
+ */
+export const DEFAULT_STREAM_CONCURRENCY = 2;
 /** S3's limits, which lakeFS's presigned multipart upload inherits. */
 const MIN_UPLOAD_PART_SIZE = 5 * MiB;
 const MAX_UPLOAD_PART_SIZE = 5 * 1024 * MiB;

@@ -4,7 +4,7 @@
  * - presigned single PUT: bytes go straight to storage, then the address is linked;
  * - presigned multipart: parts of `partSize` are PUT `concurrency` at a time, then completed.
  * Memory stays bounded by partSize × concurrency on every path (part buffers are reused once
- * sent), except a proxied upload of unknown length in a browser, which is gathered into a Blob
+ * sent; 2 × 8 MiB by default for a stream), except a proxied upload of unknown length in a browser, which is gathered into a Blob
  * first (browsers cannot stream a request body over HTTP/1.1).
  */
 import type { CallOptions } from "../api/http.js";
@@ -41,6 +41,7 @@ import {
   checkConcurrency,
   DEFAULT_CONCURRENCY,
   DEFAULT_PART_SIZE,
+  DEFAULT_STREAM_CONCURRENCY,
   fixedSizeParts,
   MAX_UPLOAD_PARTS,
   PartBuffers,
@@ -61,7 +62,10 @@ export interface UploadOptions extends CallOptions {
   readonly preSign?: boolean;
   /** Multipart part size in bytes (5 MiB–5 GiB); default 8 MiB. Objects this big go multipart. */
   readonly partSize?: number;
-  /** Parts uploaded at once; default 4. */
+  /**
+   * Parts uploaded at once; default 4, or 2 for bodies of unknown length (streams, iterables,
+   * writers), whose parts are buffered: memory grows by partSize per part in flight.
+   */
   readonly concurrency?: number;
   readonly onProgress?: ProgressCallback;
 }
@@ -100,7 +104,10 @@ export function checkUploadOptions(options: UploadOptions, size?: number): Check
     contentType: checkContentType(options.contentType),
     metadata: normaliseMetadata(options.metadata),
     partSize: uploadPartSize(options.partSize ?? DEFAULT_PART_SIZE, size),
-    concurrency: checkConcurrency(options.concurrency ?? DEFAULT_CONCURRENCY),
+    concurrency: checkConcurrency(
+      options.concurrency ??
+        (size === undefined ? DEFAULT_STREAM_CONCURRENCY : DEFAULT_CONCURRENCY),
+    ),
   };
 }
 
