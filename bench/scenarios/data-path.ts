@@ -38,6 +38,9 @@ export async function dataPath(
   phases: readonly Phase[] = PHASES,
 ): Promise<BenchRecord[]> {
   const s = sizes(ctx.quick);
+  // The large objects alone take minutes, not half an hour: a third repetition steadies the
+  // medians on a noisy machine.
+  if (phases === BIG_PHASES && !ctx.quick) s.reps = 3;
   const mode = presign ? "presign-on" : "presign-off";
   const server = await startBenchServer({ presign });
   const results = new Map<string, JobResult[]>(); // `${phase}/${side}` → one per rep

@@ -467,8 +467,9 @@ for (const presign of [false, true]) {
           else spoilNextRead = false;
           url.searchParams.set("expires", String(Math.floor(Date.now() / 1000) - 60));
         }
+        const presignQuery = !presigned && url.searchParams.get("presign") === "true";
         log.push(
-          `${method} ${presigned ? "<presigned>" : url.pathname.replace(/^.*\/api\/v1/, "")}`,
+          `${method} ${presigned ? "<presigned>" : url.pathname.replace(/^.*\/api\/v1/, "")}${presignQuery ? "?presign" : ""}`,
         );
         return fetch(url, init);
       };
@@ -481,11 +482,11 @@ for (const presign of [false, true]) {
       if (presign) {
         assert.deepEqual(small, [
           "GET /config",
-          `GET ${base}/staging/backing`,
+          `GET ${base}/staging/backing?presign`,
           "PUT <presigned>",
           `PUT ${base}/staging/backing`,
-          `GET /repositories/${repo.id}/refs/main/objects/stat`,
-          "GET <presigned>",
+          // A whole read follows lakeFS's redirect to a presigned URL (inside fetch): no stat.
+          `GET /repositories/${repo.id}/refs/main/objects?presign`,
         ]);
       } else {
         assert.deepEqual(small, [
@@ -520,11 +521,11 @@ for (const presign of [false, true]) {
         .branch("main")
         .object("paths/small")
         .reader();
-      assert.equal(dec(await reader.read()), "tiny");
+      assert.equal(dec(await reader.read(4)), "tiny"); // a ranged read uses its own URL
       assert.deepEqual(log.splice(0), [
-        `GET /repositories/${repo.id}/refs/main/objects/stat`,
+        `GET /repositories/${repo.id}/refs/main/objects/stat?presign`,
         "GET <presigned>",
-        `GET /repositories/${repo.id}/refs/main/objects/stat`,
+        `GET /repositories/${repo.id}/refs/main/objects/stat?presign`,
         "GET <presigned>",
       ]);
     });

@@ -133,15 +133,6 @@ function invalid(body: unknown): never {
   );
 }
 
-/**
- * Whether fetch can send a ReadableStream body over HTTP/1.1. Server runtimes (Node, Bun, Deno)
- * can; browsers cannot (Chromium streams request bodies only over HTTP/2+, others not at all).
- */
-export function canStreamRequestBodies(): boolean {
-  const g = globalThis as { process?: { versions?: { node?: unknown } }; Deno?: unknown };
-  return typeof g.process?.versions?.node === "string" || g.Deno !== undefined;
-}
-
 /** Drains byte chunks into one Blob, for runtimes that cannot stream a request body. */
 export async function collectBlob(chunks: AsyncIterable<Uint8Array>): Promise<Blob> {
   const parts: Uint8Array[] = [];

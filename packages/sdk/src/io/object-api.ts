@@ -68,7 +68,8 @@ export async function objectExists(l: ObjectLocation, call: CallOptions): Promis
 }
 
 /**
- * A ranged GET, proxied through lakeFS or (with `url`) straight from a presigned URL. A 416 is
+ * A ranged GET, proxied through lakeFS, straight from a presigned URL (`via.url`), or through
+ * lakeFS's redirect to a fresh presigned URL (`via.redirect`, followed by the transport). A 416 is
  * the end of the object, not an error.
  */
 export async function getRange(
@@ -76,23 +77,23 @@ export async function getRange(
   start: number,
   length: number | undefined,
   call: CallOptions,
-  url?: string,
+  via: { readonly url?: string; readonly redirect?: boolean } = {},
 ): Promise<RangeResponse> {
   const whole = start === 0 && length === undefined;
   const headers = whole ? undefined : { Range: rangeHeader(start, length) };
   let response: Response;
   try {
     response = await l.client.http.request(
-      url === undefined
+      via.url === undefined
         ? {
             method: "GET",
             path: objects(l),
-            query: { path: l.path },
+            query: { path: l.path, presign: via.redirect || undefined },
             headers,
             object: true,
             expect: "response",
           }
-        : { method: "GET", url, headers, object: true, expect: "response" },
+        : { method: "GET", url: via.url, headers, object: true, expect: "response" },
       call,
     );
   } catch (error) {

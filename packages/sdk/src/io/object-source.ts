@@ -6,6 +6,7 @@ import type { CallOptions } from "../api/http.js";
 import { ServerError } from "../errors.js";
 import { getRange, type ObjectLocation, statObject } from "./object-api.js";
 import type { RangeResponse, RangeSource } from "./reader.js";
+import { isServerRuntime } from "./runtime.js";
 import { storageFor } from "./storage.js";
 
 /** Refresh a presigned URL this long before it expires. */
@@ -34,14 +35,20 @@ class ObjectRangeSource implements RangeSource {
       await storageFor(this.#location.client, this.#location.repository, call)
     ).preSignSupport;
     if (!this.#preSign) return getRange(this.#location, start, length, call);
+    if (start === 0 && length === undefined && this.#url === undefined && isServerRuntime()) {
+      // A whole read (bytes, text, stream) needs no URL of its own: lakeFS answers 302 to a fresh
+      // presigned one, which the transport follows — one stat request and its parsing saved.
+      // (Not in browsers: after a cross-origin redirect they send `Origin: null` to the storage.)
+      return getRange(this.#location, 0, undefined, call, { redirect: true });
+    }
     const url = await this.#presignedUrl(call);
     try {
-      return await getRange(this.#location, start, length, call, url);
+      return await getRange(this.#location, start, length, call, { url });
     } catch (error) {
       // An expired or revoked URL: get a new one once.
       if (!(error instanceof ServerError) || error.status !== 403) throw error;
       this.#url = undefined;
-      return getRange(this.#location, start, length, call, await this.#presignedUrl(call));
+      return getRange(this.#location, start, length, call, { url: await this.#presignedUrl(call) });
     }
   }
 

@@ -13,7 +13,6 @@ import type { ServerStorageConfiguration } from "../models.js";
 import {
   assertUploadBody,
   byteChunks,
-  canStreamRequestBodies,
   collectBlob,
   fixedBody,
   knownSize,
@@ -49,6 +48,7 @@ import {
 } from "./parts.js";
 import { orderedPool } from "./pool.js";
 import { counted, type ProgressCallback, ProgressTracker } from "./progress.js";
+import { isServerRuntime } from "./runtime.js";
 import { storageFor } from "./storage.js";
 
 export interface UploadOptions extends CallOptions {
@@ -144,7 +144,7 @@ async function uploadProxiedBody(upload: Upload, body: UploadBody): Promise<Obje
   const payload =
     fixed && !upload.tracker.wantsUpdates
       ? fixed
-      : canStreamRequestBodies()
+      : isServerRuntime()
         ? toReadableStream(counted(byteChunks(body), upload.tracker))
         : await collectBlob(counted(byteChunks(body), upload.tracker));
   const headers = {
