@@ -2,6 +2,7 @@
  * Scenario 1, the data path: one large object and many small ones, up and down, through each
  * side, against a fresh server per presign mode. Sides are interleaved rep by rep.
  */
+import { execFileSync } from "node:child_process";
 import { AdminApi } from "../lib/api.js";
 import { payloadMd5 } from "../lib/payload.js";
 import { atLeast, atMost, type BenchRecord, clientCpuRecord, round } from "../lib/record.js";
@@ -56,6 +57,9 @@ export async function dataPath(
       for (const phase of phases) {
         for (const side of rotate(ctx.sides, rep)) {
           ctx.log(`data ${mode} rep ${rep + 1}/${s.reps}: ${phase} via ${side}`);
+          // Flush the previous job's dirty pages first (the Python SDK spools uploads to a
+          // temporary file): whoever runs next should not pay for another side's writeback.
+          execFileSync("sync");
           const r = await runJob(side, jobFor(phase, side, rep, target, presign, s), ctx.log);
           const key = `${phase}/${side}`;
           results.set(key, [...(results.get(key) ?? []), r]);
