@@ -16,16 +16,17 @@ const SMALL_SIZE = 4096;
 const CONCURRENCY = 16;
 
 interface Sizes {
-  big: number;
-  bigLabel: string;
-  small: number;
-  reps: number;
+  readonly big: number;
+  readonly bigLabel: string;
+  readonly small: number;
+  readonly reps: number;
 }
 
-function sizes(quick: boolean): Sizes {
+/** `bigOnly`: the large objects alone take minutes, so a third repetition steadies the medians. */
+function sizes(quick: boolean, bigOnly: boolean): Sizes {
   return quick
     ? { big: 64 * MiB, bigLabel: "64MiB", small: 300, reps: 1 }
-    : { big: GiB, bigLabel: "1GiB", small: 10_000, reps: 2 };
+    : { big: GiB, bigLabel: "1GiB", small: 10_000, reps: bigOnly ? 3 : 2 };
 }
 
 type Phase = "upload-big" | "download-big" | "upload-small" | "download-small";
@@ -38,10 +39,7 @@ export async function dataPath(
   presign: boolean,
   phases: readonly Phase[] = PHASES,
 ): Promise<BenchRecord[]> {
-  const s = sizes(ctx.quick);
-  // The large objects alone take minutes, not half an hour: a third repetition steadies the
-  // medians on a noisy machine.
-  if (phases === BIG_PHASES && !ctx.quick) s.reps = 3;
+  const s = sizes(ctx.quick, phases === BIG_PHASES);
   const mode = presign ? "presign-on" : "presign-off";
   const server = await startBenchServer({ presign });
   const results = new Map<string, JobResult[]>(); // `${phase}/${side}` → one per rep

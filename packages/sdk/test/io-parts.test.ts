@@ -15,6 +15,7 @@ import {
 import { orderedPool } from "../src/io/pool.js";
 import { ProgressTracker } from "../src/io/progress.js";
 import { bareETag, parseContentRange, rangeHeader } from "../src/io/range.js";
+import { checkUploadOptions } from "../src/io/upload.js";
 
 async function* chunksOf(sizes: number[]): AsyncGenerator<Uint8Array> {
   let n = 0;
@@ -77,6 +78,15 @@ describe("fixedSizeParts", () => {
 
   test("rejects a non-positive part size", () => {
     assert.throws(() => new PartBuffers(0), InvalidArgumentError);
+  });
+});
+
+describe("upload concurrency defaults", () => {
+  test("buffered parts of a stream: 2 in flight; slices of a known-size body: 4", () => {
+    assert.equal(checkUploadOptions({}).concurrency, 2);
+    assert.equal(checkUploadOptions({}, 64 * MiB).concurrency, 4);
+    assert.equal(checkUploadOptions({ concurrency: 8 }).concurrency, 8);
+    assert.throws(() => checkUploadOptions({ concurrency: 0 }), InvalidArgumentError);
   });
 });
 
