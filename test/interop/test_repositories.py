@@ -146,3 +146,23 @@ def test_endpoint_forms(server, form):
     }[form]
     client = server.client(host=host)
     assert client.storage_config.blockstore_type == "local"
+
+
+def test_include_samples_commits_a_table_pandas_reads(client):
+    import io
+
+    import pandas as pd
+
+    repo = new_repo(client, include_samples=True)
+    main = repo.branch("main")
+    assert [c.message for c in main.log()] == ["Add sample data", "Repository created"]
+    root = [o.path for o in main.objects(delimiter="/")]
+    assert root == ["README.md", "data/", "images/", "lakes.parquet"]
+
+    with main.object("lakes.parquet").reader(mode="rb") as f:
+        table = pd.read_parquet(io.BytesIO(f.read()))
+    assert {"name", "country", "area_km2", "max_depth_m"} <= set(table.columns)
+    assert len(table) >= 10
+    assert table["area_km2"].dtype == "float64"
+    assert (table["area_km2"] > 0).all()
+    assert "Baikal" in set(table["name"])

@@ -25,7 +25,7 @@ export function commit(
   const r = ctx.repo(repo);
   ctx.branch(repo, branch);
   writable(r, options.force);
-  if (isProtected(ctx.rules(repo), branch)) {
+  if (isProtected(ctx.rules(repo), branch, "commit")) {
     throw forbidden("cannot commit to protected branch");
   }
   const tree = ctx.tree(r);

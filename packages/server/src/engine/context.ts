@@ -78,7 +78,7 @@ export class EngineContext {
   /** Read-only repository and branch protection checks for staging writes and resets. */
   guardWrite(r: RepositoryRow, branch: string, force: boolean | undefined): void {
     writable(r, force);
-    if (isProtected(this.rules(r.id), branch)) {
+    if (isProtected(this.rules(r.id), branch, "staging_write")) {
       throw forbidden("cannot write to protected branch");
     }
   }

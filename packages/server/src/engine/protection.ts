@@ -4,7 +4,7 @@
  * protected branch`); merges are allowed, since protected branches change through merges.
  */
 import { badRequest } from "./errors.js";
-import type { BranchProtectionRule } from "./types.js";
+import type { BranchProtectionRule, ProtectedAction } from "./types.js";
 
 /** `*` matches any run of characters, `?` one character; everything else is literal. */
 function globToRegExp(pattern: string): RegExp {
@@ -17,8 +17,17 @@ function globToRegExp(pattern: string): RegExp {
   return new RegExp(`${re}$`, "s");
 }
 
-export function isProtected(rules: readonly BranchProtectionRule[], branch: string): boolean {
-  return rules.some((r) => globToRegExp(r.pattern).test(branch));
+/** True when a rule matching `branch` blocks `action`. */
+export function isProtected(
+  rules: readonly BranchProtectionRule[],
+  branch: string,
+  action: ProtectedAction,
+): boolean {
+  return rules.some(
+    (r) =>
+      (r.blockedActions === undefined || r.blockedActions.includes(action)) &&
+      globToRegExp(r.pattern).test(branch),
+  );
 }
 
 /** Validates a rule set (non-empty patterns, no duplicates). */
@@ -31,7 +40,11 @@ export function validateRules(rules: readonly BranchProtectionRule[]): BranchPro
     if (seen.has(r.pattern)) throw badRequest(`rule for pattern ${r.pattern} already exists`);
     seen.add(r.pattern);
   }
-  return rules.map((r) => ({ pattern: r.pattern }));
+  return rules.map((r) =>
+    r.blockedActions
+      ? { pattern: r.pattern, blockedActions: r.blockedActions }
+      : { pattern: r.pattern },
+  );
 }
 
 /** Settings key of the rule set. */

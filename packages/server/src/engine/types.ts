@@ -115,7 +115,15 @@ export interface ResetOptions extends ForceOption {
 export interface BranchProtectionRule {
   /** Glob over branch ids (`*` any run of characters, `?` one character). */
   readonly pattern: string;
+  /**
+   * What the rule blocks; absent means both (rules set through the API). Only the sample
+   * repository's rule on its default branch blocks commits alone, as in lakeFS.
+   */
+  readonly blockedActions?: readonly ProtectedAction[] | undefined;
 }
+
+/** An action a branch protection rule can block. */
+export type ProtectedAction = "staging_write" | "commit";
 
 export interface CreateTagOptions extends ForceOption {
   readonly id: string;

@@ -1,7 +1,8 @@
 /** Repositories: list, create, get, delete. */
 import type { Schema } from "lakefs-ts/api";
-import { notImplemented } from "../../engine/errors.js";
-import type { RouteArea } from "../context.js";
+import { badRequest } from "../../engine/errors.js";
+import { committerOf, type RouteArea } from "../context.js";
+import { populateSampleData } from "../sample-data.js";
 import {
   boolFalse,
   type ForceQuery,
@@ -28,7 +29,11 @@ const creation = object(
   ["name", "storage_namespace"],
 );
 
-export const repositoryRoutes: RouteArea = (app, { engine }) => {
+/** The one storage this server has; lakeFS names a single storage "". */
+const STORAGE_ID = "";
+
+export const repositoryRoutes: RouteArea = (app, services) => {
+  const { engine } = services;
   app.get<{ Querystring: PrefixPagingQuery & { search?: string } }>(
     "/repositories",
     { schema: { querystring: object({ ...prefixPaging, search: str }) } },
@@ -40,14 +45,19 @@ export const repositoryRoutes: RouteArea = (app, { engine }) => {
     { schema: { querystring: object({ bare: boolFalse }), body: creation } },
     async (req, reply) => {
       const body = req.body;
-      if (body.sample_data) throw notImplemented("sample data is not supported");
-      const repo = engine.createRepository({
+      if (body.storage_id !== undefined && body.storage_id !== STORAGE_ID) {
+        throw badRequest("storage id: invalid value: validation error");
+      }
+      const repo = await engine.createRepository({
         id: body.name,
         storageNamespace: body.storage_namespace,
         defaultBranch: body.default_branch || undefined,
         readOnly: body.read_only,
         bare: req.query.bare,
       });
+      if (body.sample_data && !req.query.bare) {
+        await populateSampleData(services, repo, committerOf(req));
+      }
       reply.code(201);
       return repositoryWire(repo);
     },
