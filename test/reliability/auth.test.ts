@@ -71,13 +71,13 @@ describe("authentication sweep over every swagger operation", () => {
       ["Bearer garbage", bearer("not.a.jwt")],
       [
         "token signed with another key",
-        bearer(await token(Buffer.alloc(32, 7), { sub: "admin", exp: now + 3600 })),
+        bearer(await token(Buffer.alloc(32, 7), { sub: payload.sub, exp: now + 3600 })),
       ],
-      ["expired token", bearer(await token(jwtKey, { sub: "admin", exp: now - 60 }))],
+      ["expired token", bearer(await token(jwtKey, { sub: payload.sub, exp: now - 60 }))],
       ["token for an unknown user", bearer(await token(jwtKey, { sub: "ghost", exp: now + 3600 }))],
       [
         "token for another audience",
-        bearer(await token(jwtKey, { sub: "admin", exp: now + 3600, aud: "presign" })),
+        bearer(await token(jwtKey, { sub: payload.sub, exp: now + 3600, aud: "presign" })),
       ],
       ["token without subject", bearer(await token(jwtKey, { exp: now + 3600 }))],
       ["alg none token", bearer(unsigned({ ...payload }))],
@@ -85,7 +85,9 @@ describe("authentication sweep over every swagger operation", () => {
       ["garbage session cookie", { cookie: "internal_auth_session=garbage" }],
       [
         "expired session cookie",
-        { cookie: `internal_auth_session=${await token(jwtKey, { sub: "admin", exp: now - 60 })}` },
+        {
+          cookie: `internal_auth_session=${await token(jwtKey, { sub: payload.sub, exp: now - 60 })}`,
+        },
       ],
     ];
   });

@@ -7,7 +7,7 @@
 import { mkdirSync, statSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { isAbsolute, join, resolve } from "node:path";
-import { AuthService } from "./auth/credentials.js";
+import { AuthService, QUICKSTART_USERNAME } from "./auth/credentials.js";
 import { Presigner } from "./auth/presign.js";
 import { loadOrCreateSecret } from "./auth/secret.js";
 import { LocalBlockStore } from "./block/local.js";
@@ -75,7 +75,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const wanted: Credentials | undefined = options.quickstart
       ? QUICKSTART_CREDENTIALS
       : options.credentials;
-    const credentials = auth.ensureAdmin(wanted);
+    const credentials = options.quickstart
+      ? auth.ensureAdmin(wanted, QUICKSTART_USERNAME)
+      : auth.ensureAdmin(wanted);
     if (wanted !== undefined && credentials === undefined) {
       throw new Error(
         `${dataDir} was set up with other admin credentials than the ${options.quickstart ? "quickstart" : "given"} ones`,

@@ -28,10 +28,10 @@ describe("HTTP authentication", () => {
     }
   });
 
-  it("accepts HTTP Basic with the admin key pair; /user names the admin", async () => {
+  it("accepts HTTP Basic with the quickstart key pair; /user names the admin `quickstart`, as lakeFS", async () => {
     const r = await api.call("GET", "/user");
     assert.equal(r.status, 200);
-    assert.equal(r.json.user.id, "admin");
+    assert.equal(r.json.user.id, "quickstart");
     assert.equal(typeof r.json.user.creation_date, "number");
   });
 
@@ -55,7 +55,7 @@ describe("HTTP authentication", () => {
 
     const bearer = await api.call("GET", "/user", { auth: `Bearer ${token}` });
     assert.equal(bearer.status, 200);
-    assert.equal(bearer.json.user.id, "admin");
+    assert.equal(bearer.json.user.id, "quickstart");
     const cookie = await api.call("GET", "/repositories", {
       auth: null,
       headers: { cookie: `other=1; internal_auth_session=${token}` },

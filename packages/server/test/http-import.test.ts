@@ -50,7 +50,7 @@ describe("HTTP import", () => {
     assert.equal(status.json.completed, true, JSON.stringify(status.json));
     assert.equal(status.json.ingested_objects, 2);
     assert.equal(status.json.commit.message, "bring data in");
-    assert.equal(status.json.commit.committer, "admin");
+    assert.equal(status.json.commit.committer, "quickstart");
     assert.ok(!Number.isNaN(Date.parse(status.json.update_time)));
 
     const list = await api.call(

@@ -159,18 +159,33 @@ describe("HTTP presigned URLs, staging links and presigned multipart", () => {
       "GET",
       `/repositories/${repo}/branches/main/staging/backing?path=never.bin`,
     );
-    const ghost = await api.call(
-      "PUT",
-      `/repositories/${repo}/branches/main/staging/backing?path=never.bin`,
-      {
+    const neverPath = `/repositories/${repo}/branches/main/staging/backing?path=never.bin`;
+    const linkNever = (size_bytes: number) =>
+      api.call("PUT", neverPath, {
         json: {
           staging: { physical_address: unwritten.json.physical_address },
-          checksum: "abc",
-          size_bytes: 0,
+          checksum: "d41d8cd98f00b204e9800998ecf8427e",
+          size_bytes,
         },
-      },
+      });
+    // Nothing written there: a claimed size other than 0 is refused (410 No data)...
+    const ghost = await linkNever(5);
+    assert.deepEqual([ghost.status, ghost.json.message], [410, "No data"]);
+    // ...while 0 bytes link as an empty object, as lakeFS does.
+    const empty = await linkNever(0);
+    assert.equal(empty.status, 200, empty.text);
+    assert.equal(empty.json.size_bytes, 0);
+    assert.equal(empty.json.physical_address, unwritten.json.physical_address);
+    const emptyRead = await api.call(
+      "GET",
+      `/repositories/${repo}/refs/main/objects?path=never.bin`,
     );
-    assert.ok(ghost.status >= 400 && ghost.status < 500, String(ghost.status));
+    assert.deepEqual([emptyRead.status, emptyRead.text], [200, ""]);
+    // An address outside data/ is never written by a link.
+    const foreign = await api.call("PUT", neverPath, {
+      json: { staging: { physical_address: "elsewhere/x" }, checksum: "abc", size_bytes: 0 },
+    });
+    assert.equal(foreign.status, 410);
   });
 
   it("runs a presigned multipart upload: create, upload parts, complete; abort discards", async () => {

@@ -140,8 +140,8 @@ describe("HTTP config, repositories, metadata, protection and the error model", 
     assert.equal(unknown.status, 404);
     assert.equal(typeof unknown.json.message, "string");
     for (const [method, path] of [
-      ["GET", "/auth/users"],
-      ["GET", "/repositories/x/settings/gc_rules"],
+      ["GET", "/auth/groups"],
+      ["GET", "/auth/policies"],
       ["POST", "/repositories/x/gc/prepare_commits"],
       ["GET", "/repositories/x/pulls"],
     ] as const) {

@@ -61,7 +61,7 @@ describe("HTTP branches, commits, tags, diffs and merges", () => {
     });
     assert.equal(commit.status, 201);
     assert.equal(commit.json.message, "add a");
-    assert.equal(commit.json.committer, "admin");
+    assert.equal(commit.json.committer, "quickstart");
     assert.deepEqual(commit.json.metadata, { k: "v" });
     assert.match(commit.json.id, /^[0-9a-f]{64}$/);
 
@@ -301,7 +301,7 @@ describe("HTTP branches, commits, tags, diffs and merges", () => {
     });
     assert.equal(picked.status, 201);
     assert.equal(picked.json.message, "add r");
-    assert.equal(picked.json.committer, "admin");
+    assert.equal(picked.json.committer, "quickstart");
     const back = await api.call("GET", `/repositories/${repo}/refs/pick/objects?path=r.txt`);
     assert.equal(back.text, "R");
     const missing = await api.call("POST", `/repositories/${repo}/branches/pick/cherry-pick`, {

@@ -17,6 +17,8 @@ export const LOGIN_TOKEN_SECONDS = 7 * 24 * 60 * 60;
 const TOKEN_AUDIENCE = "login";
 /** The user that `ensureAdmin` creates. */
 const ADMIN_USERNAME = "admin";
+/** The admin's name on `--quickstart`, as lakeFS names it. */
+export const QUICKSTART_USERNAME = "quickstart";
 
 export interface User {
   readonly username: string;
@@ -47,6 +49,8 @@ interface CredentialRow extends UserRow {
 export class AuthService {
   private readonly hashKey: Buffer;
   private readonly jwtKey: Buffer;
+  /** A stable id for this data directory (`GET /usage-report/summary`), derived from its secret. */
+  readonly installationId: string;
   /** Compared against when the access key is unknown, so that case costs the same work. */
   private readonly decoyHash: Buffer;
   private readonly credentialByKey: BetterSqlite3.Statement<[string], CredentialRow>;
@@ -58,6 +62,7 @@ export class AuthService {
   ) {
     this.hashKey = deriveKey(secret, "credentials");
     this.jwtKey = deriveKey(secret, "jwt");
+    this.installationId = uuidOf(deriveKey(secret, "installation"));
     this.decoyHash = this.hashSecret(randomBytes(30).toString("base64"));
     db.exec(`
       CREATE TABLE IF NOT EXISTS auth_users (
@@ -99,15 +104,16 @@ export class AuthService {
 
   /**
    * Makes sure an admin exists, for servers started with credentials (or quickstart). On a fresh
-   * data directory creates user `admin` with `credentials` (or a generated pair) and returns it.
+   * data directory creates user `username` (lakeFS's quickstart names it `quickstart`) with
+   * `credentials` (or a generated pair) and returns it.
    * Otherwise returns `credentials` when they are valid, and `undefined` when none (valid) were
    * given: an existing secret cannot be recovered, only its hash is stored.
    */
-  ensureAdmin(credentials?: Credentials): Credentials | undefined {
+  ensureAdmin(credentials?: Credentials, username = ADMIN_USERNAME): Credentials | undefined {
     if (credentials !== undefined) checkKey(credentials);
     return this.db.transaction((): Credentials | undefined => {
       if (!this.isInitialized()) {
-        const issued = this.createUserWithKey(ADMIN_USERNAME, credentials ?? generateCredentials());
+        const issued = this.createUserWithKey(username, credentials ?? generateCredentials());
         return { accessKeyId: issued.accessKeyId, secretAccessKey: issued.secretAccessKey };
       }
       if (credentials && this.verifyBasic(credentials.accessKeyId, credentials.secretAccessKey)) {
@@ -160,6 +166,14 @@ export class AuthService {
     }
   }
 
+  /** Every user, by name (one on a single-user server, as lakeFS OSS). */
+  listUsers(): User[] {
+    return this.db
+      .prepare<[], UserRow>("SELECT username, created_at FROM auth_users ORDER BY username")
+      .all()
+      .map(toUser);
+  }
+
   getUser(username: string): User | undefined {
     const row = this.userByName.get(username);
     return row === undefined ? undefined : toUser(row);
@@ -181,6 +195,15 @@ export class AuthService {
   private hashSecret(secretAccessKey: string): Buffer {
     return createHmac("sha256", this.hashKey).update(secretAccessKey, "utf8").digest();
   }
+}
+
+/** 16 bytes of `key` written as a version-4-shaped UUID. */
+function uuidOf(key: Buffer): string {
+  const b = Buffer.from(key.subarray(0, 16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = b.toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 function toUser(row: UserRow): User {

@@ -62,7 +62,7 @@ function readSecret(path: string): Buffer {
   return Buffer.from(text, "hex");
 }
 
-export type KeyPurpose = "jwt" | "presign" | "credentials";
+export type KeyPurpose = "jwt" | "presign" | "credentials" | "installation";
 
 /** A 32-byte key for one purpose, so no two mechanisms ever share a key. */
 export function deriveKey(secret: Uint8Array, purpose: KeyPurpose): Buffer {

@@ -11,7 +11,7 @@ import {
   tokensOf,
   writable,
 } from "./context.js";
-import { badRequest, conflict, forbidden } from "./errors.js";
+import { badRequest, conflict, forbidden, renameNotFound } from "./errors.js";
 import { PROTECTION_KEY, validateRules } from "./protection.js";
 import { hasChanges, lookupStaged, stagedChanges } from "./staging.js";
 import type { BranchRow } from "./store.js";
@@ -37,13 +37,17 @@ export function createBranch(
   validateRef(options.source, "source");
   writable(r, options.force);
   return ctx.store.transaction(() => {
+    // lakeFS resolves the source first and names it in the error.
+    const target = renameNotFound(
+      () => ctx.commitOf(repo, options.source),
+      (m) => `source reference '${options.source}': ${m}`,
+    );
     if (ctx.store.getBranch(repo, options.name)) {
       throw conflict("branch already exists: not unique");
     }
     if (ctx.store.getTag(repo, options.name) || ctx.store.getCommit(repo, options.name)) {
       throw conflict();
     }
-    const target = ctx.commitOf(repo, options.source);
     ctx.store.insertBranch(repo, {
       id: options.name,
       commitId: target.id,

@@ -5,7 +5,7 @@
 import { history } from "./ancestry.js";
 import { makeCommit } from "./commits.js";
 import { type EngineContext, lostRace, newToken, tokensOf, writable } from "./context.js";
-import { badRequest, forbidden, notFound } from "./errors.js";
+import { badRequest, forbidden, notFound, renameNotFound } from "./errors.js";
 import { sameIdentity } from "./model.js";
 import { isProtected } from "./protection.js";
 import { hasChanges, stagedChanges } from "./staging.js";
@@ -97,8 +97,17 @@ export function logCommits(
   options: LogOptions = {},
 ): Page<Commit> {
   const r = ctx.repo(repo);
-  const head = ctx.commitOf(repo, ref);
-  const stopAt = options.stopAt ? ctx.commitOf(repo, options.stopAt).id : undefined;
+  // lakeFS names which argument failed to resolve: `ref: not found`, `stop_at: not found`.
+  const head = renameNotFound(
+    () => ctx.commitOf(repo, ref),
+    (m) => `ref: ${m}`,
+  );
+  const stopAt = options.stopAt
+    ? renameNotFound(
+        () => ctx.commitOf(repo, options.stopAt!).id,
+        (m) => `stop_at: ${m}`,
+      )
+    : undefined;
   const touches = pathFilter(ctx, r, options);
   const limit = pageSize(options.amount);
   const results: Commit[] = [];

@@ -19,6 +19,7 @@ import {
 import { commit as commitOp, logCommits as logCommitsOp } from "./commit.js";
 import { EngineContext } from "./context.js";
 import { diffBranch as diffBranchOp, diffRefs as diffRefsOp } from "./diffs.js";
+import { badRequest, notFound, renameNotFound } from "./errors.js";
 import { startImport as startImportOp } from "./import.js";
 import { Imports } from "./import-jobs.js";
 import {
@@ -131,6 +132,18 @@ export class Engine {
     return this.ctx.repo(id);
   }
 
+  /**
+   * The bytes of one of the repository's range or metarange files (our own format, not lakeFS's
+   * SSTables). 400 for an id that is not 64 hex digits, 404 `not found` when there is none.
+   */
+  getMetadataObject(repo: string, kind: "range" | "metarange", id: string): Buffer {
+    const r = this.ctx.repo(repo);
+    if (!/^[0-9a-f]{64}$/.test(id)) throw badRequest("argument object_id: invalid value");
+    const bytes = this.ctx.tree(r).rawFile(kind, id);
+    if (!bytes) throw notFound();
+    return bytes;
+  }
+
   listRepositories(options: ListRepositoriesOptions = {}): Page<Repository> {
     return listRepositoriesOp(this.ctx, options);
   }
@@ -231,10 +244,13 @@ export class Engine {
     return commitOp(this.ctx, repo, branch, options);
   }
 
-  /** The commit a ref expression resolves to. */
+  /** The commit a ref expression resolves to; 404 `commit not found` for any unknown ref. */
   getCommit(repo: string, ref: string): Commit {
     this.ctx.repo(repo);
-    return this.ctx.commitOf(repo, ref);
+    return renameNotFound(
+      () => this.ctx.commitOf(repo, ref),
+      () => "commit not found",
+    );
   }
 
   /** Commits reachable from `ref`, newest (highest generation) first. */

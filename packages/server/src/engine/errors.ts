@@ -31,6 +31,20 @@ export const forbidden = (message: string) => new EngineError("forbidden", messa
 export const notImplemented = (message: string) => new EngineError("not_implemented", message);
 
 /**
+ * Runs `fn`, answering any 404 it raises with `message(original)` instead: lakeFS words a missing
+ * ref by what it was looked up for (`commit not found`, `ref: not found`, `stop_at: not found`).
+ */
+export function renameNotFound<T>(fn: () => T, message: (original: string) => string): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof EngineError && err.kind === "not_found")
+      throw notFound(message(err.message));
+    throw err;
+  }
+}
+
+/**
  * A merge, revert or cherry-pick conflict (409). lakeFS answers a merge conflict with the body
  * `{"reference": ""}` instead of the usual error shape, so the HTTP layer needs to tell it apart.
  */

@@ -56,7 +56,7 @@ export class Imports {
 
   status(repo: string, branch: string, id: string): ImportStatus {
     const row = this.store.getImport(repo, id);
-    if (!row || row.branch !== branch) throw notFound("import not found");
+    if (!row || row.branch !== branch) throw notFound(); // lakeFS: graveler.ErrNotFound, unwrapped
     const status = JSON.parse(row.status) as ImportStatus;
     if (!status.completed && !status.error && !this.jobs.has(jobKey(repo, id))) {
       // The process that ran it is gone (restart): it will never finish.

@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { requireAuthentication } from "./auth-hook.js";
 import type { HttpServices, RouteArea } from "./context.js";
 import { handleError, sendError } from "./errors.js";
+import { actionRoutes } from "./routes/actions.js";
 import { authRoutes } from "./routes/auth.js";
 import { branchRoutes } from "./routes/branches.js";
 import { commitRoutes } from "./routes/commits.js";
@@ -21,6 +22,7 @@ import { setupRoutes } from "./routes/setup.js";
 import { stagingRoutes } from "./routes/staging.js";
 import { tagRoutes } from "./routes/tags.js";
 import { unimplementedRoutes } from "./routes/unimplemented.js";
+import { usageRoutes } from "./routes/usage.js";
 import { validatorCompiler } from "./validation.js";
 
 export const API_PREFIX = "/api/v1";
@@ -39,6 +41,8 @@ const API_AREAS: readonly RouteArea[] = [
   objectRoutes,
   stagingRoutes,
   importRoutes,
+  actionRoutes,
+  usageRoutes,
   unimplementedRoutes,
 ];
 

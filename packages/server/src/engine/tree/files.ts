@@ -17,7 +17,13 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { FormatError } from "./bytes.js";
-import { decodeMetarange, decodeRange, type LoadedRange, type RangeRef } from "./format.js";
+import {
+  decodeMetarange,
+  decodeRange,
+  isTreeFileOf,
+  type LoadedRange,
+  type RangeRef,
+} from "./format.js";
 import { LruCache } from "./lru.js";
 
 const ID_PATTERN = /^[0-9a-f]{64}$/;
@@ -55,6 +61,25 @@ export class TreeFiles {
       this.metaranges.set(id, refs);
     }
     return refs;
+  }
+
+  /**
+   * The bytes of range or metarange `id`, checked against the id, or undefined when no such
+   * file of that kind exists (`GET …/metadata/object/…`).
+   */
+  raw(kind: "range" | "metarange", id: string): Buffer | undefined {
+    if (!ID_PATTERN.test(id)) return undefined;
+    let buf: Buffer;
+    try {
+      buf = readFileSync(join(this.dir, id));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw err;
+    }
+    if (createHash("sha256").update(buf).digest("hex") !== id) {
+      throw new Error(`${kind} ${id} is corrupt: content does not match its id`);
+    }
+    return isTreeFileOf(buf, kind) ? buf : undefined;
   }
 
   private load<T>(id: string, what: string, decode: (buf: Buffer) => T): T {

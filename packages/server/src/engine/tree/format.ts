@@ -58,6 +58,16 @@ export function fileBytes(kind: number, count: number, records: Uint8Array): Buf
   return Buffer.concat([head.view(), records]);
 }
 
+/** True when `buf` starts like a tree file of `kind` ("range" or "metarange"). */
+export function isTreeFileOf(buf: Buffer, kind: "range" | "metarange"): boolean {
+  const want = kind === "range" ? RANGE_KIND : METARANGE_KIND;
+  return (
+    buf.length >= HEADER_LENGTH &&
+    buf.subarray(0, MAGIC.length).equals(MAGIC) &&
+    buf[MAGIC.length] === want
+  );
+}
+
 function openFile(buf: Buffer, kind: number): { reader: ByteReader; count: number } {
   if (buf.length < HEADER_LENGTH || !buf.subarray(0, MAGIC.length).equals(MAGIC)) {
     throw new FormatError("not a tree file");

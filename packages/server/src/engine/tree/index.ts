@@ -33,6 +33,7 @@ export function createTreeStore(dir: string, options: TreeStoreOptions = {}): Tr
   return {
     apply: (base, changes) => applyChanges(files, policy, base, changes),
     get: (metarangeId, key) => getEntry(files, metarangeId, key),
+    rawFile: (kind, id) => files.raw(kind, id),
     entries: (metarangeId, from) => scanEntries(files, metarangeId, from),
     diff: (left, right, from) => diffTrees(files, left, right, from),
     merge: (base, source, dest, strategy) =>

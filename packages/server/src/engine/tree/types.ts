@@ -46,4 +46,6 @@ export interface TreeStore {
    * the first conflict and returns its key; otherwise the winning side's value is taken.
    */
   merge(base: string, source: string, dest: string, strategy: MergeStrategy): MergeResult;
+  /** The stored bytes of one range or metarange file, or undefined when there is none. */
+  rawFile(kind: "range" | "metarange", id: string): Buffer | undefined;
 }

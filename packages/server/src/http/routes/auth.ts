@@ -1,10 +1,17 @@
 /** Login (JWT), auth capabilities and the current user. */
 import type { Schema } from "lakefs-ts/api";
-import { EngineError } from "../../engine/errors.js";
+import type { User } from "../../auth/credentials.js";
+import { EngineError, notFound } from "../../engine/errors.js";
 import { SESSION_COOKIE } from "../auth-hook.js";
 import type { RouteArea } from "../context.js";
 import { AUTH_FAILED } from "../errors.js";
-import { nonEmptyStr, object } from "../validation.js";
+import { nonEmptyStr, object, str } from "../validation.js";
+import { listOf } from "../wire.js";
+
+/** One shape for a user everywhere it appears (`/user`, `/auth/users`). */
+function userWire(user: User): Schema<"User"> {
+  return { id: user.username, creation_date: user.creationDate };
+}
 
 export const authRoutes: RouteArea = (app, { auth }) => {
   app.post<{ Body: Schema<"LoginInformation"> }>(
@@ -46,6 +53,23 @@ export const authRoutes: RouteArea = (app, { auth }) => {
   app.get("/user", async (req): Promise<Schema<"CurrentUser">> => {
     const user = req.caller && auth.getUser(req.caller.username);
     if (!user) throw new EngineError("unauthorized", AUTH_FAILED);
-    return { user: { id: user.username, creation_date: user.creationDate } };
+    return { user: userWire(user) };
   });
+
+  // lakeFS OSS (single-user "basic" auth) serves user reads; creating or deleting users,
+  // credentials, groups and policies stay 501 here (see unimplemented.ts).
+  app.get("/auth/users", async (): Promise<Schema<"UserList">> => {
+    const users = auth.listUsers();
+    return listOf({ results: users, hasMore: false, nextOffset: "" }, userWire);
+  });
+
+  app.get<{ Params: { userId: string } }>(
+    "/auth/users/:userId",
+    { schema: { params: object({ userId: str }, ["userId"]) } },
+    async (req): Promise<Schema<"User">> => {
+      const user = auth.getUser(req.params.userId);
+      if (!user) throw notFound("user not found");
+      return userWire(user);
+    },
+  );
 };

@@ -1,9 +1,24 @@
-/** Repository metadata: a user-defined string map per repository. */
+/**
+ * Repository metadata: a user-defined string map per repository; and the repository's committed
+ * metadata files (ranges and metaranges — in our own format, not lakeFS's SSTables).
+ */
 import type { Schema } from "lakefs-ts/api";
-import type { RouteArea } from "../context.js";
-import { object, type RepoParams, repoParams, stringList, stringMap } from "../validation.js";
+import { type RouteArea, repositoryStorage } from "../context.js";
+import { presignUnsupported } from "../presigned.js";
+import {
+  bool,
+  object,
+  type RepoParams,
+  repoParams,
+  str,
+  stringList,
+  stringMap,
+} from "../validation.js";
 
-export const metadataRoutes: RouteArea = (app, { engine }) => {
+const KIND_OF_TYPE = { range: "range", meta_range: "metarange" } as const;
+
+export const metadataRoutes: RouteArea = (app, services) => {
+  const { engine, blocks } = services;
   app.get<{ Params: RepoParams }>(
     "/repositories/:repository/metadata",
     { schema: { params: repoParams } },
@@ -27,4 +42,57 @@ export const metadataRoutes: RouteArea = (app, { engine }) => {
       return reply.code(204).send();
     },
   );
+
+  app.get<{
+    Params: { repository: string; type: keyof typeof KIND_OF_TYPE; object_id: string };
+    Querystring: { presign?: boolean };
+  }>(
+    "/repositories/:repository/metadata/object/:type/:object_id",
+    {
+      schema: {
+        params: object(
+          {
+            repository: str,
+            type: { type: "string", enum: ["range", "meta_range"] },
+            object_id: str,
+          },
+          ["repository", "type", "object_id"],
+        ),
+        querystring: object({ presign: bool }),
+      },
+    },
+    async (req, reply) => {
+      const { repository, type, object_id } = req.params;
+      // Served directly even with presign on: these files are small and never leave the server.
+      if (req.query.presign && !services.presign) throw presignUnsupported();
+      const bytes = engine.getMetadataObject(repository, KIND_OF_TYPE[type], object_id);
+      return reply
+        .type("application/octet-stream")
+        .header("Content-Length", bytes.length)
+        .send(bytes);
+    },
+  );
+
+  // Where a range / metarange file lives (`StorageURI`, also as `Location`).
+  for (const [type, param] of [
+    ["meta_range", "meta_range"],
+    ["range", "range"],
+  ] as const) {
+    app.get<{ Params: RepoParams & Record<string, string> }>(
+      `/repositories/:repository/metadata/${type}/:${param}`,
+      { schema: { params: object({ repository: str, [param]: str }, ["repository", param]) } },
+      async (req, reply): Promise<Schema<"StorageURI">> => {
+        const { repository } = req.params;
+        const id = req.params[param]!;
+        engine.getMetadataObject(repository, KIND_OF_TYPE[type], id);
+        const { nsDir } = repositoryStorage(services, repository);
+        const location = blocks.physicalAddress(nsDir, {
+          address: `_lakefs/${id}`,
+          addressType: "relative",
+        });
+        reply.header("Location", location);
+        return { location };
+      },
+    );
+  }
 };

@@ -2,9 +2,11 @@
  * Direct-to-storage writes: hand out a backing address (optionally with a presigned PUT URL),
  * link written bytes into a branch, and presigned multipart uploads (only when presign is on).
  */
+import { Readable } from "node:stream";
 import type { Schema } from "lakefs-ts/api";
+import type { EntryLocation, LocalBlockStore } from "../../block/local.js";
 import { MAX_PART_NUMBER } from "../../block/multipart.js";
-import { badRequest } from "../../engine/errors.js";
+import { badRequest, EngineError } from "../../engine/errors.js";
 import type { Entry } from "../../engine/model.js";
 import { type HttpServices, type RouteArea, repositoryStorage } from "../context.js";
 import { multipartUnsupported, presignUnsupported, presignUrl } from "../presigned.js";
@@ -48,6 +50,28 @@ function branchStorage(s: HttpServices, repository: string, branch: string) {
   const storage = repositoryStorage(s, repository);
   s.engine.getBranch(repository, branch);
   return storage;
+}
+
+/**
+ * The size of the bytes at a staged address. An address of this namespace with nothing written
+ * there, claimed as 0 bytes, becomes an empty object (lakeFS links it too): it is written as an
+ * empty file, so reads, copies and fsck see an ordinary object. Other missing data stays 410.
+ */
+async function sizeForLink(
+  blocks: LocalBlockStore,
+  nsDir: string,
+  location: EntryLocation,
+  claimedSize: number,
+): Promise<number> {
+  try {
+    return await blocks.size(nsDir, location);
+  } catch (err) {
+    const missing = err instanceof EngineError && err.kind === "gone";
+    const ours = location.addressType === "relative" && location.address.startsWith("data/");
+    if (!missing || claimedSize !== 0 || !ours) throw err;
+    await blocks.put(nsDir, Readable.from([]), { address: location.address });
+    return 0;
+  }
 }
 
 export const stagingRoutes: RouteArea = (app, s) => {
@@ -112,8 +136,8 @@ export const stagingRoutes: RouteArea = (app, s) => {
       if (!body.staging.physical_address) throw badRequest("physical address is required");
       const { nsDir } = branchStorage(s, repository, branch);
       const location = blocks.linkableAddress(nsDir, body.staging.physical_address);
-      // Refuse to link an address without bytes, or with other bytes than claimed.
-      const actualSize = await blocks.size(nsDir, location);
+      // Refuse to link an address with other bytes than claimed.
+      const actualSize = await sizeForLink(blocks, nsDir, location, body.size_bytes);
       if (actualSize !== body.size_bytes) {
         throw badRequest(
           `size_bytes ${body.size_bytes} does not match the ${actualSize} bytes at the physical address`,

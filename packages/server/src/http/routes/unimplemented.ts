@@ -10,9 +10,7 @@ import { sendError } from "../errors.js";
 const R = "/repositories/:repository";
 
 const OPERATIONS: readonly (readonly [HTTPMethods, string])[] = [
-  ["GET", "/auth/users"],
   ["POST", "/auth/users"],
-  ["GET", "/auth/users/:userId"],
   ["DELETE", "/auth/users/:userId"],
   ["GET", "/auth/users/:userId/credentials"],
   ["POST", "/auth/users/:userId/credentials"],
@@ -64,13 +62,6 @@ const OPERATIONS: readonly (readonly [HTTPMethods, string])[] = [
   ["PUT", `${R}/branches/:branch/staging/pmpu/:uploadId/parts/:partNumber/copy`],
   ["PUT", `${R}/branches/:branch/objects`],
   ["POST", `${R}/refs/:branch/symlink`],
-  ["GET", `${R}/actions/runs`],
-  ["GET", `${R}/actions/runs/:run_id`],
-  ["GET", `${R}/actions/runs/:run_id/hooks`],
-  ["GET", `${R}/actions/runs/:run_id/hooks/:hook_run_id/output`],
-  ["GET", `${R}/metadata/object/:type/:object_id`],
-  ["GET", `${R}/metadata/meta_range/:meta_range`],
-  ["GET", `${R}/metadata/range/:range`],
   ["GET", `${R}/pulls`],
   ["POST", `${R}/pulls`],
   ["GET", `${R}/pulls/:pull_request`],
@@ -78,7 +69,6 @@ const OPERATIONS: readonly (readonly [HTTPMethods, string])[] = [
   ["PUT", `${R}/pulls/:pull_request/merge`],
   ["GET", "/config/garbage-collection"],
   ["POST", "/statistics"],
-  ["GET", "/usage-report/summary"],
 ];
 
 /** Login flows lakeFS serves without credentials (SSO / STS), also unsupported here. */
