@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import type { Change, Entry } from "../packages/server/src/engine/model.js";
+import type { Change, Entry } from "../packages/server/src/core/entry.js";
 import { createTreeStore, type TreeStore } from "../packages/server/src/engine/tree/index.js";
 
 const ALL_SIZES = [1e3, 1e4, 1e5, 1e6];

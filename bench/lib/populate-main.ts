@@ -23,7 +23,7 @@ async function* walk(set: ObjectSet) {
 }
 
 async function importSet(repo: string, set: ObjectSet): Promise<void> {
-  const id = engine.startImport(
+  const id = await engine.startImport(
     repo,
     "main",
     {
@@ -35,7 +35,7 @@ async function importSet(repo: string, set: ObjectSet): Promise<void> {
     () => walk(set),
   );
   for (;;) {
-    const status = engine.importStatus(repo, "main", id);
+    const status = await engine.importStatus(repo, "main", id);
     if (status.error) throw new Error(`import into ${repo}: ${status.error}`);
     if (status.completed) return;
     await new Promise((r) => setTimeout(r, 50));
@@ -43,18 +43,19 @@ async function importSet(repo: string, set: ObjectSet): Promise<void> {
 }
 
 for (const repo of spec.repos) {
-  engine.createRepository({
+  await engine.createRepository({
     id: repo.id,
     storageNamespace: `local://${repo.id}`,
     defaultBranch: "main",
   });
   for (const set of repo.objects) await importSet(repo.id, set);
   for (const b of repo.branches) {
-    engine.createBranch(repo.id, { name: b.name, source: b.source });
+    await engine.createBranch(repo.id, { name: b.name, source: b.source });
     for (const key of b.changes)
-      engine.stageEntry(repo.id, b.name, key, syntheticEntry(key, 2, now));
-    if (b.commit) engine.commit(repo.id, b.name, { message: `bench: ${b.changes.length} changes` });
+      await engine.stageEntry(repo.id, b.name, key, syntheticEntry(key, 2, now));
+    if (b.commit)
+      await engine.commit(repo.id, b.name, { message: `bench: ${b.changes.length} changes` });
   }
 }
-engine.close();
+await engine.close();
 process.stdout.write("POPULATED\n");

@@ -111,12 +111,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       firstStart,
       dataDir,
       close() {
-        closing ??= app.close().finally(() => engine.close());
+        closing ??= app.close().finally(async () => await engine.close());
         return closing;
       },
     };
   } catch (err) {
-    engine.close();
+    await engine.close();
     throw err;
   }
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
 import { PRESIGN_EXPIRY_SECONDS, Presigner } from "../src/auth/presign.js";
-import { EngineError } from "../src/engine/errors.js";
+import { EngineError } from "../src/core/errors.js";
 
 const isForbidden = (message?: RegExp) => (err: unknown) =>
   err instanceof EngineError &&

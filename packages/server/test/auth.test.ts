@@ -9,7 +9,7 @@ import Database from "better-sqlite3";
 import { SignJWT } from "jose";
 import { AuthService, generateCredentials, LOGIN_TOKEN_SECONDS } from "../src/auth/credentials.js";
 import { deriveKey, loadOrCreateSecret } from "../src/auth/secret.js";
-import { EngineError } from "../src/engine/errors.js";
+import { EngineError } from "../src/core/errors.js";
 
 const isKind = (kind: string, message?: RegExp) => (err: unknown) =>
   err instanceof EngineError &&

@@ -25,7 +25,7 @@ import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
 import { MANIFEST_FILE } from "../src/block/composite.js";
 import { type ByteRange, LocalBlockStore } from "../src/block/local.js";
-import { EngineError } from "../src/engine/errors.js";
+import { EngineError } from "../src/core/errors.js";
 import { fsck } from "../src/fsck.js";
 import { openApi, tempDataDir } from "./http-helpers.js";
 

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { LocalBlockStore } from "../src/block/local.js";
-import { EngineError } from "../src/engine/errors.js";
-import { compareKeys } from "../src/engine/model.js";
+import { compareKeys } from "../src/core/entry.js";
+import { EngineError } from "../src/core/errors.js";
 
 const md5 = (text: string) => createHash("md5").update(text).digest("hex");
 const isKind = (kind: string, message?: RegExp) => (err: unknown) =>

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import { LocalBlockStore } from "../src/block/local.js";
-import { EngineError } from "../src/engine/errors.js";
+import { EngineError } from "../src/core/errors.js";
 
 const md5 = (data: Uint8Array) => createHash("md5").update(data).digest();
 const body = (data: string | Buffer) => Readable.from([Buffer.from(data)]);

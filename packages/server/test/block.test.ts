@@ -16,7 +16,7 @@ import { Readable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
 import { type EntryLocation, LocalBlockStore } from "../src/block/local.js";
-import { EngineError } from "../src/engine/errors.js";
+import { EngineError } from "../src/core/errors.js";
 
 const md5 = (data: Uint8Array) => createHash("md5").update(data).digest("hex");
 const body = (...chunks: (string | Uint8Array)[]) =>

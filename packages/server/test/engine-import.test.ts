@@ -6,9 +6,9 @@ import type { ImportedObject, ImportSourceSpec, ImportStatus } from "../src/engi
 import { engineError, entry, type Fixture, openFixture, paths, repo } from "./engine-support.js";
 
 let f: Fixture;
-beforeEach(() => {
+beforeEach(async () => {
   f = openFixture();
-  repo(f);
+  await repo(f);
 });
 afterEach(() => f.close());
 
@@ -30,7 +30,7 @@ function walkerOf(files: Record<string, string[]>) {
 
 async function settle(e: Engine, branch: string, id: string): Promise<ImportStatus> {
   for (;;) {
-    const s = e.importStatus(R, branch, id);
+    const s = await e.importStatus(R, branch, id);
     if (s.completed || s.error) return s;
     await new Promise((resolve) => setImmediate(resolve));
   }
@@ -39,11 +39,11 @@ async function settle(e: Engine, branch: string, id: string): Promise<ImportStat
 test("import replaces each destination prefix and commits once", async () => {
   const e = f.engine;
   for (const k of ["imported/old", "imported/keep-not", "other/x", "single"])
-    e.stageEntry(R, "main", k, entry(k));
-  e.commit(R, "main", { message: "before" });
-  const before = e.getCommit(R, "main");
+    await e.stageEntry(R, "main", k, entry(k));
+  await e.commit(R, "main", { message: "before" });
+  const before = await e.getCommit(R, "main");
   const walker = walkerOf({ "local:///src/dir/": ["a", "b/c", "z"], "local:///src/file": [""] });
-  const id = e.startImport(
+  const id = await e.startImport(
     R,
     "main",
     {
@@ -66,25 +66,31 @@ test("import replaces each destination prefix and commits once", async () => {
   assert.equal(c.committer, "importer");
   assert.deepEqual(c.metadata, { who: "test", ".lakefs.merge.strategy": "source-wins" });
   assert.deepEqual(c.parents, [before.id]);
-  assert.equal(e.getBranch(R, "main").commitId, c.id);
-  assert.deepEqual(paths(e.listEntries(R, "main")), [
+  assert.equal((await e.getBranch(R, "main")).commitId, c.id);
+  assert.deepEqual(paths(await e.listEntries(R, "main")), [
     "imported/a",
     "imported/b/c",
     "imported/z",
     "other/x",
     "single",
   ]);
-  assert.equal(e.getEntry(R, "main", "single").etag, "etag-local:///src/file");
-  assert.equal(e.getEntry(R, "main", "imported/a").addressType, "full");
-  assert.equal(e.getRepositoryMetadata(R)[".lakefs.last.import.timestamp"], String(c.creationDate));
+  assert.equal((await e.getEntry(R, "main", "single")).etag, "etag-local:///src/file");
+  assert.equal((await e.getEntry(R, "main", "imported/a")).addressType, "full");
+  assert.equal(
+    (await e.getRepositoryMetadata(R))[".lakefs.last.import.timestamp"],
+    String(c.creationDate),
+  );
   // Completed imports cannot be cancelled.
-  assert.throws(() => e.cancelImport(R, "main", id), engineError("conflict", "conflict found"));
+  await assert.rejects(
+    async () => await e.cancelImport(R, "main", id),
+    engineError("conflict", "conflict found"),
+  );
 });
 
 test("walker failures end the job with an import error and leave the branch alone", async () => {
   const e = f.engine;
-  const head = e.getBranch(R, "main").commitId;
-  const id = e.startImport(
+  const head = (await e.getBranch(R, "main")).commitId;
+  const id = await e.startImport(
     R,
     "main",
     { sources: [{ type: "common_prefix", path: "missing", destination: "x/" }], commit: {} },
@@ -93,7 +99,7 @@ test("walker failures end the job with an import error and leave the branch alon
   const status = await settle(e, "main", id);
   assert.equal(status.completed, false);
   assert.equal(status.error, "import error: no such source missing");
-  assert.equal(e.getBranch(R, "main").commitId, head);
+  assert.equal((await e.getBranch(R, "main")).commitId, head);
 });
 
 test("cancel stops a running import (idempotently)", async () => {
@@ -102,7 +108,7 @@ test("cancel stops a running import (idempotently)", async () => {
   const gate = new Promise<void>((resolve) => {
     release = resolve;
   });
-  const id = e.startImport(
+  const id = await e.startImport(
     R,
     "main",
     { sources: [{ type: "common_prefix", path: "p", destination: "d/" }], commit: {} },
@@ -112,33 +118,33 @@ test("cancel stops a running import (idempotently)", async () => {
       yield { relPath: "second", entry: entry("2") };
     },
   );
-  e.cancelImport(R, "main", id);
-  e.cancelImport(R, "main", id);
+  await e.cancelImport(R, "main", id);
+  await e.cancelImport(R, "main", id);
   release();
   const status = await settle(e, "main", id);
   assert.equal(status.error, "Canceled");
   assert.equal(status.completed, false);
   await new Promise((resolve) => setImmediate(resolve));
-  assert.deepEqual(paths(e.listEntries(R, "main")), []);
+  assert.deepEqual(paths(await e.listEntries(R, "main")), []);
 });
 
-test("preconditions: walker, dirty branch, unknown ids, bad sources", () => {
+test("preconditions: walker, dirty branch, unknown ids, bad sources", async () => {
   const e = f.engine;
   const opts = {
     sources: [{ type: "common_prefix" as const, path: "p", destination: "d/" }],
     commit: {},
   };
-  assert.throws(
-    () => e.startImport(R, "main", opts),
+  await assert.rejects(
+    async () => await e.startImport(R, "main", opts),
     engineError("forbidden", "import is not supported for this storage"),
   );
-  assert.throws(
-    () => e.startImport(R, "ghost", opts, walkerOf({})),
+  await assert.rejects(
+    async () => await e.startImport(R, "ghost", opts, walkerOf({})),
     engineError("not_found", "branch not found"),
   );
-  assert.throws(
-    () =>
-      e.startImport(
+  await assert.rejects(
+    async () =>
+      await e.startImport(
         R,
         "main",
         { ...opts, sources: [{ type: "object", path: "p", destination: "" }] },
@@ -146,11 +152,17 @@ test("preconditions: walker, dirty branch, unknown ids, bad sources", () => {
       ),
     engineError("bad_request"),
   );
-  e.stageEntry(R, "main", "dirty", entry("d"));
-  assert.throws(
-    () => e.startImport(R, "main", opts, walkerOf({})),
+  await e.stageEntry(R, "main", "dirty", entry("d"));
+  await assert.rejects(
+    async () => await e.startImport(R, "main", opts, walkerOf({})),
     engineError("bad_request", "uncommitted changes (dirty branch)"),
   );
-  assert.throws(() => e.importStatus(R, "main", "nope"), engineError("not_found"));
-  assert.throws(() => e.cancelImport(R, "main", "nope"), engineError("not_found"));
+  await assert.rejects(
+    async () => await e.importStatus(R, "main", "nope"),
+    engineError("not_found"),
+  );
+  await assert.rejects(
+    async () => await e.cancelImport(R, "main", "nope"),
+    engineError("not_found"),
+  );
 });

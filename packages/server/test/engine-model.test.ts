@@ -8,8 +8,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { EngineError, MergeConflictError } from "../src/engine/errors.js";
-import { compareKeys } from "../src/engine/model.js";
+import { compareKeys } from "../src/core/entry.js";
+import { EngineError, MergeConflictError } from "../src/core/errors.js";
 import type { Commit, DiffEntry } from "../src/engine/types.js";
 import { entry, type Fixture, openFixture } from "./engine-support.js";
 
@@ -249,9 +249,9 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 /** Runs `fn`; returns the EngineError it threw, or undefined. Other errors propagate. */
-function attempt<T>(fn: () => T): { value?: T; error?: EngineError } {
+async function attempt<T>(fn: () => Promise<T>): Promise<{ value?: T; error?: EngineError }> {
   try {
-    return { value: fn() };
+    return { value: await fn() };
   } catch (err) {
     if (err instanceof EngineError) return { error: err };
     throw err;
@@ -261,10 +261,13 @@ function attempt<T>(fn: () => T): { value?: T; error?: EngineError } {
 class Runner {
   readonly model = new Model();
 
-  constructor(readonly f: Fixture) {
-    const e = f.engine;
-    e.createRepository({ id: R, storageNamespace: `local://${R}` });
-    const c = e.getCommit(R, "main");
+  constructor(readonly f: Fixture) {}
+
+  /** Creates the repository and records its initial commit. */
+  async init(): Promise<void> {
+    const e = this.f.engine;
+    await e.createRepository({ id: R, storageNamespace: `local://${R}` });
+    const c = await e.getCommit(R, "main");
     this.model.record(c, new Map());
     this.model.heads.set("main", c.id);
     this.model.staged.set("main", new Map());
@@ -292,18 +295,18 @@ class Runner {
   }
 
   /** Commits a merge-like engine result; the model tree is `tree`. */
-  landed(branch: string, c: Commit, tree: Tree): void {
-    assert.equal(this.e.getBranch(R, branch).commitId, c.id);
+  async landed(branch: string, c: Commit, tree: Tree): Promise<void> {
+    assert.equal((await this.e.getBranch(R, branch)).commitId, c.id);
     this.model.record(c, tree);
     this.model.heads.set(branch, c.id);
     this.model.staged.set(branch, new Map());
   }
 
   /** Commits pending changes first (so merge-like operations find clean branches more often). */
-  commitIfDirty(...branches: string[]): void {
+  async commitIfDirty(...branches: string[]): Promise<void> {
     for (const b of branches) {
       if (this.model.dirty(b))
-        this.apply({
+        await this.apply({
           op: "commit",
           branch: [...this.model.heads.keys()].sort().indexOf(b),
           allowEmpty: false,
@@ -311,7 +314,7 @@ class Runner {
     }
   }
 
-  apply(o: Op): void {
+  async apply(o: Op): Promise<void> {
     const m = this.model;
     this.f.tick();
     switch (o.op) {
@@ -320,21 +323,23 @@ class Runner {
         const b = this.existing(o.branch);
         const keys = o.op === "write" ? [KEYS[o.key]!] : KEYS.slice(o.from, o.from + o.count);
         for (const k of keys) {
-          this.e.stageEntry(R, b, k, entry(VALUES[o.value]!));
+          await this.e.stageEntry(R, b, k, entry(VALUES[o.value]!));
           m.staged.get(b)!.set(k, VALUES[o.value]!);
         }
         return;
       }
       case "delete": {
         const b = this.existing(o.branch);
-        this.e.deleteEntry(R, b, KEYS[o.key]!);
+        await this.e.deleteEntry(R, b, KEYS[o.key]!);
         m.staged.get(b)!.set(KEYS[o.key]!, null);
         return;
       }
       case "commit": {
         const b = this.existing(o.branch);
         const tree = m.view(b);
-        const res = attempt(() => this.e.commit(R, b, { message: "c", allowEmpty: o.allowEmpty }));
+        const res = await attempt(
+          async () => await this.e.commit(R, b, { message: "c", allowEmpty: o.allowEmpty }),
+        );
         if (!o.allowEmpty && !m.dirty(b)) {
           assert.equal(res.error?.message, "commit: no changes");
           return;
@@ -353,7 +358,7 @@ class Runner {
           o.name === 0
             ? this.existing(o.source + 1)
             : (BRANCHES.find((n) => !m.heads.has(n)) ?? "main");
-        const res = attempt(() => this.e.createBranch(R, { name, source: src }));
+        const res = await attempt(async () => await this.e.createBranch(R, { name, source: src }));
         if (m.heads.has(name)) {
           assert.equal(res.error?.message, "branch already exists: not unique");
           return;
@@ -366,14 +371,15 @@ class Runner {
       case "merge": {
         const src = this.existing(o.source);
         const dst = this.existing(o.dest);
-        if (o.clean) this.commitIfDirty(src, dst);
+        if (o.clean) await this.commitIfDirty(src, dst);
         const srcHead = m.heads.get(src)!;
         const dstHead = m.heads.get(dst)!;
-        const res = attempt(() =>
-          this.e.merge(R, src, dst, {
-            strategy: o.strategy === "none" ? undefined : o.strategy,
-            squashMerge: o.squash,
-          }),
+        const res = await attempt(
+          async () =>
+            await this.e.merge(R, src, dst, {
+              strategy: o.strategy === "none" ? undefined : o.strategy,
+              squashMerge: o.squash,
+            }),
         );
         if (m.dirty(dst)) {
           assert.equal(res.error?.message, "uncommitted changes (dirty branch)");
@@ -402,14 +408,14 @@ class Runner {
           res.value.metadata[".lakefs.merge.strategy"],
           o.strategy === "none" ? "default" : o.strategy,
         );
-        this.landed(dst, res.value, merged);
+        await this.landed(dst, res.value, merged);
         return;
       }
       case "revert":
       case "cherryPick": {
         const b = this.existing(o.branch);
         const from = o.op === "revert" ? b : this.existing(o.from);
-        if (o.clean) this.commitIfDirty(b, from);
+        if (o.clean) await this.commitIfDirty(b, from);
         const target = this.historyPick(from, o.pick);
         const tc = m.commits.get(target)!;
         const head = m.heads.get(b)!;
@@ -417,10 +423,10 @@ class Runner {
         const parentTree: Tree = tc.parents.length
           ? m.commits.get(tc.parents[0]!)!.tree
           : new Map();
-        const res = attempt(() =>
+        const res = await attempt(async () =>
           o.op === "revert"
-            ? this.e.revert(R, b, { ref: target, parentNumber })
-            : this.e.cherryPick(R, b, { ref: target, parentNumber }),
+            ? await this.e.revert(R, b, { ref: target, parentNumber })
+            : await this.e.cherryPick(R, b, { ref: target, parentNumber }),
         );
         if (m.dirty(b)) {
           assert.equal(res.error?.message, "uncommitted changes (dirty branch)");
@@ -440,28 +446,28 @@ class Runner {
         }
         assert.ok(res.value, res.error?.message);
         assert.deepEqual(res.value.parents, [head]);
-        this.landed(b, res.value, merged);
+        await this.landed(b, res.value, merged);
         return;
       }
       case "reset": {
         const b = this.existing(o.branch);
         const staged = m.staged.get(b)!;
         if (o.type === "reset") {
-          this.e.resetBranch(R, b, { type: "reset" });
+          await this.e.resetBranch(R, b, { type: "reset" });
           staged.clear();
         } else if (o.type === "object") {
-          this.e.resetBranch(R, b, { type: "object", path: KEYS[o.key]! });
+          await this.e.resetBranch(R, b, { type: "object", path: KEYS[o.key]! });
           staged.delete(KEYS[o.key]!);
         } else {
           const prefix = PREFIXES[o.prefix]!;
-          this.e.resetBranch(R, b, { type: "common_prefix", path: prefix });
+          await this.e.resetBranch(R, b, { type: "common_prefix", path: prefix });
           for (const k of [...staged.keys()]) if (k.startsWith(prefix)) staged.delete(k);
         }
         return;
       }
       case "deleteBranch": {
         const b = this.existing(o.branch);
-        const res = attempt(() => this.e.deleteBranch(R, b));
+        const res = await attempt(async () => await this.e.deleteBranch(R, b));
         if (b === "main") {
           assert.equal(res.error?.message, "cannot delete repository default branch");
           return;
@@ -474,7 +480,7 @@ class Runner {
       case "hardReset": {
         const b = this.existing(o.branch);
         const target = this.historyPick(b, o.pick);
-        this.e.hardResetBranch(R, b, target);
+        await this.e.hardResetBranch(R, b, target);
         m.heads.set(b, target);
         return;
       }
@@ -482,25 +488,25 @@ class Runner {
   }
 
   /** Every read, listing and diff the engine offers must agree with the model. */
-  check(seed: number): void {
+  async check(seed: number): Promise<void> {
     const e = this.e;
     const m = this.model;
     const branches = [...m.heads.keys()].sort();
     for (const b of branches) {
       const view = m.view(b);
       const head = m.headTree(b);
-      assert.equal(e.getBranch(R, b).commitId, m.heads.get(b));
-      assert.deepEqual(listAll(e, b, "", seed), sortedEntries(view), `list ${b}`);
-      assert.deepEqual(listAll(e, `${b}@`, "", seed), sortedEntries(head), `list ${b}@`);
-      const delimited = listAll(e, b, "/", seed).map(([k]) => k);
+      assert.equal((await e.getBranch(R, b)).commitId, m.heads.get(b));
+      assert.deepEqual(await listAll(e, b, "", seed), sortedEntries(view), `list ${b}`);
+      assert.deepEqual(await listAll(e, `${b}@`, "", seed), sortedEntries(head), `list ${b}@`);
+      const delimited = (await listAll(e, b, "/", seed)).map(([k]) => k);
       assert.deepEqual(delimited, groupKeys([...view.keys()], "", "/"), `delimited ${b}`);
       for (const k of KEYS) {
-        const res = attempt(() => e.getEntry(R, b, k));
+        const res = await attempt(async () => await e.getEntry(R, b, k));
         if (view.has(k)) assert.equal(res.value?.etag, `etag-${view.get(k)}`, `get ${b} ${k}`);
         else assert.equal(res.error?.kind, "not_found", `get ${b} ${k}`);
       }
       assert.deepEqual(
-        diffAll((after, amount) => e.diffBranch(R, b, { after, amount }), seed),
+        await diffAll(async (after, amount) => await e.diffBranch(R, b, { after, amount }), seed),
         modelDiff(head, view),
         `uncommitted ${b}`,
       );
@@ -510,8 +516,9 @@ class Runner {
         const l = m.heads.get(left)!;
         const r = m.heads.get(right)!;
         assert.deepEqual(
-          diffAll(
-            (after, amount) => e.diffRefs(R, left, right, { type: "two_dot", after, amount }),
+          await diffAll(
+            async (after, amount) =>
+              await e.diffRefs(R, left, right, { type: "two_dot", after, amount }),
             seed,
           ),
           modelDiff(m.commits.get(l)!.tree, m.commits.get(r)!.tree),
@@ -519,7 +526,10 @@ class Runner {
         );
         const base = m.commits.get(m.mergeBase(l, r))!.tree;
         assert.deepEqual(
-          diffAll((after, amount) => e.diffRefs(R, left, right, { after, amount }), seed),
+          await diffAll(
+            async (after, amount) => await e.diffRefs(R, left, right, { after, amount }),
+            seed,
+          ),
           modelPreview(base, m.commits.get(r)!.tree, m.commits.get(l)!.tree),
           `three-dot ${left}...${right}`,
         );
@@ -545,33 +555,33 @@ function groupKeys(keys: string[], prefix: string, delimiter: string): string[] 
 }
 
 /** Lists everything through pages of a seed-dependent size. */
-function listAll(
+async function listAll(
   e: Fixture["engine"],
   ref: string,
   delimiter: string,
   seed: number,
-): [string, string][] {
+): Promise<[string, string][]> {
   const out: [string, string][] = [];
   let after = "";
   for (;;) {
-    const page = e.listEntries(R, ref, { after, delimiter, amount: 1 + (seed % 7) });
+    const page = await e.listEntries(R, ref, { after, delimiter, amount: 1 + (seed % 7) });
     for (const r of page.results) out.push([r.path, r.entry?.etag ?? ""]);
     if (!page.hasMore) return out;
     after = page.nextOffset;
   }
 }
 
-function diffAll(
+async function diffAll(
   fetch: (
     after: string,
     amount: number,
-  ) => { results: DiffEntry[]; hasMore: boolean; nextOffset: string },
+  ) => Promise<{ results: DiffEntry[]; hasMore: boolean; nextOffset: string }>,
   seed: number,
-): string[] {
+): Promise<string[]> {
   const out: string[] = [];
   let after = "";
   for (;;) {
-    const page = fetch(after, 1 + (seed % 5));
+    const page = await fetch(after, 1 + (seed % 5));
     out.push(...page.results.map((d) => `${d.type}:${d.path}`));
     if (!page.hasMore) return out;
     after = page.nextOffset;
@@ -601,21 +611,22 @@ function modelPreview(base: Tree, source: Tree, dest: Tree): string[] {
   return out;
 }
 
-test("engine agrees with the in-memory model", () => {
-  fc.assert(
-    fc.property(
+test("engine agrees with the in-memory model", async () => {
+  await fc.assert(
+    fc.asyncProperty(
       fc.array(opArb, { minLength: 5, maxLength: 50, size: "medium" }),
       fc.nat(),
-      (ops, seed) => {
+      async (ops, seed) => {
         const f = openFixture({ treeOptions: { raggedness: 3 } });
         try {
           const runner = new Runner(f);
+          await runner.init();
           for (const o of ops) {
-            runner.apply(o);
-            runner.check(seed);
+            await runner.apply(o);
+            await runner.check(seed);
           }
         } finally {
-          f.close();
+          await f.close();
         }
       },
     ),

@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Entry } from "../src/core/entry.js";
+import { EngineError, type EngineErrorKind } from "../src/core/errors.js";
 import { type Engine, type EngineDeps, openEngine } from "../src/engine/engine.js";
-import { EngineError, type EngineErrorKind } from "../src/engine/errors.js";
-import type { Entry } from "../src/engine/model.js";
 
 export interface Fixture {
   readonly engine: Engine;
@@ -16,7 +16,7 @@ export interface Fixture {
   setNow(seconds: number): void;
   /** Advances the engine clock by one second (distinct commit ids for identical content). */
   tick(): void;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export function openFixture(deps: Partial<Omit<EngineDeps, "db" | "namespaceDir">> = {}): Fixture {
@@ -36,8 +36,8 @@ export function openFixture(deps: Partial<Omit<EngineDeps, "db" | "namespaceDir"
     tick: () => {
       now += 1;
     },
-    close: () => {
-      engine.close();
+    close: async () => {
+      await engine.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -58,8 +58,8 @@ export function entry(content: string, extra: Partial<Entry> = {}): Entry {
 }
 
 /** Creates a repository `id` with namespace `local://<id>`. */
-export function repo(f: Fixture, id = "repo1", extra: { defaultBranch?: string } = {}) {
-  return f.engine.createRepository({ id, storageNamespace: `local://${id}`, ...extra });
+export async function repo(f: Fixture, id = "repo1", extra: { defaultBranch?: string } = {}) {
+  return await f.engine.createRepository({ id, storageNamespace: `local://${id}`, ...extra });
 }
 
 /** Paths of a listing page (common prefixes included). */

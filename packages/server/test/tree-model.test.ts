@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import fc from "fast-check";
-import { type Change, type Entry, entryIdentity } from "../src/engine/model.js";
+import { type Change, type Entry, entryIdentity } from "../src/core/entry.js";
 import { createTreeStore, type MergeStrategy, type TreeStore } from "../src/engine/tree/index.js";
 
 const root = mkdtempSync(join(tmpdir(), "lakefs-tree-model-"));

@@ -11,7 +11,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import type { Change, Entry } from "../src/engine/model.js";
+import type { Change, Entry } from "../src/core/entry.js";
 import { decodeMetarange, type RangeRef } from "../src/engine/tree/format.js";
 import { createTreeStore, type TreeStoreOptions } from "../src/engine/tree/index.js";
 import { fnv1a64Mod } from "../src/engine/tree/policy.js";

@@ -6,7 +6,7 @@
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 import type BetterSqlite3 from "better-sqlite3";
 import { jwtVerify, SignJWT } from "jose";
-import { badRequest, EngineError } from "../engine/errors.js";
+import { badRequest, EngineError } from "../core/errors.js";
 import type { Credentials } from "../options.js";
 import { deriveKey } from "./secret.js";
 

@@ -4,7 +4,7 @@
  * keyed by a key derived from the server secret. Targets are opaque to this module.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { EngineError } from "../engine/errors.js";
+import { EngineError } from "../core/errors.js";
 import { deriveKey } from "./secret.js";
 
 /** Default lifetime of a presigned URL (what lakeFS uses for S3): 15 minutes. */

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, readSync } from "node:fs";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { badRequest } from "../engine/errors.js";
+import { badRequest } from "../core/errors.js";
 
 export interface WrittenFile {
   /** Temp file holding the bytes; the caller renames it into place (or removes it). */

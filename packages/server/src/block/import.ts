@@ -6,8 +6,8 @@ import { createHash } from "node:crypto";
 import { createReadStream, realpathSync } from "node:fs";
 import { readdir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { badRequest, forbidden } from "../engine/errors.js";
-import { compareKeys, type Entry } from "../engine/model.js";
+import { compareKeys, type Entry } from "../core/entry.js";
+import { badRequest, forbidden } from "../core/errors.js";
 import { isInside, MAX_ABSOLUTE_PATH_BYTES, safeSegments } from "./paths.js";
 
 const SCHEME = "local://";

@@ -21,8 +21,8 @@ import {
 import { copyFile, open, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Readable } from "node:stream";
-import { badRequest, EngineError } from "../engine/errors.js";
-import type { Entry } from "../engine/model.js";
+import type { Entry } from "../core/entry.js";
+import { badRequest, EngineError } from "../core/errors.js";
 import { AddressAllocator } from "./address.js";
 import { CompositeObject, CorruptComposite } from "./composite.js";
 import { commitFile, readFullySync, type WriteOptions, writeTempFile } from "./files.js";

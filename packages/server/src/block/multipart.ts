@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { badRequest, EngineError } from "../engine/errors.js";
+import { badRequest, EngineError } from "../core/errors.js";
 import {
   type CompositePart,
   manifestOf,

@@ -5,7 +5,7 @@
  */
 import { realpathSync } from "node:fs";
 import { dirname, resolve, sep } from "node:path";
-import { badRequest } from "../engine/errors.js";
+import { badRequest } from "../core/errors.js";
 
 /** Longest accepted path segment, in UTF-8 bytes (the usual filesystem name limit). */
 const MAX_SEGMENT_BYTES = 255;

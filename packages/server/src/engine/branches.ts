@@ -2,6 +2,8 @@
  * Branches: creation at any commit (O(1): one record), listing (hidden ones on request),
  * deletion, resets of uncommitted changes, hard reset of the head, and protection rules.
  */
+
+import { badRequest, conflict, forbidden, renameNotFound } from "../core/errors.js";
 import {
   dirtyBranch,
   type EngineContext,
@@ -11,7 +13,6 @@ import {
   tokensOf,
   writable,
 } from "./context.js";
-import { badRequest, conflict, forbidden, renameNotFound } from "./errors.js";
 import { PROTECTION_KEY, validateRules } from "./protection.js";
 import { hasChanges, lookupStaged, stagedChanges } from "./staging.js";
 import type { BranchRow } from "./store.js";

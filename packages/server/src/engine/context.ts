@@ -4,10 +4,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import type { EngineDeps } from "./engine.js";
-import { badRequest, conflict, forbidden, notFound } from "./errors.js";
+import type { Entry } from "../core/entry.js";
+import { badRequest, conflict, forbidden, notFound } from "../core/errors.js";
+import type { EngineDeps } from "./deps.js";
 import type { Imports } from "./import-jobs.js";
-import type { Entry } from "./model.js";
 import { isProtected, PROTECTION_KEY } from "./protection.js";
 import { loadCommit, resolveRef } from "./refs.js";
 import { lookupStaged } from "./staging.js";

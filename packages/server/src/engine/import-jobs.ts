@@ -5,8 +5,8 @@
  * refreshed every second while running.
  */
 import { randomBytes } from "node:crypto";
-import { conflict, notFound } from "./errors.js";
-import type { Entry } from "./model.js";
+import type { Entry } from "../core/entry.js";
+import { conflict, notFound } from "../core/errors.js";
 import type { Store } from "./store.js";
 import type { Commit, ImportSourceSpec, ImportStatus, ImportWalker } from "./types.js";
 import { validatePath } from "./validate.js";

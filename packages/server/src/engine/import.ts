@@ -2,11 +2,12 @@
  * Import: validates the request, runs the walk as a background job (import-jobs.ts) and commits
  * the result onto the branch: each destination prefix replaced by the imported entries.
  */
-import { makeCommit } from "./commits.js";
+
+import { type Change, compareKeys } from "../core/entry.js";
+import { badRequest, forbidden } from "../core/errors.js";
+import { makeCommit } from "./commit-id.js";
 import { dirtyBranch, type EngineContext, tokensOf, writable } from "./context.js";
-import { badRequest, forbidden } from "./errors.js";
 import { MERGE_STRATEGY_KEY, updateClean } from "./merge.js";
-import { type Change, compareKeys } from "./model.js";
 import { hasChanges, mergeByKey } from "./staging.js";
 import type { RepositoryRow } from "./store.js";
 import type { Commit, ImportOptions, ImportWalker } from "./types.js";

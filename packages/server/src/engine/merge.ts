@@ -2,8 +2,10 @@
  * Merge-like branch updates: merge (strategies, squash), revert and cherry-pick. Each needs a
  * clean branch and lands as one new commit, atomically with moving the head.
  */
+
+import { badRequest, conflict, MergeConflictError } from "../core/errors.js";
 import { mergeBase } from "./ancestry.js";
-import { makeCommit } from "./commits.js";
+import { makeCommit } from "./commit-id.js";
 import {
   dirtyBranch,
   type EngineContext,
@@ -12,7 +14,6 @@ import {
   tokensOf,
   writable,
 } from "./context.js";
-import { badRequest, conflict, MergeConflictError } from "./errors.js";
 import { hasChanges } from "./staging.js";
 import type { RepositoryRow } from "./store.js";
 import type { MergeStrategy, TreeStore } from "./tree/types.js";

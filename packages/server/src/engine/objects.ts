@@ -2,15 +2,16 @@
  * Objects on a ref: point reads and listings through staging (branch names) or committed trees,
  * and staging writes: stage, delete (tombstones only where needed), batch delete, metadata.
  */
-import type { EngineContext } from "./context.js";
+
+import type { Entry } from "../core/entry.js";
 import {
   badRequest,
   EngineError,
   notFound,
   PreconditionFailedError,
   STATUS_OF_KIND,
-} from "./errors.js";
-import type { Entry } from "./model.js";
+} from "../core/errors.js";
+import type { EngineContext } from "./context.js";
 import { pageByKey } from "./paging.js";
 import { lookupStaged, overlayEntries, stagedChanges, treeEntries } from "./staging.js";
 import type { BranchRow, RepositoryRow } from "./store.js";

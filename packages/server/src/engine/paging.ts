@@ -2,7 +2,7 @@
  * Key-ordered paging shared by object listings and diffs: `prefix`, exclusive `after`, and
  * delimiter grouping that yields one common prefix per group and then jumps past the group.
  */
-import { compareKeys, keyUpperBound } from "./model.js";
+import { compareKeys, keyUpperBound } from "../core/entry.js";
 import type { Page } from "./types.js";
 import { pageSize } from "./validate.js";
 

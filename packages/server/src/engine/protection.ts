@@ -3,7 +3,7 @@
  * resets and deletion (`cannot write to protected branch`) and commits (`cannot commit to
  * protected branch`); merges are allowed, since protected branches change through merges.
  */
-import { badRequest } from "./errors.js";
+import { badRequest } from "../core/errors.js";
 import type { BranchProtectionRule, ProtectedAction } from "./types.js";
 
 /** `*` matches any run of characters, `?` one character; everything else is literal. */

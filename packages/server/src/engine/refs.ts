@@ -3,7 +3,7 @@
  * order) followed by `~N` (N first parents back) and `^N` (N-th parent) modifiers, or a single
  * trailing `@` (committed state only) / `$` (staging) directly on a branch.
  */
-import { badRequest, notFound } from "./errors.js";
+import { badRequest, notFound } from "../core/errors.js";
 import type { Store } from "./store.js";
 import type { Commit, ResolvedRef } from "./types.js";
 import { validateRef } from "./validate.js";

@@ -4,9 +4,9 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { makeCommit } from "./commits.js";
+import { badRequest, conflict } from "../core/errors.js";
+import { makeCommit } from "./commit-id.js";
 import { type EngineContext, newToken, pageOf, writable } from "./context.js";
-import { badRequest, conflict } from "./errors.js";
 import type { RepositoryRow } from "./store.js";
 import type {
   CreateRepositoryOptions,

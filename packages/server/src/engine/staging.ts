@@ -2,7 +2,7 @@
  * Reads through a branch's staging area: its current token, then its sealed tokens (newest
  * first), then the committed tree. A tombstone (`null`) in a newer token hides older values.
  */
-import { type Change, compareKeys, type Entry, sameIdentity } from "./model.js";
+import { type Change, compareKeys, type Entry, sameIdentity } from "../core/entry.js";
 import type { Store } from "./store.js";
 import type { TreeStore } from "./tree/types.js";
 

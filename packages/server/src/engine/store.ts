@@ -7,8 +7,8 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { EngineError } from "./errors.js";
-import { type Change, compareKeys, type Entry, keyUpperBound } from "./model.js";
+import { type Change, compareKeys, type Entry, keyUpperBound } from "../core/entry.js";
+import { EngineError } from "../core/errors.js";
 import type { Commit } from "./types.js";
 
 const SCHEMA_VERSION = 1;

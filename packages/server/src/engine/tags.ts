@@ -1,6 +1,7 @@
 /** Tags: immutable names for commits (never overwritten, not even with `force`). */
+
+import { conflict, notFound } from "../core/errors.js";
 import { type EngineContext, pageOf, writable } from "./context.js";
-import { conflict, notFound } from "./errors.js";
 import type { CreateTagOptions, ForceOption, ListTagsOptions, Page, Tag } from "./types.js";
 import { pageSize, validateRef, validateTagId } from "./validate.js";
 

@@ -2,7 +2,7 @@
  * Records and option shapes of the engine facade (`Engine` in engine.ts). Records are plain
  * objects in engine terms: camelCase, dates in unix seconds, entries as `Entry`.
  */
-import type { Entry } from "./model.js";
+import type { Entry } from "../core/entry.js";
 import type { MergeStrategy } from "./tree/types.js";
 
 export interface Repository {

@@ -1,7 +1,7 @@
 /**
  * Argument validation with lakeFS's messages (`argument <name>: <reason>`), and paging limits.
  */
-import { badRequest } from "./errors.js";
+import { badRequest } from "../core/errors.js";
 
 const INVALID = "invalid value: validation error";
 const REQUIRED = "required value: validation error";

@@ -42,10 +42,10 @@ export function committerOf(request: FastifyRequest): string {
 }
 
 /** A repository and the directory of its storage namespace (404 when the repository is unknown). */
-export function repositoryStorage(
+export async function repositoryStorage(
   services: HttpServices,
   repositoryId: string,
-): { repository: Repository; nsDir: string } {
-  const repository = services.engine.getRepository(repositoryId);
+): Promise<{ repository: Repository; nsDir: string }> {
+  const repository = await services.engine.getRepository(repositoryId);
   return { repository, nsDir: services.blocks.namespaceDir(repository.storageNamespace) };
 }

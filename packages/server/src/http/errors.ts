@@ -4,7 +4,7 @@
  * only genuinely unexpected failures become 500.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { EngineError, STATUS_OF_KIND } from "../engine/errors.js";
+import { EngineError, STATUS_OF_KIND } from "../core/errors.js";
 
 /** Sends `{"message": ...}` with the given status. */
 export function sendError(reply: FastifyReply, status: number, message: string): FastifyReply {

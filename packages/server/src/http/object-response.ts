@@ -1,8 +1,8 @@
 /** Response headers and byte ranges for serving object contents (GET/HEAD objects, presigned GET). */
 import type { FastifyReply } from "fastify";
 import type { ByteRange, EntryLocation, LocalBlockStore } from "../block/local.js";
-import { EngineError } from "../engine/errors.js";
-import type { Entry } from "../engine/model.js";
+import type { Entry } from "../core/entry.js";
+import { EngineError } from "../core/errors.js";
 
 const unsatisfiable = () =>
   new EngineError("range_not_satisfiable", "Requested Range Not Satisfiable");

@@ -5,7 +5,7 @@
  */
 import type { FastifyRequest } from "fastify";
 import { PRESIGN_EXPIRY_SECONDS, type Presigner } from "../auth/presign.js";
-import { badRequest, EngineError } from "../engine/errors.js";
+import { badRequest, EngineError } from "../core/errors.js";
 
 /** Path of the data endpoint, outside `/api/v1` and outside Basic/JWT auth. */
 export const PRESIGNED_PATH = "/_lakefs_presigned";

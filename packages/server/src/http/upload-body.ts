@@ -7,8 +7,8 @@ import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
 import { Busboy } from "@fastify/busboy";
 import type { StoredObject } from "../block/local.js";
-import { badRequest } from "../engine/errors.js";
-import type { Entry } from "../engine/model.js";
+import type { Entry } from "../core/entry.js";
+import { badRequest } from "../core/errors.js";
 
 export interface UploadBody {
   readonly source: AsyncIterable<Uint8Array>;

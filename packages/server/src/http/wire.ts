@@ -1,6 +1,6 @@
 /** Engine records → lakeFS wire shapes (`lakefs-ts/api` schema types). */
 import type { Schema } from "lakefs-ts/api";
-import type { Entry } from "../engine/model.js";
+import type { Entry } from "../core/entry.js";
 import type {
   Branch,
   Commit,

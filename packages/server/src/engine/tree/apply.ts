@@ -3,7 +3,7 @@
  * passed to the writer whole (unread); only ranges containing a change are rewritten record by
  * record. Cost: changes + touched ranges + metarange size.
  */
-import { type Change, compareKeys, sameIdentity } from "../model.js";
+import { type Change, compareKeys, sameIdentity } from "../../core/entry.js";
 import { TreeCursor } from "./cursor.js";
 import { encodeEntry } from "./entry-codec.js";
 import type { TreeFiles } from "./files.js";

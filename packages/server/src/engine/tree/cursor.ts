@@ -4,7 +4,7 @@
  * headers whether a whole range can be reused or skipped, and only load ("descend into") the
  * ranges they must compare record by record.
  */
-import { compareKeys, type Entry } from "../model.js";
+import { compareKeys, type Entry } from "../../core/entry.js";
 import type { TreeFiles } from "./files.js";
 import { type LoadedRange, type RangeRef, rangeIndexFor } from "./format.js";
 

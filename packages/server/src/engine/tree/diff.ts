@@ -2,7 +2,7 @@
  * Two-tree diff. Ranges with equal ids are skipped unread; everything else is compared record by
  * record (by key, then identity), so the cost is proportional to the ranges that differ.
  */
-import { compareKeys, sameIdentity } from "../model.js";
+import { compareKeys, sameIdentity } from "../../core/entry.js";
 import { TreeCursor } from "./cursor.js";
 import type { TreeFiles } from "./files.js";
 import type { DiffRecord } from "./types.js";

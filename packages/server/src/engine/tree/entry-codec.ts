@@ -3,7 +3,7 @@
  * flags (bit 0: full address, bit 1: content type present), address, size, etag, mtime (float64,
  * so fractional or pre-1970 times survive), metadata count + pairs, content type if present.
  */
-import type { Entry } from "../model.js";
+import type { Entry } from "../../core/entry.js";
 import { ByteReader, ByteWriter, FormatError } from "./bytes.js";
 
 const FULL_ADDRESS = 1;

@@ -9,7 +9,7 @@
  *
  * A file's id is the hex SHA-256 of its bytes, checked on every read.
  */
-import { compareKeys, type Entry } from "../model.js";
+import { compareKeys, type Entry } from "../../core/entry.js";
 import { ByteReader, ByteWriter, FormatError } from "./bytes.js";
 import { decodeEntry } from "./entry-codec.js";
 

@@ -4,7 +4,7 @@
  * record with the outcome table (base/source/dest, X = absent):
  * A/A/A→A, A/B/B→B, A/A/B→B, A/B/A→B, A/X/X→X, A/A/X→X, A/X/A→X; A/B/C, A/B/X and A/X/B conflict.
  */
-import { compareKeys, type Entry, sameIdentity } from "../model.js";
+import { compareKeys, type Entry, sameIdentity } from "../../core/entry.js";
 import { TreeCursor } from "./cursor.js";
 import type { TreeFiles } from "./files.js";
 import type { RangePolicy } from "./policy.js";

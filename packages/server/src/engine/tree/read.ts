@@ -1,5 +1,5 @@
 /** Point lookups and ordered scans of one tree. */
-import { compareKeys, type Entry } from "../model.js";
+import { compareKeys, type Entry } from "../../core/entry.js";
 import type { TreeFiles } from "./files.js";
 import { rangeIndexFor } from "./format.js";
 

@@ -4,7 +4,7 @@
  * synchronous: range files are small, immutable and cached, and the metadata store
  * (better-sqlite3) is synchronous too, so engine operations stay atomic within the process.
  */
-import type { Change, Entry } from "../model.js";
+import type { Change, Entry } from "../../core/entry.js";
 
 export type MergeStrategy = "none" | "dest-wins" | "source-wins";
 

@@ -6,7 +6,7 @@
  * A tree's last range usually ends without a boundary, so it is held back until it is clear
  * whether anything follows it.
  */
-import { compareKeys } from "../model.js";
+import { compareKeys } from "../../core/entry.js";
 import { ByteWriter } from "./bytes.js";
 import type { TreeFiles } from "./files.js";
 import {

@@ -3,7 +3,7 @@
  * listing is empty and any run id is lakeFS's `not found` — what lakeFS answers for a
  * repository without actions.
  */
-import { notFound } from "../../engine/errors.js";
+import { notFound } from "../../core/errors.js";
 import type { RouteArea } from "../context.js";
 import { object, type PagingQuery, paging, type RepoParams, str } from "../validation.js";
 import { listOf } from "../wire.js";
@@ -21,7 +21,7 @@ export const actionRoutes: RouteArea = (app, { engine }) => {
       },
     },
     async (req) => {
-      engine.getRepository(req.params.repository);
+      await engine.getRepository(req.params.repository);
       return listOf({ results: [], hasMore: false, nextOffset: "" }, (run: never) => run);
     },
   );
@@ -35,7 +35,7 @@ export const actionRoutes: RouteArea = (app, { engine }) => {
       url,
       { schema: { params: runParams } },
       async (req) => {
-        engine.getRepository(req.params.repository);
+        await engine.getRepository(req.params.repository);
         throw notFound();
       },
     );

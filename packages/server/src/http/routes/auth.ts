@@ -1,7 +1,7 @@
 /** Login (JWT), auth capabilities and the current user. */
 import type { Schema } from "lakefs-ts/api";
 import type { User } from "../../auth/credentials.js";
-import { EngineError, notFound } from "../../engine/errors.js";
+import { EngineError, notFound } from "../../core/errors.js";
 import { SESSION_COOKIE } from "../auth-hook.js";
 import type { RouteArea } from "../context.js";
 import { AUTH_FAILED } from "../errors.js";

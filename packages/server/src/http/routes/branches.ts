@@ -39,7 +39,7 @@ export const branchRoutes: RouteArea = (app, { engine }) => {
     async (req) => {
       const { show_hidden, ...paging } = req.query;
       return listOf(
-        engine.listBranches(req.params.repository, { ...paging, showHidden: show_hidden }),
+        await engine.listBranches(req.params.repository, { ...paging, showHidden: show_hidden }),
         refWire,
       );
     },
@@ -58,7 +58,12 @@ export const branchRoutes: RouteArea = (app, { engine }) => {
     },
     async (req, reply) => {
       const { name, source, force, hidden } = req.body;
-      const commitId = engine.createBranch(req.params.repository, { name, source, force, hidden });
+      const commitId = await engine.createBranch(req.params.repository, {
+        name,
+        source,
+        force,
+        hidden,
+      });
       // lakeFS answers with the bare commit id as text, not JSON.
       return reply.code(201).type("text/html; charset=utf-8").send(commitId);
     },
@@ -67,14 +72,16 @@ export const branchRoutes: RouteArea = (app, { engine }) => {
   app.get<{ Params: BranchParams }>(
     "/repositories/:repository/branches/:branch",
     { schema: { params: branchParams } },
-    async (req) => refWire(engine.getBranch(req.params.repository, req.params.branch)),
+    async (req) => refWire(await engine.getBranch(req.params.repository, req.params.branch)),
   );
 
   app.delete<{ Params: BranchParams; Querystring: ForceQuery }>(
     "/repositories/:repository/branches/:branch",
     { schema: { params: branchParams, querystring: forceQuery } },
     async (req, reply) => {
-      engine.deleteBranch(req.params.repository, req.params.branch, { force: req.query.force });
+      await engine.deleteBranch(req.params.repository, req.params.branch, {
+        force: req.query.force,
+      });
       return reply.code(204).send();
     },
   );
@@ -96,7 +103,7 @@ export const branchRoutes: RouteArea = (app, { engine }) => {
     },
     async (req, reply) => {
       const { type, path, force } = req.body;
-      engine.resetBranch(req.params.repository, req.params.branch, { type, path, force });
+      await engine.resetBranch(req.params.repository, req.params.branch, { type, path, force });
       return reply.code(204).send();
     },
   );
@@ -111,7 +118,7 @@ export const branchRoutes: RouteArea = (app, { engine }) => {
     },
     async (req, reply) => {
       const { repository, branch } = req.params;
-      engine.hardResetBranch(repository, branch, req.query.ref, { force: req.query.force });
+      await engine.hardResetBranch(repository, branch, req.query.ref, { force: req.query.force });
       return reply.code(204).send();
     },
   );
@@ -120,7 +127,7 @@ export const branchRoutes: RouteArea = (app, { engine }) => {
     "/repositories/:repository/branches/:branch/diff",
     { schema: { params: branchParams, querystring: object({ ...prefixPaging, delimiter: str }) } },
     async (req) =>
-      listOf(engine.diffBranch(req.params.repository, req.params.branch, req.query), (d) =>
+      listOf(await engine.diffBranch(req.params.repository, req.params.branch, req.query), (d) =>
         diffWire(d),
       ),
   );
@@ -144,7 +151,7 @@ export const branchRoutes: RouteArea = (app, { engine }) => {
     },
     async (req, reply) => {
       const b = req.body;
-      engine.revert(req.params.repository, req.params.branch, {
+      await engine.revert(req.params.repository, req.params.branch, {
         ref: b.ref,
         parentNumber: b.parent_number,
         allowEmpty: b.allow_empty,
@@ -169,7 +176,7 @@ export const branchRoutes: RouteArea = (app, { engine }) => {
     },
     async (req, reply) => {
       const b = req.body;
-      const commit = engine.cherryPick(req.params.repository, req.params.branch, {
+      const commit = await engine.cherryPick(req.params.repository, req.params.branch, {
         ref: b.ref,
         parentNumber: b.parent_number,
         force: b.force,

@@ -1,6 +1,6 @@
 /** Commits: commit a branch, get a commit, log. */
 import type { Schema } from "lakefs-ts/api";
-import { badRequest } from "../../engine/errors.js";
+import { badRequest } from "../../core/errors.js";
 import { committerOf, type RouteArea } from "../context.js";
 import {
   type BranchParams,
@@ -61,7 +61,7 @@ export const commitRoutes: RouteArea = (app, { engine }) => {
     },
     async (req, reply) => {
       const b = req.body;
-      const commit = engine.commit(req.params.repository, req.params.branch, {
+      const commit = await engine.commit(req.params.repository, req.params.branch, {
         message: b.message,
         metadata: b.metadata,
         date: b.date,
@@ -82,7 +82,7 @@ export const commitRoutes: RouteArea = (app, { engine }) => {
         params: object({ repository: str, commitId: str }, ["repository", "commitId"]),
       },
     },
-    async (req) => commitWire(engine.getCommit(req.params.repository, req.params.commitId)),
+    async (req) => commitWire(await engine.getCommit(req.params.repository, req.params.commitId)),
   );
 
   app.get<{ Params: RefParams; Querystring: LogQuery }>(
@@ -103,7 +103,7 @@ export const commitRoutes: RouteArea = (app, { engine }) => {
     },
     async (req) => {
       const q = req.query;
-      const page = engine.logCommits(req.params.repository, req.params.ref, {
+      const page = await engine.logCommits(req.params.repository, req.params.ref, {
         after: q.after,
         amount: q.amount,
         objects: q.objects,

@@ -60,11 +60,11 @@ export const importRoutes: RouteArea = (app, s) => {
     async (req, reply): Promise<Schema<"ImportCreationResponse">> => {
       const { repository, branch } = req.params;
       const body = req.body;
-      repositoryStorage(s, repository);
-      engine.getBranch(repository, branch);
+      await repositoryStorage(s, repository);
+      await engine.getBranch(repository, branch);
       // Refuse bad sources now (403 / 400) rather than in the background.
       for (const p of body.paths) blocks.importSourceDir(p.path, s.importRoots);
-      const id = engine.startImport(repository, branch, {
+      const id = await engine.startImport(repository, branch, {
         sources: body.paths.map((p) => ({
           type: p.type,
           path: p.path,
@@ -84,7 +84,7 @@ export const importRoutes: RouteArea = (app, s) => {
     { schema: { params: branchParams, querystring: idQuery } },
     async (req) => {
       const { repository, branch } = req.params;
-      return statusWire(engine.importStatus(repository, branch, req.query.id));
+      return statusWire(await engine.importStatus(repository, branch, req.query.id));
     },
   );
 
@@ -93,7 +93,7 @@ export const importRoutes: RouteArea = (app, s) => {
     { schema: { params: branchParams, querystring: idQuery } },
     async (req, reply) => {
       const { repository, branch } = req.params;
-      engine.cancelImport(repository, branch, req.query.id);
+      await engine.cancelImport(repository, branch, req.query.id);
       return reply.code(204).send();
     },
   );

@@ -22,14 +22,14 @@ export const metadataRoutes: RouteArea = (app, services) => {
   app.get<{ Params: RepoParams }>(
     "/repositories/:repository/metadata",
     { schema: { params: repoParams } },
-    async (req) => engine.getRepositoryMetadata(req.params.repository),
+    async (req) => await engine.getRepositoryMetadata(req.params.repository),
   );
 
   app.post<{ Params: RepoParams; Body: Schema<"RepositoryMetadataSet"> }>(
     "/repositories/:repository/metadata",
     { schema: { params: repoParams, body: object({ metadata: stringMap }, ["metadata"]) } },
     async (req, reply) => {
-      engine.setRepositoryMetadata(req.params.repository, req.body.metadata);
+      await engine.setRepositoryMetadata(req.params.repository, req.body.metadata);
       return reply.code(204).send();
     },
   );
@@ -38,7 +38,7 @@ export const metadataRoutes: RouteArea = (app, services) => {
     "/repositories/:repository/metadata",
     { schema: { params: repoParams, body: object({ keys: stringList }, ["keys"]) } },
     async (req, reply) => {
-      engine.deleteRepositoryMetadata(req.params.repository, req.body.keys);
+      await engine.deleteRepositoryMetadata(req.params.repository, req.body.keys);
       return reply.code(204).send();
     },
   );
@@ -65,7 +65,7 @@ export const metadataRoutes: RouteArea = (app, services) => {
       const { repository, type, object_id } = req.params;
       // Served directly even with presign on: these files are small and never leave the server.
       if (req.query.presign && !services.presign) throw presignUnsupported();
-      const bytes = engine.getMetadataObject(repository, KIND_OF_TYPE[type], object_id);
+      const bytes = await engine.getMetadataObject(repository, KIND_OF_TYPE[type], object_id);
       return reply
         .type("application/octet-stream")
         .header("Content-Length", bytes.length)
@@ -84,8 +84,8 @@ export const metadataRoutes: RouteArea = (app, services) => {
       async (req, reply): Promise<Schema<"StorageURI">> => {
         const { repository } = req.params;
         const id = req.params[param]!;
-        engine.getMetadataObject(repository, KIND_OF_TYPE[type], id);
-        const { nsDir } = repositoryStorage(services, repository);
+        await engine.getMetadataObject(repository, KIND_OF_TYPE[type], id);
+        const { nsDir } = await repositoryStorage(services, repository);
         const location = blocks.physicalAddress(nsDir, {
           address: `_lakefs/${id}`,
           addressType: "relative",

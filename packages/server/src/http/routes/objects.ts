@@ -5,14 +5,14 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Schema } from "lakefs-ts/api";
-import type { Engine } from "../../engine/engine.js";
+import type { Entry } from "../../core/entry.js";
 import {
   EngineError,
   notFound,
   notImplemented,
   PreconditionFailedError,
-} from "../../engine/errors.js";
-import type { Entry } from "../../engine/model.js";
+} from "../../core/errors.js";
+import type { Engine } from "../../engine/engine.js";
 import { type HttpServices, type RouteArea, repositoryStorage } from "../context.js";
 import {
   quotedEtag,
@@ -45,9 +45,9 @@ import { listedWire, listOf, type ObjectStatsOptions, objectStatsWire } from "..
 const boolTrue = { type: "boolean", default: true } as const;
 
 /** 404 with the message lakeFS's upload and copy handlers give for a missing branch. */
-function requireBranch(engine: Engine, repository: string, branch: string): void {
+async function requireBranch(engine: Engine, repository: string, branch: string): Promise<void> {
   try {
-    engine.getBranch(repository, branch);
+    await engine.getBranch(repository, branch);
   } catch (err) {
     if (err instanceof EngineError && err.kind === "not_found") {
       throw notFound(`branch '${branch}' not found`);
@@ -57,9 +57,14 @@ function requireBranch(engine: Engine, repository: string, branch: string): void
 }
 
 /** True when `path` currently has a value on the branch (staged or committed). */
-function pathExists(engine: Engine, repository: string, ref: string, path: string): boolean {
+async function pathExists(
+  engine: Engine,
+  repository: string,
+  ref: string,
+  path: string,
+): Promise<boolean> {
   try {
-    engine.getEntry(repository, ref, path);
+    await engine.getEntry(repository, ref, path);
     return true;
   } catch (err) {
     if (err instanceof EngineError && err.kind === "not_found") return false;
@@ -103,10 +108,10 @@ function uploadRoute(app: FastifyInstance, s: HttpServices): void {
         const { repository, branch } = req.params;
         const { path, force } = req.query;
         const ifNoneMatch = ifNoneMatchStar(req.headers);
-        const { nsDir } = repositoryStorage(s, repository);
-        requireBranch(s.engine, repository, branch);
+        const { nsDir } = await repositoryStorage(s, repository);
+        await requireBranch(s.engine, repository, branch);
         // Checked before taking the body so a refused write costs no transfer.
-        if (ifNoneMatch && pathExists(s.engine, repository, branch, path)) {
+        if (ifNoneMatch && (await pathExists(s.engine, repository, branch, path))) {
           throw new EngineError("precondition_failed", "path already exists");
         }
         const body = await uploadBody(req.raw);
@@ -116,7 +121,7 @@ function uploadRoute(app: FastifyInstance, s: HttpServices): void {
         await body.complete;
         const entry = storedEntry(stored, userMetadataFromHeaders(req.headers), body.contentType);
         try {
-          s.engine.stageEntry(repository, branch, path, entry, { force, ifNoneMatch });
+          await s.engine.stageEntry(repository, branch, path, entry, { force, ifNoneMatch });
         } catch (err) {
           if (err instanceof PreconditionFailedError) {
             throw new EngineError("precondition_failed", "path already exists");
@@ -162,8 +167,8 @@ export const objectRoutes: RouteArea = (app, s) => {
     { schema: { params: refParams, querystring: object(pathQuery, ["path"]) } },
     async (req, reply) => {
       const { repository, ref } = req.params;
-      repositoryStorage(s, repository);
-      const entry = engine.getEntry(repository, ref, req.query.path);
+      await repositoryStorage(s, repository);
+      const entry = await engine.getEntry(repository, ref, req.query.path);
       const range = requestedRange(reply, req.headers.range, entry.size);
       setObjectHeaders(reply, req.query.path, entry);
       setBodyHeaders(reply, entry.size, range);
@@ -180,8 +185,8 @@ export const objectRoutes: RouteArea = (app, s) => {
       const { repository, ref } = req.params;
       const { path, presign } = req.query;
       checkPresign(presign);
-      const { nsDir } = repositoryStorage(s, repository);
-      const entry = engine.getEntry(repository, ref, path);
+      const { nsDir } = await repositoryStorage(s, repository);
+      const entry = await engine.getEntry(repository, ref, path);
       if (presign) {
         const { url } = statOptions(req, nsDir, true, false)(entry).presigned!;
         return reply.redirect(url, 302);
@@ -211,8 +216,8 @@ export const objectRoutes: RouteArea = (app, s) => {
       const { repository, ref } = req.params;
       const { path, presign, user_metadata } = req.query;
       checkPresign(presign);
-      const { nsDir } = repositoryStorage(s, repository);
-      const entry = engine.getEntry(repository, ref, path);
+      const { nsDir } = await repositoryStorage(s, repository);
+      const entry = await engine.getEntry(repository, ref, path);
       return objectStatsWire(path, entry, statOptions(req, nsDir, presign, user_metadata)(entry));
     },
   );
@@ -241,9 +246,11 @@ export const objectRoutes: RouteArea = (app, s) => {
       const { repository, ref } = req.params;
       const { presign, user_metadata, ...options } = req.query;
       checkPresign(presign);
-      const { nsDir } = repositoryStorage(s, repository);
+      const { nsDir } = await repositoryStorage(s, repository);
       const stat = statOptions(req, nsDir, presign, user_metadata);
-      return listOf(engine.listEntries(repository, ref, options), (item) => listedWire(item, stat));
+      return listOf(await engine.listEntries(repository, ref, options), (item) =>
+        listedWire(item, stat),
+      );
     },
   );
 
@@ -251,7 +258,7 @@ export const objectRoutes: RouteArea = (app, s) => {
     "/repositories/:repository/refs/:ref/objects/underlyingProperties",
     { schema: { params: refParams, querystring: object(pathQuery, ["path"]) } },
     async (req): Promise<Schema<"UnderlyingObjectProperties">> => {
-      engine.getEntry(req.params.repository, req.params.ref, req.query.path);
+      await engine.getEntry(req.params.repository, req.params.ref, req.query.path);
       // The local filesystem has no storage classes.
       return { storage_class: null };
     },
@@ -261,8 +268,8 @@ export const objectRoutes: RouteArea = (app, s) => {
     "/repositories/:repository/branches/:branch/objects/stage_allowed",
     { schema: { params: branchParams, querystring: object(pathQuery, ["path"]) } },
     async (req, reply) => {
-      repositoryStorage(s, req.params.repository);
-      requireBranch(engine, req.params.repository, req.params.branch);
+      await repositoryStorage(s, req.params.repository);
+      await requireBranch(engine, req.params.repository, req.params.branch);
       return reply.code(204).send();
     },
   );
@@ -277,7 +284,7 @@ export const objectRoutes: RouteArea = (app, s) => {
     },
     async (req, reply) => {
       const { repository, branch } = req.params;
-      engine.deleteEntry(repository, branch, req.query.path, { force: req.query.force });
+      await engine.deleteEntry(repository, branch, req.query.path, { force: req.query.force });
       return reply.code(204).send();
     },
   );
@@ -293,7 +300,7 @@ export const objectRoutes: RouteArea = (app, s) => {
     },
     async (req): Promise<Schema<"ObjectErrorList">> => {
       const { repository, branch } = req.params;
-      const results = engine.deleteEntries(repository, branch, req.body.paths, {
+      const results = await engine.deleteEntries(repository, branch, req.body.paths, {
         force: req.query.force,
       });
       return {
@@ -326,12 +333,12 @@ export const objectRoutes: RouteArea = (app, s) => {
       const { repository, branch } = req.params;
       const { src_path, src_ref, force, shallow } = req.body;
       if (shallow) throw notImplemented("shallow copy is not supported");
-      const { nsDir } = repositoryStorage(s, repository);
-      requireBranch(engine, repository, branch);
-      const source = engine.getEntry(repository, src_ref || branch, src_path);
+      const { nsDir } = await repositoryStorage(s, repository);
+      await requireBranch(engine, repository, branch);
+      const source = await engine.getEntry(repository, src_ref || branch, src_path);
       const { address } = await blocks.copy(nsDir, source);
       const entry: Entry = { ...source, address, addressType: "relative", mtime: nowSeconds() };
-      engine.stageEntry(repository, branch, req.query.dest_path, entry, { force });
+      await engine.stageEntry(repository, branch, req.query.dest_path, entry, { force });
       reply.code(201);
       return objectStatsWire(req.query.dest_path, entry, {
         physicalAddress: blocks.physicalAddress(nsDir, entry),
@@ -354,7 +361,7 @@ export const objectRoutes: RouteArea = (app, s) => {
     },
     async (req, reply) => {
       const { repository, branch } = req.params;
-      engine.updateUserMetadata(repository, branch, req.query.path, req.body.set);
+      await engine.updateUserMetadata(repository, branch, req.query.path, req.body.set);
       return reply.code(201).send();
     },
   );

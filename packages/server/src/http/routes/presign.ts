@@ -4,7 +4,7 @@
  * ranges); PUT writes a new object or a multipart part and answers with its quoted MD5 `ETag`.
  */
 import type { FastifyInstance } from "fastify";
-import { EngineError } from "../../engine/errors.js";
+import { EngineError } from "../../core/errors.js";
 import type { HttpServices } from "../context.js";
 import { requestedRange, sendObjectBytes, setBodyHeaders } from "../object-response.js";
 import { PRESIGNED_PATH, type PresignTarget, verifiedTarget } from "../presigned.js";

@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Schema } from "lakefs-ts/api";
-import { EngineError, notFound } from "../../engine/errors.js";
+import { EngineError, notFound } from "../../core/errors.js";
 import type { BranchProtectionRule } from "../../engine/types.js";
 import type { RouteArea } from "../context.js";
 import { nonEmptyStr, object, type RepoParams, repoParams } from "../validation.js";
@@ -22,7 +22,7 @@ export const protectionRoutes: RouteArea = (app, { engine }) => {
     "/repositories/:repository/settings/branch_protection",
     { schema: { params: repoParams } },
     async (req, reply) => {
-      const rules = engine.getBranchProtectionRules(req.params.repository);
+      const rules = await engine.getBranchProtectionRules(req.params.repository);
       reply.header("ETag", `"${rulesEtag(rules)}"`);
       return rules.map((r): Schema<"BranchProtectionRule"> => ({ pattern: r.pattern }));
     },
@@ -36,12 +36,12 @@ export const protectionRoutes: RouteArea = (app, { engine }) => {
       const ifMatch = req.headers["if-match"];
       // Read-compare-write runs in one synchronous turn, so no other request can interleave.
       if (ifMatch) {
-        const current = `"${rulesEtag(engine.getBranchProtectionRules(repo))}"`;
+        const current = `"${rulesEtag(await engine.getBranchProtectionRules(repo))}"`;
         if (ifMatch.replaceAll('"', "") !== current.replaceAll('"', "")) {
           throw new EngineError("precondition_failed", "Precondition failed");
         }
       }
-      engine.setBranchProtectionRules(
+      await engine.setBranchProtectionRules(
         repo,
         req.body.map((r) => ({ pattern: r.pattern })),
       );
@@ -54,7 +54,7 @@ export const protectionRoutes: RouteArea = (app, { engine }) => {
     "/repositories/:repository/branch_protection/set_allowed",
     { schema: { params: repoParams } },
     async (req, reply) => {
-      engine.getRepository(req.params.repository);
+      await engine.getRepository(req.params.repository);
       return reply.code(204).send();
     },
   );
@@ -63,7 +63,9 @@ export const protectionRoutes: RouteArea = (app, { engine }) => {
     "/repositories/:repository/branch_protection",
     { schema: { params: repoParams } },
     async (req) =>
-      engine.getBranchProtectionRules(req.params.repository).map((r) => ({ pattern: r.pattern })),
+      (await engine.getBranchProtectionRules(req.params.repository)).map((r) => ({
+        pattern: r.pattern,
+      })),
   );
 
   app.post<{ Params: RepoParams; Body: Schema<"BranchProtectionRule"> }>(
@@ -71,9 +73,9 @@ export const protectionRoutes: RouteArea = (app, { engine }) => {
     { schema: { params: repoParams, body: rule } },
     async (req, reply) => {
       const repo = req.params.repository;
-      const rules = engine.getBranchProtectionRules(repo);
+      const rules = await engine.getBranchProtectionRules(repo);
       if (!rules.some((r) => r.pattern === req.body.pattern)) {
-        engine.setBranchProtectionRules(repo, [...rules, { pattern: req.body.pattern }]);
+        await engine.setBranchProtectionRules(repo, [...rules, { pattern: req.body.pattern }]);
       }
       return reply.code(204).send();
     },
@@ -84,10 +86,10 @@ export const protectionRoutes: RouteArea = (app, { engine }) => {
     { schema: { params: repoParams, body: rule } },
     async (req, reply) => {
       const repo = req.params.repository;
-      const rules = engine.getBranchProtectionRules(repo);
+      const rules = await engine.getBranchProtectionRules(repo);
       const kept = rules.filter((r) => r.pattern !== req.body.pattern);
       if (kept.length === rules.length) throw notFound();
-      engine.setBranchProtectionRules(repo, kept);
+      await engine.setBranchProtectionRules(repo, kept);
       return reply.code(204).send();
     },
   );

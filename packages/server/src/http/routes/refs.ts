@@ -1,6 +1,6 @@
 /** Ref-to-ref operations: diff between refs, find merge base, merge. */
 import type { Schema } from "lakefs-ts/api";
-import { MergeConflictError } from "../../engine/errors.js";
+import { MergeConflictError } from "../../core/errors.js";
 import { committerOf, type RouteArea } from "../context.js";
 import {
   boolFalse,
@@ -54,7 +54,7 @@ export const refRoutes: RouteArea = (app, { engine }) => {
     async (req) => {
       const { repository, leftRef, rightRef } = req.params;
       const { include_right_stats, ...options } = req.query;
-      const page = engine.diffRefs(repository, leftRef, rightRef, options);
+      const page = await engine.diffRefs(repository, leftRef, rightRef, options);
       return listOf(page, (d) => diffWire(d, include_right_stats));
     },
   );
@@ -64,7 +64,7 @@ export const refRoutes: RouteArea = (app, { engine }) => {
     { schema: { params: mergeParams } },
     async (req): Promise<Schema<"FindMergeBaseResult">> => {
       const { repository, sourceRef, destinationBranch } = req.params;
-      const base = engine.findMergeBase(repository, sourceRef, destinationBranch);
+      const base = await engine.findMergeBase(repository, sourceRef, destinationBranch);
       return {
         base_commit_id: base.baseCommitId,
         source_commit_id: base.sourceCommitId,
@@ -96,7 +96,7 @@ export const refRoutes: RouteArea = (app, { engine }) => {
       const { repository, sourceRef, destinationBranch } = req.params;
       const b = req.body;
       try {
-        const commit = engine.merge(repository, sourceRef, destinationBranch, {
+        const commit = await engine.merge(repository, sourceRef, destinationBranch, {
           message: b.message || undefined,
           metadata: b.metadata,
           strategy: b.strategy || undefined,

@@ -1,6 +1,6 @@
 /** Repositories: list, create, get, delete. */
 import type { Schema } from "lakefs-ts/api";
-import { badRequest } from "../../engine/errors.js";
+import { badRequest } from "../../core/errors.js";
 import { committerOf, type RouteArea } from "../context.js";
 import { populateSampleData } from "../sample-data.js";
 import {
@@ -37,7 +37,7 @@ export const repositoryRoutes: RouteArea = (app, services) => {
   app.get<{ Querystring: PrefixPagingQuery & { search?: string } }>(
     "/repositories",
     { schema: { querystring: object({ ...prefixPaging, search: str }) } },
-    async (req) => listOf(engine.listRepositories(req.query), repositoryWire),
+    async (req) => listOf(await engine.listRepositories(req.query), repositoryWire),
   );
 
   app.post<{ Querystring: { bare: boolean }; Body: Schema<"RepositoryCreation"> }>(
@@ -66,14 +66,14 @@ export const repositoryRoutes: RouteArea = (app, services) => {
   app.get<{ Params: RepoParams }>(
     "/repositories/:repository",
     { schema: { params: repoParams } },
-    async (req) => repositoryWire(engine.getRepository(req.params.repository)),
+    async (req) => repositoryWire(await engine.getRepository(req.params.repository)),
   );
 
   app.delete<{ Params: RepoParams; Querystring: ForceQuery }>(
     "/repositories/:repository",
     { schema: { params: repoParams, querystring: forceQuery } },
     async (req, reply) => {
-      engine.deleteRepository(req.params.repository, { force: req.query.force });
+      await engine.deleteRepository(req.params.repository, { force: req.query.force });
       return reply.code(204).send();
     },
   );

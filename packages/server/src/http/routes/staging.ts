@@ -6,8 +6,8 @@ import { Readable } from "node:stream";
 import type { Schema } from "lakefs-ts/api";
 import type { EntryLocation, LocalBlockStore } from "../../block/local.js";
 import { MAX_PART_NUMBER } from "../../block/multipart.js";
-import { badRequest, EngineError } from "../../engine/errors.js";
-import type { Entry } from "../../engine/model.js";
+import type { Entry } from "../../core/entry.js";
+import { badRequest, EngineError } from "../../core/errors.js";
 import { type HttpServices, type RouteArea, repositoryStorage } from "../context.js";
 import { multipartUnsupported, presignUnsupported, presignUrl } from "../presigned.js";
 import { DEFAULT_CONTENT_TYPE, nowSeconds, storedEntry } from "../upload-body.js";
@@ -46,9 +46,9 @@ const partParams = object(
 const pathOnly = object(pathQuery, ["path"]);
 
 /** The repository's namespace directory, after checking that the branch exists. */
-function branchStorage(s: HttpServices, repository: string, branch: string) {
-  const storage = repositoryStorage(s, repository);
-  s.engine.getBranch(repository, branch);
+async function branchStorage(s: HttpServices, repository: string, branch: string) {
+  const storage = await repositoryStorage(s, repository);
+  await s.engine.getBranch(repository, branch);
   return storage;
 }
 
@@ -88,7 +88,7 @@ export const stagingRoutes: RouteArea = (app, s) => {
     async (req): Promise<Schema<"StagingLocation">> => {
       const { repository, branch } = req.params;
       if (req.query.presign && !s.presign) throw presignUnsupported();
-      const { repository: repo, nsDir } = branchStorage(s, repository, branch);
+      const { repository: repo, nsDir } = await branchStorage(s, repository, branch);
       const address = blocks.newAddress();
       const location: Schema<"StagingLocation"> = {
         physical_address: blocks.physicalAddress(nsDir, { address, addressType: "relative" }),
@@ -134,7 +134,7 @@ export const stagingRoutes: RouteArea = (app, s) => {
       const checksum = body.checksum.replaceAll('"', "");
       if (checksum === "") throw badRequest("checksum is required");
       if (!body.staging.physical_address) throw badRequest("physical address is required");
-      const { nsDir } = branchStorage(s, repository, branch);
+      const { nsDir } = await branchStorage(s, repository, branch);
       const location = blocks.linkableAddress(nsDir, body.staging.physical_address);
       // Refuse to link an address with other bytes than claimed.
       const actualSize = await sizeForLink(blocks, nsDir, location, body.size_bytes);
@@ -151,7 +151,7 @@ export const stagingRoutes: RouteArea = (app, s) => {
         metadata: body.user_metadata ?? {},
         contentType: body.content_type || DEFAULT_CONTENT_TYPE,
       };
-      engine.stageEntry(repository, branch, path, entry, { force: body.force, ifNoneMatch });
+      await engine.stageEntry(repository, branch, path, entry, { force: body.force, ifNoneMatch });
       return objectStatsWire(path, entry, {
         physicalAddress: blocks.physicalAddress(nsDir, entry),
       });
@@ -172,7 +172,7 @@ export const stagingRoutes: RouteArea = (app, s) => {
     async (req, reply): Promise<Schema<"PresignMultipartUpload">> => {
       if (!s.presign) throw multipartUnsupported();
       const { repository, branch } = req.params;
-      const { nsDir } = branchStorage(s, repository, branch);
+      const { nsDir } = await branchStorage(s, repository, branch);
       const { uploadId, address } = await blocks.createMultipart(nsDir);
       const urls: string[] = [];
       for (let partNumber = 1; partNumber <= (req.query.parts ?? 0); partNumber++) {
@@ -203,7 +203,7 @@ export const stagingRoutes: RouteArea = (app, s) => {
     async (req): Promise<Schema<"UploadTo">> => {
       if (!s.presign) throw multipartUnsupported();
       const { repository, branch, uploadId, partNumber } = req.params;
-      branchStorage(s, repository, branch);
+      await branchStorage(s, repository, branch);
       return {
         presigned_url: presignUrl(s.presigner, req, { op: "part", uploadId, partNumber }).url,
       };
@@ -239,7 +239,7 @@ export const stagingRoutes: RouteArea = (app, s) => {
       const { repository, branch, uploadId } = req.params;
       const body = req.body;
       if (body.parts.length === 0) throw badRequest("parts: at least one part is required");
-      const { nsDir } = branchStorage(s, repository, branch);
+      const { nsDir } = await branchStorage(s, repository, branch);
       const claimed = blocks.linkableAddress(nsDir, body.physical_address);
       const stored = await blocks.completeMultipart(
         uploadId,
@@ -253,7 +253,7 @@ export const stagingRoutes: RouteArea = (app, s) => {
         body.user_metadata ?? {},
         body.content_type || DEFAULT_CONTENT_TYPE,
       );
-      engine.stageEntry(repository, branch, req.query.path, entry);
+      await engine.stageEntry(repository, branch, req.query.path, entry);
       return objectStatsWire(req.query.path, entry, {
         physicalAddress: blocks.physicalAddress(nsDir, entry),
       });
@@ -266,7 +266,7 @@ export const stagingRoutes: RouteArea = (app, s) => {
     async (req, reply) => {
       if (!s.presign) throw multipartUnsupported();
       const { repository, branch, uploadId } = req.params;
-      branchStorage(s, repository, branch);
+      await branchStorage(s, repository, branch);
       await blocks.abortMultipart(uploadId);
       return reply.code(204).send();
     },

@@ -24,7 +24,7 @@ export const tagRoutes: RouteArea = (app, { engine }) => {
   app.get<{ Params: RepoParams; Querystring: PrefixPagingQuery }>(
     "/repositories/:repository/tags",
     { schema: { params: repoParams, querystring: object(prefixPaging) } },
-    async (req) => listOf(engine.listTags(req.params.repository, req.query), refWire),
+    async (req) => listOf(await engine.listTags(req.params.repository, req.query), refWire),
   );
 
   app.post<{ Params: RepoParams; Body: Schema<"TagCreation"> }>(
@@ -37,7 +37,7 @@ export const tagRoutes: RouteArea = (app, { engine }) => {
     },
     async (req, reply) => {
       const { id, ref, force } = req.body;
-      const tag = engine.createTag(req.params.repository, { id, ref, force });
+      const tag = await engine.createTag(req.params.repository, { id, ref, force });
       reply.code(201);
       return refWire(tag);
     },
@@ -46,14 +46,14 @@ export const tagRoutes: RouteArea = (app, { engine }) => {
   app.get<{ Params: TagParams }>(
     "/repositories/:repository/tags/:tag",
     { schema: { params: tagParams } },
-    async (req) => refWire(engine.getTag(req.params.repository, req.params.tag)),
+    async (req) => refWire(await engine.getTag(req.params.repository, req.params.tag)),
   );
 
   app.delete<{ Params: TagParams; Querystring: ForceQuery }>(
     "/repositories/:repository/tags/:tag",
     { schema: { params: tagParams, querystring: forceQuery } },
     async (req, reply) => {
-      engine.deleteTag(req.params.repository, req.params.tag, { force: req.query.force });
+      await engine.deleteTag(req.params.repository, req.params.tag, { force: req.query.force });
       return reply.code(204).send();
     },
   );

@@ -2,11 +2,12 @@
  * Commit (seal the staging token, then build and swap the head with retries) and the commit log
  * (history order, paging, `since`/`stopAt`/`limit`, object and prefix filters).
  */
+
+import { sameIdentity } from "../core/entry.js";
+import { badRequest, forbidden, notFound, renameNotFound } from "../core/errors.js";
 import { history } from "./ancestry.js";
-import { makeCommit } from "./commits.js";
+import { makeCommit } from "./commit-id.js";
 import { type EngineContext, lostRace, newToken, tokensOf, writable } from "./context.js";
-import { badRequest, forbidden, notFound, renameNotFound } from "./errors.js";
-import { sameIdentity } from "./model.js";
 import { isProtected } from "./protection.js";
 import { hasChanges, stagedChanges } from "./staging.js";
 import { type BranchRow, type RepositoryRow, tooManyAttempts } from "./store.js";

@@ -1,7 +1,8 @@
 /** The diff operations: committed refs (two-dot, three-dot) and a branch's uncommitted changes. */
+
+import { badRequest } from "../core/errors.js";
 import { type EngineContext, tokensOf } from "./context.js";
-import { mergePreview, streamDiff, toDiffPage, treeDiff } from "./diff.js";
-import { badRequest } from "./errors.js";
+import { mergePreview, streamDiff, toDiffPage, treeDiff } from "./diff-streams.js";
 import { mergeBaseOf } from "./merge.js";
 import { resolveRef } from "./refs.js";
 import { effectiveChanges, overlayEntries, stagedChanges, treeEntries } from "./staging.js";

@@ -3,7 +3,7 @@
  * conflicts), a tree against an arbitrary entry stream (for `branch$`), and a branch's
  * uncommitted changes. Paging and grouping are applied by `toDiffPage`.
  */
-import { compareKeys, type Entry, sameIdentity } from "./model.js";
+import { compareKeys, type Entry, sameIdentity } from "../core/entry.js";
 import { type KeyedPageOptions, pageByKey } from "./paging.js";
 import type { TreeStore } from "./tree/types.js";
 import type { DiffEntry, DiffType, Page } from "./types.js";
