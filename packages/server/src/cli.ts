@@ -41,6 +41,8 @@ Options for run:
   --quickstart          use lakeFS's well-known quickstart key pair as the admin credentials
   --presign             offer presigned URLs and presigned multipart uploads
   --import-root DIR     allow imports from local:// paths under DIR (repeatable)
+  --s3-domain DOMAIN    S3 gateway domain for virtual-host buckets (default s3.local.lakefs.io)
+  --s3-region REGION    region the S3 gateway reports (default us-east-1)
   --lakectl-config FILE write a lakectl config (endpoint and keys) to FILE if it does not exist
   --log                 log every request to stderr
   -h, --help            show this help
@@ -53,6 +55,8 @@ const RUN_OPTIONS = {
   quickstart: { type: "boolean", default: false },
   presign: { type: "boolean", default: false },
   "import-root": { type: "string", multiple: true, default: [] as string[] },
+  "s3-domain": { type: "string", default: "s3.local.lakefs.io" },
+  "s3-region": { type: "string", default: "us-east-1" },
   "lakectl-config": { type: "string" },
   log: { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
@@ -93,6 +97,8 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
       presign: values.presign,
       importRoots: values["import-root"].map((dir) => resolve(dir)),
       logger: values.log,
+      s3Domain: values["s3-domain"],
+      s3Region: values["s3-region"],
     },
   };
 }

@@ -12,6 +12,7 @@ import { Presigner } from "./auth/presign.js";
 import { loadOrCreateSecret } from "./auth/secret.js";
 import { LocalBlockStore } from "./block/local.js";
 import { openEngine } from "./engine/engine.js";
+import { DEFAULT_GATEWAY_OPTIONS } from "./gateway/index.js";
 import { API_PREFIX, buildApp } from "./http/app.js";
 import {
   type Credentials,
@@ -93,7 +94,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         presign: options.presign ?? false,
         importRoots,
       },
-      { logger: options.logger, idleTimeoutMs: options.idleTimeoutMs },
+      {
+        logger: options.logger,
+        idleTimeoutMs: options.idleTimeoutMs,
+        s3: {
+          domain: options.s3Domain ?? DEFAULT_GATEWAY_OPTIONS.domain,
+          region: options.s3Region ?? DEFAULT_GATEWAY_OPTIONS.region,
+        },
+      },
     );
     try {
       await app.listen({ host, port });

@@ -20,6 +20,10 @@ export interface ServerOptions {
   presign?: boolean;
   /** Absolute directories that `local://` imports may read from; none means import is refused (403). */
   importRoots?: string[];
+  /** Domain whose subdomains are virtual-host S3 buckets (default `s3.local.lakefs.io`). */
+  s3Domain?: string;
+  /** Region the S3 gateway reports (GetBucketLocation); default `us-east-1`. */
+  s3Region?: string;
   /** Log requests to stderr. */
   logger?: boolean;
   /** Close a connection after this many ms without any bytes from the client (default 120 s). */

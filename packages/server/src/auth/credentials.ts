@@ -1,9 +1,20 @@
 /**
- * Users and access keys, login tokens and the first-user setup flow. Secrets are never stored:
- * only HMAC-SHA256 (keyed by a key derived from the server secret) of each, compared in constant
- * time. Tables live in the shared metadata database and are created here.
+ * Users and access keys, login tokens and the first-user setup flow. Secrets are never stored in
+ * clear: Basic auth checks an HMAC-SHA256 of the secret (compared in constant time), and the S3
+ * gateway's signature checks (SigV4/SigV2 are HMACs keyed by the secret itself, so the verifier
+ * needs the secret) decrypt a copy sealed with AES-256-GCM under a key derived from the server
+ * secret, as lakeFS encrypts its stored secrets. Keys created before sealing existed are sealed
+ * the first time their secret is presented (Basic auth, login, or a restart with credentials).
+ * Tables live in the shared metadata database and are created here.
  */
-import { createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  randomBytes,
+  randomInt,
+  timingSafeEqual,
+} from "node:crypto";
 import type BetterSqlite3 from "better-sqlite3";
 import { jwtVerify, SignJWT } from "jose";
 import { badRequest, EngineError } from "../core/errors.js";
@@ -44,13 +55,24 @@ interface UserRow {
 
 interface CredentialRow extends UserRow {
   secret_hash: Buffer;
+  secret_sealed: Buffer | null;
 }
+
+/** A key pair's owner and its secret, for verifying request signatures (the S3 gateway). */
+export interface SigningKey {
+  readonly user: User;
+  readonly secretAccessKey: string;
+}
+
+const SEAL_IV_BYTES = 12;
+const SEAL_TAG_BYTES = 16;
 
 export class AuthService {
   private readonly hashKey: Buffer;
   private readonly jwtKey: Buffer;
   /** A stable id for this data directory (`GET /usage-report/summary`), derived from its secret. */
   readonly installationId: string;
+  private readonly sealKey: Buffer;
   /** Compared against when the access key is unknown, so that case costs the same work. */
   private readonly decoyHash: Buffer;
   private readonly credentialByKey: BetterSqlite3.Statement<[string], CredentialRow>;
@@ -63,6 +85,7 @@ export class AuthService {
     this.hashKey = deriveKey(secret, "credentials");
     this.jwtKey = deriveKey(secret, "jwt");
     this.installationId = uuidOf(deriveKey(secret, "installation"));
+    this.sealKey = deriveKey(secret, "credential-seal");
     this.decoyHash = this.hashSecret(randomBytes(30).toString("base64"));
     db.exec(`
       CREATE TABLE IF NOT EXISTS auth_users (
@@ -76,8 +99,12 @@ export class AuthService {
         created_at INTEGER NOT NULL
       ) STRICT;
     `);
+    const columns = db.prepare("PRAGMA table_info(auth_credentials)").all() as { name: string }[];
+    if (!columns.some((c) => c.name === "secret_sealed")) {
+      db.exec("ALTER TABLE auth_credentials ADD COLUMN secret_sealed BLOB");
+    }
     this.credentialByKey = db.prepare(
-      `SELECT u.username, u.created_at, c.secret_hash FROM auth_credentials c
+      `SELECT u.username, u.created_at, c.secret_hash, c.secret_sealed FROM auth_credentials c
        JOIN auth_users u ON u.username = c.username WHERE c.access_key_id = ?`,
     );
     this.userByName = db.prepare("SELECT username, created_at FROM auth_users WHERE username = ?");
@@ -131,7 +158,24 @@ export class AuthService {
     const row = this.credentialByKey.get(accessKeyId);
     const candidate = this.hashSecret(secretAccessKey);
     const matches = timingSafeEqual(candidate, row?.secret_hash ?? this.decoyHash);
-    return row !== undefined && matches ? toUser(row) : undefined;
+    if (row === undefined || !matches) return undefined;
+    if (row.secret_sealed === null) {
+      this.db
+        .prepare("UPDATE auth_credentials SET secret_sealed = ? WHERE access_key_id = ?")
+        .run(this.seal(secretAccessKey), accessKeyId);
+    }
+    return toUser(row);
+  }
+
+  /**
+   * The owner and secret of an access key, for checking a request signature; undefined when the
+   * key is unknown or its secret has not been sealed yet (see the module comment).
+   */
+  signingKey(accessKeyId: string): SigningKey | undefined {
+    const row = this.credentialByKey.get(accessKeyId);
+    if (row?.secret_sealed == null) return undefined;
+    const secretAccessKey = this.unseal(row.secret_sealed);
+    return secretAccessKey === undefined ? undefined : { user: toUser(row), secretAccessKey };
   }
 
   /** `POST /auth/login`: an HS256 JWT (sub = username, aud `login`, 7 days); 401 on bad keys. */
@@ -186,10 +230,38 @@ export class AuthService {
       .run(username, creationDate);
     this.db
       .prepare(
-        "INSERT INTO auth_credentials (access_key_id, username, secret_hash, created_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO auth_credentials (access_key_id, username, secret_hash, secret_sealed, created_at) VALUES (?, ?, ?, ?, ?)",
       )
-      .run(key.accessKeyId, username, this.hashSecret(key.secretAccessKey), creationDate);
+      .run(
+        key.accessKeyId,
+        username,
+        this.hashSecret(key.secretAccessKey),
+        this.seal(key.secretAccessKey),
+        creationDate,
+      );
     return { ...key, creationDate };
+  }
+
+  /** AES-256-GCM: iv ‖ tag ‖ ciphertext. */
+  private seal(secretAccessKey: string): Buffer {
+    const iv = randomBytes(SEAL_IV_BYTES);
+    const cipher = createCipheriv("aes-256-gcm", this.sealKey, iv);
+    const body = Buffer.concat([cipher.update(secretAccessKey, "utf8"), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+  }
+
+  /** Undefined when the sealed value was not made with this server's secret (or was altered). */
+  private unseal(sealed: Buffer): string | undefined {
+    try {
+      const iv = sealed.subarray(0, SEAL_IV_BYTES);
+      const tag = sealed.subarray(SEAL_IV_BYTES, SEAL_IV_BYTES + SEAL_TAG_BYTES);
+      const decipher = createDecipheriv("aes-256-gcm", this.sealKey, iv);
+      decipher.setAuthTag(tag);
+      const body = sealed.subarray(SEAL_IV_BYTES + SEAL_TAG_BYTES);
+      return Buffer.concat([decipher.update(body), decipher.final()]).toString("utf8");
+    } catch {
+      return undefined;
+    }
   }
 
   private hashSecret(secretAccessKey: string): Buffer {

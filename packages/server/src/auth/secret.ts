@@ -1,6 +1,6 @@
 /**
  * The server secret (`<dataDir>/secret`, 32 random bytes as hex, mode 0600): the root key from
- * which the JWT, presign and credential-hashing keys are derived, one key per purpose.
+ * which the JWT, presign, credential-hashing and credential-sealing keys are derived, one key per purpose.
  */
 import { createHmac, randomBytes } from "node:crypto";
 import {
@@ -62,7 +62,7 @@ function readSecret(path: string): Buffer {
   return Buffer.from(text, "hex");
 }
 
-export type KeyPurpose = "jwt" | "presign" | "credentials" | "installation";
+export type KeyPurpose = "jwt" | "presign" | "credentials" | "installation" | "credential-seal";
 
 /** A 32-byte key for one purpose, so no two mechanisms ever share a key. */
 export function deriveKey(secret: Uint8Array, purpose: KeyPurpose): Buffer {

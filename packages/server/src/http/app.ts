@@ -1,11 +1,19 @@
 /**
  * The fastify application: the lakeFS API under `/api/v1` (authenticated except for the few
- * public routes), the presigned data endpoint, lakeFS-shaped errors everywhere.
+ * public routes), the presigned data endpoint, lakeFS-shaped errors everywhere; S3 requests go
+ * to the gateway (`../gateway`) on the same port.
  */
 import Fastify, { type FastifyInstance } from "fastify";
+import {
+  DEFAULT_GATEWAY_OPTIONS,
+  type GatewayOptions,
+  gatewayRewrite,
+  registerGateway,
+} from "../gateway/index.js";
 import { requireAuthentication } from "./auth-hook.js";
 import type { HttpServices, RouteArea } from "./context.js";
 import { handleError, sendError } from "./errors.js";
+import { PRESIGNED_PATH } from "./presigned.js";
 import { actionRoutes } from "./routes/actions.js";
 import { authRoutes } from "./routes/auth.js";
 import { branchRoutes } from "./routes/branches.js";
@@ -54,11 +62,15 @@ export interface AppOptions {
   readonly logger?: boolean | undefined;
   /** Socket inactivity limit in ms (default `CONNECTION_IDLE_TIMEOUT_MS`). */
   readonly idleTimeoutMs?: number | undefined;
+  /** S3 gateway domain and region (defaults: `s3.local.lakefs.io`, `us-east-1`). */
+  readonly s3?: GatewayOptions | undefined;
 }
 
 /** Builds (but does not start) the HTTP application over the given services. */
 export function buildApp(services: HttpServices, options: AppOptions = {}): FastifyInstance {
+  const s3 = options.s3 ?? DEFAULT_GATEWAY_OPTIONS;
   const app = Fastify({
+    rewriteUrl: gatewayRewrite(s3, [API_PREFIX, PRESIGNED_PATH]),
     // Unexpected failures always reach stderr; `logger` adds one line per request.
     logger: { level: options.logger ? "info" : "error", stream: process.stderr },
     // A client that goes quiet mid-request (slow loris) loses its socket after two minutes of
@@ -83,5 +95,6 @@ export function buildApp(services: HttpServices, options: AppOptions = {}): Fast
     { prefix: API_PREFIX },
   );
   presignedDataRoutes(app, services);
+  registerGateway(app, services, s3);
   return app;
 }
