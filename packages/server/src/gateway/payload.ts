@@ -5,15 +5,16 @@
  * headers or trailers, the declared decoded length). A failed check throws from the iterator,
  * so a write in progress is abandoned before anything is staged.
  */
+
+import { decodeAwsChunked } from "./aws-chunked.js";
 import {
-  type PendingCheck,
   checksumCheck,
   contentMd5Check,
   isChecksumHeader,
+  type PendingCheck,
   payloadSha256Check,
   settle,
 } from "./checksums.js";
-import { decodeAwsChunked } from "./aws-chunked.js";
 import { S3Error } from "./errors.js";
 import { headerValue, type RequestView } from "./request-view.js";
 import type { PayloadProtection } from "./sigv4.js";

@@ -2,8 +2,9 @@
  * XML in and out of the gateway (fast-xml-parser): S3 response documents, error bodies, and the
  * few request bodies S3 defines (DeleteObjects, CompleteMultipartUpload), read with a size cap.
  */
-import type { FastifyReply } from "fastify";
+
 import { XMLBuilder, XMLParser, XMLValidator } from "fast-xml-parser";
+import type { FastifyReply } from "fastify";
 import { S3Error } from "./errors.js";
 
 export const S3_NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/";

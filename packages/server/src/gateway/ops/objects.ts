@@ -1,14 +1,15 @@
 /** GetObject, HeadObject, PutObject, DeleteObject and DeleteObjects. */
-import { DEFAULT_CONTENT_TYPE } from "../../http/upload-body.js";
-import { abortOnDisconnect } from "../../http/routes/objects.js";
+
 import { requestedRange, sendObjectBytes, setBodyHeaders } from "../../http/object-response.js";
+import { abortOnDisconnect } from "../../http/routes/objects.js";
+import { DEFAULT_CONTENT_TYPE } from "../../http/upload-body.js";
 import { splitKey } from "../addressing.js";
-import { bucketOf, entryOf, objectKey, type OpContext, requireBranch } from "../context.js";
+import { bucketOf, entryOf, type OpContext, objectKey, requireBranch } from "../context.js";
 import { S3Error, toS3Error } from "../errors.js";
 import { metadataFromHeaders, notModified, quoted, setS3ObjectHeaders } from "../object-headers.js";
 import { headerValue } from "../request-view.js";
-import { children, parseXml, readSmallBody, sendXml } from "../xml.js";
 import { writeObject } from "../write.js";
+import { children, parseXml, readSmallBody, sendXml } from "../xml.js";
 
 export async function getObject(ctx: OpContext, head: boolean) {
   const { reply, view } = ctx;
