@@ -284,3 +284,57 @@ describe("ensureAdmin", () => {
     other.close();
   });
 });
+
+describe("sealed secrets for signature checks (S3 gateway)", () => {
+  const secret = crypto.randomBytes(32);
+  const open = (db = new Database(":memory:")) => ({ db, auth: new AuthService(db, secret) });
+
+  it("stores the secret encrypted, never in clear, and gives it back for its key only", () => {
+    const { db, auth } = open();
+    auth.setup({ username: "alice", key: ALICE });
+    assert.equal(auth.signingKey(ALICE.accessKeyId)?.secretAccessKey, ALICE.secretAccessKey);
+    assert.equal(auth.signingKey(ALICE.accessKeyId)?.user.username, "alice");
+    assert.equal(auth.signingKey("AKIAUNKNOWN"), undefined);
+    const row = db.prepare("SELECT * FROM auth_credentials").get() as Record<string, unknown>;
+    for (const value of Object.values(row)) {
+      if (Buffer.isBuffer(value)) assert.ok(!value.includes(Buffer.from(ALICE.secretAccessKey)));
+    }
+  });
+
+  it("another server secret, or an altered sealed value, yields nothing", () => {
+    const { db, auth } = open();
+    auth.setup({ username: "alice", key: ALICE });
+    assert.equal(
+      new AuthService(db, crypto.randomBytes(32)).signingKey(ALICE.accessKeyId),
+      undefined,
+    );
+    const sealed = (
+      db.prepare("SELECT secret_sealed FROM auth_credentials").get() as { secret_sealed: Buffer }
+    ).secret_sealed;
+    sealed[sealed.length - 1]! ^= 1;
+    db.prepare("UPDATE auth_credentials SET secret_sealed = ?").run(sealed);
+    assert.equal(auth.signingKey(ALICE.accessKeyId), undefined);
+  });
+
+  it("a key stored before sealing existed is sealed the first time its secret is presented", () => {
+    const { db, auth } = open();
+    auth.setup({ username: "alice", key: ALICE });
+    db.prepare("UPDATE auth_credentials SET secret_sealed = NULL").run();
+    assert.equal(auth.signingKey(ALICE.accessKeyId), undefined);
+    assert.equal(auth.verifyBasic(ALICE.accessKeyId, "wrong"), undefined);
+    assert.equal(auth.signingKey(ALICE.accessKeyId), undefined);
+    assert.ok(auth.verifyBasic(ALICE.accessKeyId, ALICE.secretAccessKey));
+    assert.equal(auth.signingKey(ALICE.accessKeyId)?.secretAccessKey, ALICE.secretAccessKey);
+  });
+
+  it("a database from before the column existed is migrated", () => {
+    const db = new Database(":memory:");
+    db.exec(`CREATE TABLE auth_users (username TEXT PRIMARY KEY, created_at INTEGER NOT NULL) STRICT;
+      CREATE TABLE auth_credentials (access_key_id TEXT PRIMARY KEY, username TEXT NOT NULL
+        REFERENCES auth_users(username) ON DELETE CASCADE, secret_hash BLOB NOT NULL,
+        created_at INTEGER NOT NULL) STRICT;`);
+    const { auth } = open(db);
+    auth.setup({ username: "alice", key: ALICE });
+    assert.equal(auth.signingKey(ALICE.accessKeyId)?.secretAccessKey, ALICE.secretAccessKey);
+  });
+});

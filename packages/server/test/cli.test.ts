@@ -39,6 +39,8 @@ describe("CLI argument parsing", () => {
         presign: false,
         importRoots: [],
         logger: false,
+        s3Domain: "s3.local.lakefs.io",
+        s3Region: "us-east-1",
       },
     });
   });
@@ -58,6 +60,9 @@ describe("CLI argument parsing", () => {
       "--log",
       "--lakectl-config",
       "lakectl.yaml",
+      "--s3-domain",
+      "s3.example.test",
+      "--s3-region=eu-west-1",
     ]);
     assert.deepEqual(parsed, {
       help: false,
@@ -70,6 +75,8 @@ describe("CLI argument parsing", () => {
         presign: true,
         importRoots: ["/data/a", resolve("relative/b")],
         logger: true,
+        s3Domain: "s3.example.test",
+        s3Region: "eu-west-1",
       },
     });
     assert.deepEqual(parseRunArgs(["-h"]), { help: true });
