@@ -1,7 +1,7 @@
 /** What every gateway operation gets, and the lookups they share (bucket, key, branch). */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { User } from "../auth/credentials.js";
-import type { Entry } from "../engine/model.js";
+import type { Entry } from "../core/entry.js";
 import type { Repository } from "../engine/types.js";
 import type { HttpServices } from "../http/context.js";
 import { type GatewayOptions, type S3Target, splitKey } from "./addressing.js";

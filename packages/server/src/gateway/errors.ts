@@ -2,7 +2,7 @@
  * S3 errors: a code clients match on, its HTTP status, and a message. Engine errors are
  * translated by kind; the XML body is written by `xml.ts`.
  */
-import { EngineError, type EngineErrorKind } from "../engine/errors.js";
+import { EngineError, type EngineErrorKind } from "../core/errors.js";
 
 /** The S3 error codes the gateway answers with, and their statuses. */
 export const S3_STATUS = {

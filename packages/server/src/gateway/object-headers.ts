@@ -3,7 +3,7 @@
  * `X-Amz-Meta-*` response headers out (as lakeFS answers), plus the conditional-read rules.
  */
 import type { FastifyReply } from "fastify";
-import type { Entry } from "../engine/model.js";
+import type { Entry } from "../core/entry.js";
 import { S3Error } from "./errors.js";
 import { headerValue, queryParam, type RequestView } from "./request-view.js";
 

@@ -3,7 +3,7 @@
  * branches (as common prefixes `<branch>/` with delimiter `/`, or their objects without one).
  * Markers, start-after and continuation tokens carry the ref like keys do.
  */
-import { compareKeys } from "../../engine/model.js";
+import { compareKeys } from "../../core/entry.js";
 import type { ListedEntry } from "../../engine/types.js";
 import { splitKey } from "../addressing.js";
 import { bucketOf, type OpContext } from "../context.js";
