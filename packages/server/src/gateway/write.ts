@@ -4,8 +4,8 @@
  * REST upload. Kept to these two functions so moving to a shared object-write service is local.
  */
 import type { StoredObject } from "../block/local.js";
-import { EngineError, PreconditionFailedError } from "../core/errors.js";
 import type { Entry } from "../core/entry.js";
+import { EngineError, PreconditionFailedError } from "../core/errors.js";
 import type { HttpServices } from "../http/context.js";
 import { storedEntry } from "../http/upload-body.js";
 import { S3Error } from "./errors.js";
