@@ -87,14 +87,46 @@ describe("LocalBlockStore import", () => {
       });
     }
 
-    it("rejects sources overlapping the block store", () => {
+    it("rejects sources overlapping the storage it writes, accepts the rest of the block store", () => {
       const wide = new LocalBlockStore(join(dir, "block"), { importRoots: [dir] });
-      assert.throws(
-        () => wide.importSourceDir(`local://${dir}/block/repo`),
-        isKind("bad_request", /invalid import source/),
+      const overlap = isKind(
+        "bad_request",
+        /^invalid import source: .*: overlaps the lakeFS storage$/,
+      );
+      assert.throws(() => wide.importSourceDir(`local://${dir}`), overlap);
+      assert.throws(() => wide.importSourceDir(`local://${dir}/block`), overlap);
+      mkdirSync(join(dir, "block", ".tmp"), { recursive: true });
+      assert.throws(() => wide.importSourceDir(`local://${dir}/block/.tmp`), overlap);
+      // Another namespace's files, or a path sharing a prefix with the importing namespace:
+      mkdirSync(join(dir, "block", "zprobe2", "x"), { recursive: true });
+      writeFileSync(join(dir, "block", "zprobe2", "y.txt"), "y");
+      const namespaceDir = join(dir, "block", "zprobe2", "x");
+      assert.equal(
+        wide.importSourceDir(`local://${dir}/block/zprobe2/y.txt`, undefined, { namespaceDir }),
+        join(dir, "block", "zprobe2", "y.txt"),
       );
       assert.throws(
-        () => wide.importSourceDir(`local://${dir}`),
+        () => wide.importSourceDir(`local://${dir}/block/zprobe2/x`, undefined, { namespaceDir }),
+        isKind("bad_request", /inside the repository's storage namespace$/),
+      );
+    });
+
+    it("accepts a missing source under a root only when asked to (checked again when walked)", () => {
+      assert.equal(
+        store.importSourceDir(`local://${root}/later/`, undefined, { allowMissing: true }),
+        join(root, "later"),
+      );
+      assert.throws(
+        () => store.importSourceDir(`local://${root}/later/`),
+        isKind("bad_request", /no such file or directory$/),
+      );
+      // Outside the roots stays refused, existing or not.
+      assert.throws(
+        () => store.importSourceDir(`local://${dir}/missing`, undefined, { allowMissing: true }),
+        isKind("bad_request", /outside the allowed import roots$/),
+      );
+      assert.throws(
+        () => store.importSourceDir(`local://${root}/../x`, undefined, { allowMissing: true }),
         isKind("bad_request", /invalid import source/),
       );
     });

@@ -128,7 +128,7 @@ test("cancel stops a running import (idempotently)", async () => {
   assert.deepEqual(paths(await e.listEntries(R, "main")), []);
 });
 
-test("preconditions: walker, dirty branch, unknown ids, bad sources", async () => {
+test("preconditions: walker, unknown ids, bad sources", async () => {
   const e = f.engine;
   const opts = {
     sources: [{ type: "common_prefix" as const, path: "p", destination: "d/" }],
@@ -152,17 +152,52 @@ test("preconditions: walker, dirty branch, unknown ids, bad sources", async () =
       ),
     engineError("bad_request"),
   );
-  await e.stageEntry(R, "main", "dirty", entry("d"));
-  await assert.rejects(
-    async () => await e.startImport(R, "main", opts, walkerOf({})),
-    engineError("bad_request", "uncommitted changes (dirty branch)"),
-  );
   await assert.rejects(
     async () => await e.importStatus(R, "main", "nope"),
-    engineError("not_found"),
+    engineError("not_found", "not found"),
   );
   await assert.rejects(
     async () => await e.cancelImport(R, "main", "nope"),
     engineError("not_found"),
   );
+});
+
+test("a dirty branch fails the import in its status, before any source is read", async () => {
+  const e = f.engine;
+  await e.createBranch(R, { name: "dirty-import", source: "main" });
+  await e.stageEntry(R, "dirty-import", "dirty", entry("d"));
+  let walked = false;
+  const id = await e.startImport(
+    R,
+    "dirty-import",
+    { sources: [{ type: "common_prefix", path: "p", destination: "d/" }], commit: {} },
+    async function* () {
+      walked = true;
+      yield { relPath: "x", entry: entry("x") };
+    },
+  );
+  const status = await settle(e, "dirty-import", id);
+  assert.equal(status.completed, false);
+  assert.equal(status.error, "import error: uncommitted changes (dirty branch)");
+  assert.equal(walked, false);
+});
+
+test("a prefix destination without a trailing slash imports under `destination/`", async () => {
+  const e = f.engine;
+  await e.createBranch(R, { name: "slash", source: "main" });
+  await e.stageEntry(R, "slash", "dst/nestedkeep", entry("k"));
+  await e.commit(R, "slash", { message: "keep a sibling" });
+  const id = await e.startImport(
+    R,
+    "slash",
+    { sources: [{ type: "common_prefix", path: "p", destination: "dst/nested" }], commit: {} },
+    walkerOf({ p: ["prefix-1/file1"] }),
+  );
+  const status = await settle(e, "slash", id);
+  assert.equal(status.completed, true, status.error);
+  // The sibling sharing the prefix string is not part of the replaced destination.
+  assert.deepEqual(paths(await e.listEntries(R, "slash")), [
+    "dst/nested/prefix-1/file1",
+    "dst/nestedkeep",
+  ]);
 });

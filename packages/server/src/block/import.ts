@@ -12,34 +12,58 @@ import { isInside, MAX_ABSOLUTE_PATH_BYTES, safeSegments } from "./paths.js";
 
 const SCHEME = "local://";
 
+/** How strictly `resolveImportSource` checks a source. */
+export interface ImportSourceCheck {
+  /**
+   * Accept a source that does not exist yet when its path lies lexically under a root: the
+   * import then fails in its status, as lakeFS reports missing sources (the check at request
+   * time; the walk resolves again without it).
+   */
+  readonly allowMissing?: boolean | undefined;
+  /** The importing repository's namespace directory (real path): sources inside it are refused. */
+  readonly namespaceDir?: string | undefined;
+}
+
 /**
  * Resolves an import source URI to a real path under one of `realRoots`. 403 when no roots are
  * configured; 400 `invalid import source: ...` when malformed, missing, outside the roots, or
- * overlapping the block store (importing a repository's own data into itself).
+ * overlapping the storage this server writes: a directory holding the block store, the block
+ * store's reserved directories, or the importing repository's own namespace. Another place
+ * inside the block store (an import root may cover it) is a source like any other.
  */
 export function resolveImportSource(
   uri: string,
   realRoots: readonly string[],
   realBlockRoot: string,
+  check: ImportSourceCheck = {},
 ): string {
   if (realRoots.length === 0) throw forbidden("import is not supported for this storage");
   const invalid = (reason: string) => badRequest(`invalid import source: ${uri}: ${reason}`);
   if (!uri.startsWith(SCHEME) || !uri.startsWith("/", SCHEME.length)) {
     throw invalid("expected local:///<absolute path>");
   }
+  let lexical: string;
+  try {
+    lexical = `/${safeSegments(uri.slice(SCHEME.length + 1), "path", MAX_ABSOLUTE_PATH_BYTES).join("/")}`;
+  } catch (err) {
+    throw invalid((err as Error).message);
+  }
   let real: string;
   try {
-    const segments = safeSegments(uri.slice(SCHEME.length + 1), "path", MAX_ABSOLUTE_PATH_BYTES);
-    real = realpathSync(`/${segments.join("/")}`);
-  } catch (err) {
-    const reason =
-      err instanceof Error && "kind" in err ? err.message : "no such file or directory";
-    throw invalid(reason);
+    real = realpathSync(lexical);
+  } catch {
+    if (!check.allowMissing) throw invalid("no such file or directory");
+    real = lexical;
   }
   if (!realRoots.some((root) => isInside(real, root)))
     throw invalid("outside the allowed import roots");
-  if (isInside(real, realBlockRoot) || isInside(realBlockRoot, real)) {
-    throw invalid("overlaps the lakeFS storage");
+  if (isInside(realBlockRoot, real)) throw invalid("overlaps the lakeFS storage");
+  if (isInside(real, realBlockRoot)) {
+    const first = real.slice(realBlockRoot.length + 1).split("/")[0] ?? "";
+    if (first === "" || first.startsWith(".")) throw invalid("overlaps the lakeFS storage");
+    if (check.namespaceDir !== undefined && isInside(real, check.namespaceDir)) {
+      throw invalid("inside the repository's storage namespace");
+    }
   }
   return real;
 }

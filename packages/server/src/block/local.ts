@@ -26,7 +26,12 @@ import { badRequest, EngineError } from "../core/errors.js";
 import { AddressAllocator } from "./address.js";
 import { CompositeObject, CorruptComposite } from "./composite.js";
 import { commitFile, readFullySync, type WriteOptions, writeTempFile } from "./files.js";
-import { type ImportSourceType, importEntries, resolveImportSource } from "./import.js";
+import {
+  type ImportSourceCheck,
+  type ImportSourceType,
+  importEntries,
+  resolveImportSource,
+} from "./import.js";
 import { MultipartUploads } from "./multipart.js";
 import {
   assertResolvesInside,
@@ -309,10 +314,16 @@ export class LocalBlockStore {
   /**
    * Validates an import source `local:///<absolute path>` and returns its resolved path: 403 when
    * no import roots are configured, 400 `invalid import source` outside them or overlapping the
-   * block store.
+   * storage this server writes (see `resolveImportSource`).
    */
-  importSourceDir(uri: string, roots: readonly string[] = this.importRoots): string {
-    return resolveImportSource(uri, realPaths(roots), this.realRoot);
+  importSourceDir(
+    uri: string,
+    roots: readonly string[] = this.importRoots,
+    check: ImportSourceCheck = {},
+  ): string {
+    const namespaceDir =
+      check.namespaceDir === undefined ? undefined : realpathOrSelf(check.namespaceDir);
+    return resolveImportSource(uri, realPaths(roots), this.realRoot, { ...check, namespaceDir });
   }
 
   /**

@@ -15,6 +15,12 @@ const SPOOL_BATCH = 500;
 const REFRESH_MS = 1000;
 const CANCELED = "Canceled";
 
+/** What an import job runs besides the walk (see `Imports.start`). */
+export interface ImportSteps {
+  readonly check: () => void;
+  readonly commit: (token: string) => Commit;
+}
+
 interface Job {
   readonly repo: string;
   readonly id: string;
@@ -31,13 +37,16 @@ export class Imports {
     private readonly now: () => number,
   ) {}
 
-  /** Starts a job; `commit(token)` turns the spooled entries into the branch's new commit. */
+  /**
+   * Starts a job: `steps.check()` runs first (its failure ends the job before any source is
+   * read), then the walk; `steps.commit(token)` turns the spooled entries into the new commit.
+   */
   start(
     repo: string,
     branch: string,
     sources: readonly ImportSourceSpec[],
     walker: ImportWalker,
-    commit: (token: string) => Commit,
+    steps: ImportSteps,
   ): string {
     const id = randomBytes(10).toString("hex");
     const job: Job = {
@@ -50,7 +59,7 @@ export class Imports {
     this.jobs.set(jobKey(repo, id), job);
     job.timer = setInterval(() => this.save(job, {}), REFRESH_MS);
     job.timer.unref();
-    void this.run(job, sources, walker, commit);
+    void this.run(job, sources, walker, steps);
     return id;
   }
 
@@ -86,7 +95,7 @@ export class Imports {
     job: Job,
     sources: readonly ImportSourceSpec[],
     walker: ImportWalker,
-    commit: (token: string) => Commit,
+    steps: ImportSteps,
   ): Promise<void> {
     const token = `import:${job.repo}:${job.id}`;
     let ingested = 0;
@@ -101,6 +110,9 @@ export class Imports {
       this.save(job, { ingestedObjects: ingested });
     };
     try {
+      // Let the request that started the job return (202) before its checks run.
+      await Promise.resolve();
+      steps.check();
       for (const source of sources) {
         for await (const obj of walker(source)) {
           if (job.cancelled) return;
@@ -113,7 +125,7 @@ export class Imports {
       }
       if (job.cancelled) return;
       flush();
-      const c = commit(token);
+      const c = steps.commit(token);
       this.stop(job, {
         completed: true,
         ingestedObjects: ingested,

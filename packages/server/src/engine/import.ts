@@ -10,7 +10,7 @@ import { dirtyBranch, type EngineContext, tokensOf, writable } from "./context.j
 import { MERGE_STRATEGY_KEY, updateClean } from "./merge.js";
 import { hasChanges, mergeByKey } from "./staging.js";
 import type { RepositoryRow } from "./store.js";
-import type { Commit, ImportOptions, ImportWalker } from "./types.js";
+import type { Commit, ImportOptions, ImportSourceSpec, ImportWalker } from "./types.js";
 import { validatePath } from "./validate.js";
 
 /** Starts a background import; returns its id. Each destination prefix is replaced. */
@@ -22,7 +22,7 @@ export function startImport(
   walker: ImportWalker | undefined,
 ): string {
   const r = ctx.repo(repo);
-  const b = ctx.branch(repo, branch);
+  ctx.branch(repo, branch);
   writable(r, options.force);
   if (!walker) throw forbidden("import is not supported for this storage");
   // Zero sources is valid in lakeFS: the import still lands one (empty) commit.
@@ -32,13 +32,30 @@ export function startImport(
     }
     if (s.type === "object") validatePath(s.destination, "destination");
   }
+  const sources = options.sources.map(withPrefixDestination);
+  const planned = { ...options, sources };
   const tree = ctx.tree(r);
-  if (hasChanges(ctx.store, tree, ctx.commit(repo, b.commitId).metarangeId, tokensOf(b))) {
-    throw dirtyBranch();
-  }
-  return ctx.imports.start(repo, branch, options.sources, walker, (token) =>
-    commitImport(ctx, r, branch, token, options),
-  );
+  // A dirty branch fails the import in its status (as in lakeFS), checked before the walk and
+  // again when committing.
+  const requireClean = () => {
+    const head = ctx.branch(repo, branch);
+    if (hasChanges(ctx.store, tree, ctx.commit(repo, head.commitId).metarangeId, tokensOf(head))) {
+      throw dirtyBranch();
+    }
+  };
+  return ctx.imports.start(repo, branch, sources, walker, {
+    check: requireClean,
+    commit: (token) => commitImport(ctx, r, branch, token, planned),
+  });
+}
+
+/**
+ * lakeFS imports a prefix under `destination/`: a destination without its trailing slash gets
+ * one (`dst/nested` + `prefix-1/file1` → `dst/nested/prefix-1/file1`).
+ */
+function withPrefixDestination(s: ImportSourceSpec): ImportSourceSpec {
+  if (s.type !== "common_prefix" || s.destination === "" || s.destination.endsWith("/")) return s;
+  return { ...s, destination: `${s.destination}/` };
 }
 
 /** Builds the import commit: each destination replaced by the imported entries in `token`. */

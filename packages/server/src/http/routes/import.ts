@@ -60,10 +60,14 @@ export const importRoutes: RouteArea = (app, s) => {
     async (req, reply): Promise<Schema<"ImportCreationResponse">> => {
       const { repository, branch } = req.params;
       const body = req.body;
-      await repositoryStorage(s, repository);
+      const { nsDir } = await repositoryStorage(s, repository);
       await engine.getBranch(repository, branch);
-      // Refuse bad sources now (403 / 400) rather than in the background.
-      for (const p of body.paths) blocks.importSourceDir(p.path, s.importRoots);
+      // Sources outside the allowed roots (or overlapping our own storage) are refused now and
+      // never read; everything else — a missing source, a dirty branch — fails in the status,
+      // where lakeFS reports it.
+      for (const p of body.paths) {
+        blocks.importSourceDir(p.path, s.importRoots, { allowMissing: true, namespaceDir: nsDir });
+      }
       const id = await engine.startImport(repository, branch, {
         sources: body.paths.map((p) => ({
           type: p.type,
