@@ -169,6 +169,17 @@ describe("modes and metadata", () => {
     assert.throws(() => normaliseMetadata({ k: 1 as unknown as string }), InvalidArgumentError);
     assert.deepEqual(normaliseMetadata(undefined), {});
   });
+  test("lakeFS's reserved ::lakefs:: keys travel as x-lakefs-internal- headers", () => {
+    assert.deepEqual(normaliseMetadata({ "::lakefs::Client-Mtime": "17" }), {
+      "::lakefs::client-mtime": "17",
+    });
+    assert.deepEqual(metadataHeaders({ "::lakefs::client-mtime": "17", a: "b" }), {
+      "x-lakefs-internal-client-mtime": "17",
+      "x-lakefs-meta-a": "b",
+    });
+    assert.throws(() => normaliseMetadata({ "::lakefs::": "1" }), InvalidArgumentError);
+    assert.throws(() => normaliseMetadata({ "::other::k": "1" }), InvalidArgumentError);
+  });
 });
 
 describe("orderedPool", () => {

@@ -65,6 +65,39 @@ describe("HTTP objects", () => {
     assert.equal(bare.json.metadata, undefined);
   });
 
+  it("stores lakectl's X-Lakefs-Internal-* upload headers as ::lakefs:: user metadata", async () => {
+    // lakectl local sends these (lakeFS 1.84 stores them; without them every file it committed
+    // shows as modified).
+    const put = await api.call("POST", upload("local/link"), {
+      body: "",
+      headers: {
+        "X-Lakefs-Internal-client-mtime": "1700000000",
+        "X-Lakefs-Internal-symlink-target": "../target.txt",
+        "x-lakefs-meta-owner": "bob",
+        "x-lakefs-internal-": "ignored: no name",
+      },
+    });
+    assert.equal(put.status, 201);
+    const expected = {
+      "::lakefs::client-mtime": "1700000000",
+      "::lakefs::symlink-target": "../target.txt",
+      owner: "bob",
+    };
+    assert.deepEqual(put.json.metadata, expected);
+    const stat = await api.call(
+      "GET",
+      `/repositories/${repo}/refs/main/objects/stat?path=${q("local/link")}&user_metadata=true`,
+    );
+    assert.deepEqual(stat.json.metadata, expected);
+    const list = await api.call(
+      "GET",
+      `/repositories/${repo}/refs/main/objects/ls?prefix=local/&user_metadata=true`,
+    );
+    assert.deepEqual(list.json.results[0].metadata, expected);
+    const get = await api.call("GET", objects("main", "local/link"));
+    assert.equal(get.status, 200);
+  });
+
   it("keeps any content type as object bytes, JSON included", async () => {
     const body = '{"not": "a request"}';
     const put = await api.call("POST", upload("data.json"), {

@@ -24,6 +24,13 @@ export interface UploadBody {
 /** The content type of an object uploaded without one. */
 export const DEFAULT_CONTENT_TYPE = "application/octet-stream";
 const META_PREFIX = "x-lakefs-meta-";
+/**
+ * lakeFS's internal upload headers: `X-Lakefs-Internal-<name>` is stored as user metadata
+ * `::lakefs::<name>` (lakectl local sends `client-mtime` and `symlink-target` this way, since a
+ * header name cannot hold the `:` of the metadata key).
+ */
+const INTERNAL_PREFIX = "x-lakefs-internal-";
+const INTERNAL_METADATA_PREFIX = "::lakefs::";
 
 /** An entry's mtime: now, in unix seconds. */
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -45,12 +52,19 @@ export function storedEntry(
   };
 }
 
-/** User metadata from `x-lakefs-meta-<key>` request headers (keys lower-cased). */
+/**
+ * User metadata from `x-lakefs-meta-<key>` request headers (keys lower-cased) and from
+ * `x-lakefs-internal-<key>` headers (stored as `::lakefs::<key>`).
+ */
 export function userMetadataFromHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const metadata: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (!name.startsWith(META_PREFIX) || value === undefined) continue;
-    const key = name.slice(META_PREFIX.length);
+    if (value === undefined) continue;
+    let key: string | undefined;
+    if (name.startsWith(META_PREFIX)) key = name.slice(META_PREFIX.length);
+    else if (name.startsWith(INTERNAL_PREFIX) && name.length > INTERNAL_PREFIX.length) {
+      key = INTERNAL_METADATA_PREFIX + name.slice(INTERNAL_PREFIX.length);
+    }
     if (key) metadata[key] = Array.isArray(value) ? value.join(",") : value;
   }
   return metadata;

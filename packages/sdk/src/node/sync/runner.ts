@@ -1,0 +1,73 @@
+/**
+ * Runs planned file tasks `concurrency` at a time, in completion order (a large file does not
+ * hold up the small ones behind it). The plan is read ahead by a bounded window so totals are
+ * known early; the first failure aborts the tasks in flight.
+ */
+import pMap, { pMapSkip } from "p-map";
+import { lookahead } from "./lookahead.js";
+import type { DirectoryChange, TransferLedger } from "./progress.js";
+
+/** One unit of work: a transfer or a deletion. */
+export interface FileTask {
+  readonly key: string;
+  /** Bytes it will move (0 for a deletion). */
+  readonly bytes: number;
+  readonly change: DirectoryChange;
+  /** Does the work, reporting cumulative bytes through `loaded`. */
+  run(loaded: (bytes: number) => void, signal: AbortSignal): Promise<void>;
+}
+
+/** Planned tasks read ahead of the transfers. */
+const LOOKAHEAD = 10_000;
+
+export async function runTasks(
+  plan: AsyncIterable<FileTask>,
+  ledger: TransferLedger,
+  options: { concurrency: number; dryRun: boolean; signal: AbortSignal | undefined },
+): Promise<void> {
+  const controller = new AbortController();
+  const signal = options.signal
+    ? AbortSignal.any([options.signal, controller.signal])
+    : controller.signal;
+  // p-map rejects at the first failure; the tasks still running are stopped and awaited here
+  // so that nothing (a temp file, a request) outlives the call.
+  const running = new Set<Promise<void>>();
+  async function* planned() {
+    yield* plan;
+    ledger.scanned();
+  }
+  const perform = async (task: FileTask) => {
+    if (!options.dryRun) {
+      let reported = 0;
+      const loaded = (bytes: number) => {
+        const delta = bytes - reported;
+        reported = bytes;
+        ledger.progressed({ key: task.key, loadedBytes: bytes, totalBytes: task.bytes }, delta);
+      };
+      const work = task.run(loaded, signal);
+      running.add(work);
+      try {
+        await work;
+      } finally {
+        running.delete(work);
+      }
+      if (reported < task.bytes) loaded(task.bytes);
+    }
+    ledger.completed(task.change);
+    return pMapSkip;
+  };
+  try {
+    await pMap(
+      lookahead(planned(), LOOKAHEAD, (task) => ledger.planned(task.bytes)),
+      perform,
+      {
+        concurrency: options.concurrency,
+        signal: options.signal,
+      },
+    );
+  } catch (error) {
+    controller.abort(error);
+    await Promise.allSettled(running);
+    throw error;
+  }
+}
