@@ -7,6 +7,7 @@
 import { mkdirSync, statSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { isAbsolute, join, resolve } from "node:path";
+import { ActionsService } from "./actions/service.js";
 import { AuthService, QUICKSTART_USERNAME } from "./auth/credentials.js";
 import { Presigner } from "./auth/presign.js";
 import { loadOrCreateSecret } from "./auth/secret.js";
@@ -84,9 +85,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         `${dataDir} was set up with other admin credentials than the ${options.quickstart ? "quickstart" : "given"} ones`,
       );
     }
+    const actions = new ActionsService(engine, blocks, {
+      envPrefix: options.actionsEnvPrefix,
+    });
     const app = buildApp(
       {
         engine,
+        actions,
         blocks,
         auth,
         presigner: new Presigner(secret),
@@ -119,7 +124,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       firstStart,
       dataDir,
       close() {
-        closing ??= app.close().finally(async () => await engine.close());
+        closing ??= app
+          .close()
+          .then(() => actions.close())
+          .finally(() => engine.close());
         return closing;
       },
     };

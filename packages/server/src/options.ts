@@ -28,6 +28,11 @@ export interface ServerOptions {
   logger?: boolean;
   /** Close a connection after this many ms without any bytes from the client (default 120 s). */
   idleTimeoutMs?: number;
+  /**
+   * Action hooks may read only environment variables with this prefix through
+   * `{{ ENV.NAME }}` (default `LAKEFSACTION_`, like lakeFS).
+   */
+  actionsEnvPrefix?: string;
 }
 
 export interface RunningServer {

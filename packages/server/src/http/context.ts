@@ -1,5 +1,6 @@
 /** What every route needs: the services behind the HTTP layer and the authenticated caller. */
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ActionsService } from "../actions/service.js";
 import type { AuthService } from "../auth/credentials.js";
 import type { Presigner } from "../auth/presign.js";
 import type { LocalBlockStore } from "../block/local.js";
@@ -8,6 +9,8 @@ import type { Repository } from "../engine/types.js";
 
 export interface HttpServices {
   readonly engine: Engine;
+  /** Hooks of `_lakefs_actions/` around versioning operations, and their runs. */
+  readonly actions: ActionsService;
   readonly blocks: LocalBlockStore;
   readonly auth: AuthService;
   readonly presigner: Presigner;

@@ -1,6 +1,8 @@
 /** Branches: list, create, get, delete, reset, hard reset, uncommitted diff, revert, cherry-pick. */
 import type { Schema } from "lakefs-ts/api";
-import type { CommitOverrides } from "../../engine/types.js";
+import { EngineError } from "../../core/errors.js";
+import type { Engine } from "../../engine/engine.js";
+import type { Commit, CommitOverrides } from "../../engine/types.js";
 import { committerOf, type RouteArea } from "../context.js";
 import {
   type BranchParams,
@@ -27,7 +29,23 @@ function overrides(o: Schema<"CommitOverrides"> | undefined): CommitOverrides | 
   return o && { message: o.message, metadata: o.metadata };
 }
 
-export const branchRoutes: RouteArea = (app, { engine }) => {
+/** What a commit-making operation's post-hooks learn from its commit. */
+const committed = (c: Commit) => ({
+  commitId: c.id,
+  commit: { message: c.message, committer: c.committer, metadata: c.metadata },
+});
+
+/** The branch's head commit id, or "" when it does not exist (the operation will say so). */
+async function branchHead(engine: Engine, repository: string, branch: string): Promise<string> {
+  try {
+    return (await engine.getBranch(repository, branch)).commitId;
+  } catch (err) {
+    if (err instanceof EngineError) return "";
+    throw err;
+  }
+}
+
+export const branchRoutes: RouteArea = (app, { engine, actions }) => {
   app.get<{ Params: RepoParams; Querystring: PrefixPagingQuery & { show_hidden: boolean } }>(
     "/repositories/:repository/branches",
     {
@@ -58,12 +76,13 @@ export const branchRoutes: RouteArea = (app, { engine }) => {
     },
     async (req, reply) => {
       const { name, source, force, hidden } = req.body;
-      const commitId = await engine.createBranch(req.params.repository, {
-        name,
-        source,
-        force,
-        hidden,
-      });
+      const { repository } = req.params;
+      const commitId = await actions.around(
+        "create-branch",
+        { repositoryId: repository, branchId: name, sourceRef: source },
+        () => engine.createBranch(repository, { name, source, force, hidden }),
+        (id) => ({ commitId: id }),
+      );
       // lakeFS answers with the bare commit id as text, not JSON.
       return reply.code(201).type("text/html; charset=utf-8").send(commitId);
     },
@@ -79,9 +98,14 @@ export const branchRoutes: RouteArea = (app, { engine }) => {
     "/repositories/:repository/branches/:branch",
     { schema: { params: branchParams, querystring: forceQuery } },
     async (req, reply) => {
-      await engine.deleteBranch(req.params.repository, req.params.branch, {
-        force: req.query.force,
-      });
+      const { repository, branch } = req.params;
+      // Hooks read their actions from the branch's head commit, which outlives the branch.
+      const head = await branchHead(engine, repository, branch);
+      await actions.around(
+        "delete-branch",
+        { repositoryId: repository, branchId: branch, sourceRef: head || branch, commitId: head },
+        () => engine.deleteBranch(repository, branch, { force: req.query.force }),
+      );
       return reply.code(204).send();
     },
   );
@@ -151,14 +175,21 @@ export const branchRoutes: RouteArea = (app, { engine }) => {
     },
     async (req, reply) => {
       const b = req.body;
-      await engine.revert(req.params.repository, req.params.branch, {
-        ref: b.ref,
-        parentNumber: b.parent_number,
-        allowEmpty: b.allow_empty,
-        force: b.force,
-        commitOverrides: overrides(b.commit_overrides),
-        committer: committerOf(req),
-      });
+      const { repository, branch } = req.params;
+      await actions.around(
+        "revert",
+        { repositoryId: repository, branchId: branch, sourceRef: branch },
+        () =>
+          engine.revert(repository, branch, {
+            ref: b.ref,
+            parentNumber: b.parent_number,
+            allowEmpty: b.allow_empty,
+            force: b.force,
+            commitOverrides: overrides(b.commit_overrides),
+            committer: committerOf(req),
+          }),
+        committed,
+      );
       return reply.code(204).send();
     },
   );
@@ -176,13 +207,20 @@ export const branchRoutes: RouteArea = (app, { engine }) => {
     },
     async (req, reply) => {
       const b = req.body;
-      const commit = await engine.cherryPick(req.params.repository, req.params.branch, {
-        ref: b.ref,
-        parentNumber: b.parent_number,
-        force: b.force,
-        commitOverrides: overrides(b.commit_overrides),
-        committer: committerOf(req),
-      });
+      const { repository, branch } = req.params;
+      const commit = await actions.around(
+        "cherry-pick",
+        { repositoryId: repository, branchId: branch, sourceRef: branch },
+        () =>
+          engine.cherryPick(repository, branch, {
+            ref: b.ref,
+            parentNumber: b.parent_number,
+            force: b.force,
+            commitOverrides: overrides(b.commit_overrides),
+            committer: committerOf(req),
+          }),
+        committed,
+      );
       reply.code(201);
       return commitWire(commit);
     },

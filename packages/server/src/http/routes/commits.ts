@@ -36,7 +36,7 @@ function parseSince(since: string | undefined): number | undefined {
   return Math.floor(ms / 1000);
 }
 
-export const commitRoutes: RouteArea = (app, { engine }) => {
+export const commitRoutes: RouteArea = (app, { engine, actions }) => {
   app.post<{
     Params: BranchParams;
     Querystring: { source_metarange?: string };
@@ -61,15 +61,28 @@ export const commitRoutes: RouteArea = (app, { engine }) => {
     },
     async (req, reply) => {
       const b = req.body;
-      const commit = await engine.commit(req.params.repository, req.params.branch, {
-        message: b.message,
-        metadata: b.metadata,
-        date: b.date,
-        allowEmpty: b.allow_empty,
-        force: b.force,
-        sourceMetarange: req.query.source_metarange || undefined,
-        committer: committerOf(req),
-      });
+      const { repository, branch } = req.params;
+      const committer = committerOf(req);
+      const commit = await actions.around(
+        "commit",
+        {
+          repositoryId: repository,
+          branchId: branch,
+          sourceRef: branch,
+          commit: { message: b.message, committer, metadata: b.metadata ?? {} },
+        },
+        () =>
+          engine.commit(repository, branch, {
+            message: b.message,
+            metadata: b.metadata,
+            date: b.date,
+            allowEmpty: b.allow_empty,
+            force: b.force,
+            sourceMetarange: req.query.source_metarange || undefined,
+            committer,
+          }),
+        (c) => ({ sourceRef: c.id, commitId: c.id }),
+      );
       reply.code(201);
       return commitWire(commit);
     },

@@ -33,7 +33,7 @@ const mergeParams = object({ repository: str, sourceRef: str, destinationBranch:
   "destinationBranch",
 ]);
 
-export const refRoutes: RouteArea = (app, { engine }) => {
+export const refRoutes: RouteArea = (app, { engine, actions }) => {
   app.get<{ Params: DiffParams; Querystring: DiffQuery }>(
     "/repositories/:repository/refs/:leftRef/diff/:rightRef",
     {
@@ -95,16 +95,33 @@ export const refRoutes: RouteArea = (app, { engine }) => {
     async (req, reply): Promise<Schema<"MergeResult">> => {
       const { repository, sourceRef, destinationBranch } = req.params;
       const b = req.body;
+      const committer = committerOf(req);
       try {
-        const commit = await engine.merge(repository, sourceRef, destinationBranch, {
-          message: b.message || undefined,
-          metadata: b.metadata,
-          strategy: b.strategy || undefined,
-          force: b.force,
-          allowEmpty: b.allow_empty,
-          squashMerge: b.squash_merge,
-          committer: committerOf(req),
-        });
+        const commit = await actions.around(
+          "merge",
+          {
+            repositoryId: repository,
+            branchId: destinationBranch,
+            sourceRef,
+            mergeSource: sourceRef,
+            commit: { message: b.message ?? "", committer, metadata: b.metadata ?? {} },
+          },
+          () =>
+            engine.merge(repository, sourceRef, destinationBranch, {
+              message: b.message || undefined,
+              metadata: b.metadata,
+              strategy: b.strategy || undefined,
+              force: b.force,
+              allowEmpty: b.allow_empty,
+              squashMerge: b.squash_merge,
+              committer,
+            }),
+          (c) => ({
+            sourceRef: c.id,
+            commitId: c.id,
+            commit: { message: c.message, committer: c.committer, metadata: c.metadata },
+          }),
+        );
         return { reference: commit.id };
       } catch (err) {
         // lakeFS answers a merge conflict with a MergeResult body, not the error shape.

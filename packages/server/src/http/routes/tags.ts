@@ -1,5 +1,7 @@
 /** Tags: list, create, get, delete. */
 import type { Schema } from "lakefs-ts/api";
+import { EngineError } from "../../core/errors.js";
+import type { Engine } from "../../engine/engine.js";
 import type { RouteArea } from "../context.js";
 import {
   boolFalse,
@@ -18,9 +20,24 @@ import { listOf, refWire } from "../wire.js";
 interface TagParams extends RepoParams {
   tag: string;
 }
+/**
+ * What tag hooks see: the tag and the commit `ref` resolves to (their source ref too, so a
+ * deleted tag's hooks still find their actions). A ref that does not resolve leaves the error
+ * to the operation.
+ */
+async function tagDetails(engine: Engine, repositoryId: string, tagId: string, ref: string) {
+  let commitId = "";
+  try {
+    commitId = (await engine.getCommit(repositoryId, ref)).id;
+  } catch (err) {
+    if (!(err instanceof EngineError)) throw err;
+  }
+  return { repositoryId, branchId: "", tagId, sourceRef: commitId || ref, commitId };
+}
+
 const tagParams = object({ repository: str, tag: str }, ["repository", "tag"]);
 
-export const tagRoutes: RouteArea = (app, { engine }) => {
+export const tagRoutes: RouteArea = (app, { engine, actions }) => {
   app.get<{ Params: RepoParams; Querystring: PrefixPagingQuery }>(
     "/repositories/:repository/tags",
     { schema: { params: repoParams, querystring: object(prefixPaging) } },
@@ -37,7 +54,12 @@ export const tagRoutes: RouteArea = (app, { engine }) => {
     },
     async (req, reply) => {
       const { id, ref, force } = req.body;
-      const tag = await engine.createTag(req.params.repository, { id, ref, force });
+      const { repository } = req.params;
+      const tag = await actions.around(
+        "create-tag",
+        await tagDetails(engine, repository, id, ref),
+        () => engine.createTag(repository, { id, ref, force }),
+      );
       reply.code(201);
       return refWire(tag);
     },
@@ -53,7 +75,10 @@ export const tagRoutes: RouteArea = (app, { engine }) => {
     "/repositories/:repository/tags/:tag",
     { schema: { params: tagParams, querystring: forceQuery } },
     async (req, reply) => {
-      await engine.deleteTag(req.params.repository, req.params.tag, { force: req.query.force });
+      const { repository, tag } = req.params;
+      await actions.around("delete-tag", await tagDetails(engine, repository, tag, tag), () =>
+        engine.deleteTag(repository, tag, { force: req.query.force }),
+      );
       return reply.code(204).send();
     },
   );
