@@ -15,6 +15,7 @@ export {
   path,
   type RequestSpec,
   type RetryOptions,
+  type SessionCookieCredentials,
   type StaticCredentials,
   type TokenCredentials,
 } from "./api/http.js";

@@ -25,7 +25,16 @@ export interface TokenCredentials {
   readonly token: string;
 }
 
-export type StaticCredentials = BasicCredentials | TokenCredentials;
+/**
+ * A browser page on the lakeFS server's own origin, logged in through `POST /auth/login`: the
+ * HttpOnly session cookie that login set authenticates every request, so no Authorization
+ * header is sent (and the page never holds the token).
+ */
+export interface SessionCookieCredentials {
+  readonly sessionCookie: true;
+}
+
+export type StaticCredentials = BasicCredentials | TokenCredentials | SessionCookieCredentials;
 
 /**
  * Supplies credentials per request, e.g. a token that expires. Called before every request;
@@ -205,7 +214,7 @@ export function backoffDelay(
 }
 
 function authorization(credentials: StaticCredentials | undefined): string | undefined {
-  if (credentials === undefined) return undefined;
+  if (credentials === undefined || "sessionCookie" in credentials) return undefined;
   if ("token" in credentials) return `Bearer ${credentials.token}`;
   const pair = new TextEncoder().encode(
     `${credentials.accessKeyId}:${credentials.secretAccessKey}`,

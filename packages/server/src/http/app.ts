@@ -1,7 +1,7 @@
 /**
  * The fastify application: the lakeFS API under `/api/v1` (authenticated except for the few
  * public routes), the presigned data endpoint, lakeFS-shaped errors everywhere; S3 requests go
- * to the gateway (`../gateway`) on the same port.
+ * to the gateway (`../gateway`) on the same port, and browsers get the web UI at `/`.
  */
 import Fastify, { type FastifyInstance } from "fastify";
 import {
@@ -31,6 +31,7 @@ import { stagingRoutes } from "./routes/staging.js";
 import { tagRoutes } from "./routes/tags.js";
 import { unimplementedRoutes } from "./routes/unimplemented.js";
 import { usageRoutes } from "./routes/usage.js";
+import { DEFAULT_UI_DIR, UiSite } from "./ui.js";
 import { validatorCompiler } from "./validation.js";
 
 export const API_PREFIX = "/api/v1";
@@ -64,6 +65,8 @@ export interface AppOptions {
   readonly idleTimeoutMs?: number | undefined;
   /** S3 gateway domain and region (defaults: `s3.local.lakefs.io`, `us-east-1`). */
   readonly s3?: GatewayOptions | undefined;
+  /** The built web UI served at `/` (default: the one shipped in this package). */
+  readonly uiDir?: string | undefined;
 }
 
 /** Builds (but does not start) the HTTP application over the given services. */
@@ -84,9 +87,12 @@ export function buildApp(services: HttpServices, options: AppOptions = {}): Fast
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) =>
-    sendError(reply, 404, `path not found: ${request.method} ${request.url.split("?")[0]}`),
-  );
+  const ui = new UiSite(options.uiDir ?? DEFAULT_UI_DIR);
+  app.setNotFoundHandler((request, reply) => {
+    // Outside the API's routes: the web UI's files and pages, else lakeFS's 404.
+    if (ui.serve(request, reply)) return;
+    sendError(reply, 404, `path not found: ${request.method} ${request.url.split("?")[0]}`);
+  });
   app.register(
     async (api) => {
       requireAuthentication(api, services.auth);

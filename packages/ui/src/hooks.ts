@@ -1,0 +1,69 @@
+/** Data hooks: one async load per input, and cursor paging that holds one page at a time. */
+import type { Page } from "lakefs-ts";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { onAuthError } from "./session";
+
+export interface Async<T> {
+  readonly value: T | undefined;
+  readonly error: unknown;
+  readonly loading: boolean;
+  reload(): void;
+}
+
+/** Runs `load` whenever `deps` change; results of superseded runs are dropped. */
+export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): Async<T> {
+  const [state, setState] = useState<{ value: T | undefined; error: unknown; loading: boolean }>({
+    value: undefined,
+    error: undefined,
+    loading: true,
+  });
+  const [generation, setGeneration] = useState(0);
+  const run = useRef(0);
+  useEffect(() => {
+    const mine = ++run.current;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (value) => mine === run.current && setState({ value, error: undefined, loading: false }),
+      (error) => {
+        if (mine !== run.current) return;
+        onAuthError(error);
+        setState({ value: undefined, error, loading: false });
+      },
+    );
+  }, [...deps, generation]);
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  return { ...state, reload };
+}
+
+export interface Pager<T> extends Async<Page<T>> {
+  readonly items: readonly T[];
+  readonly pageNumber: number;
+  readonly hasPrevious: boolean;
+  readonly hasNext: boolean;
+  next(): void;
+  previous(): void;
+}
+
+/**
+ * Page-at-a-time listing: `fetchPage(after)` is called for the current page only, and going back
+ * re-fetches from the remembered cursor, so a listing of any length holds one page in memory.
+ */
+export function usePager<T>(
+  fetchPage: (after: string | undefined) => Promise<Page<T>>,
+  deps: readonly unknown[],
+): Pager<T> {
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  useEffect(() => setCursors([undefined]), deps);
+  const after = cursors[cursors.length - 1];
+  const page = useAsync(() => fetchPage(after), [...deps, after, cursors.length]);
+  const nextOffset = page.value?.nextOffset;
+  return {
+    ...page,
+    items: page.value?.items ?? [],
+    pageNumber: cursors.length,
+    hasPrevious: cursors.length > 1,
+    hasNext: nextOffset !== undefined,
+    next: () => nextOffset !== undefined && setCursors((c) => [...c, nextOffset]),
+    previous: () => setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c)),
+  };
+}

@@ -1,0 +1,6 @@
+/** Entry point: the app into #app. */
+import { render } from "preact";
+import { App } from "./app";
+import "./style.css";
+
+render(<App />, document.getElementById("app") as HTMLElement);
