@@ -32,10 +32,12 @@ const REVALIDATE = "no-cache";
 
 /**
  * index.html may load only what the server itself serves. Inline styles stay allowed (the UI sets
- * style attributes); inline scripts and anything from another origin do not.
+ * style attributes), and WebAssembly may compile (the Parquet codecs are WASM); inline scripts,
+ * JavaScript eval and anything from another origin are not.
  */
 const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'; " +
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' blob: data:; " +
+  "style-src 'self' 'unsafe-inline'; " +
   "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'";
 
 /** Precompressed forms the build writes next to a file, best first. */

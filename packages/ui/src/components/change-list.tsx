@@ -4,7 +4,7 @@ import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { baseName, formatSize, parentPrefixes } from "../format";
 import { usePager } from "../hooks";
-import { ErrorText, Loading, PagerControls } from "./common";
+import { ErrorText, FolderIcon, Loading, PagerControls } from "./common";
 
 export const CHANGES_PAGE_SIZE = 100;
 
@@ -48,7 +48,7 @@ export function ChangeList({
         <table>
           <thead>
             <tr>
-              <th>Change</th>
+              <th class="narrow">Change</th>
               <th>Path</th>
               <th class="num">Size</th>
               {actions && (
@@ -61,13 +61,13 @@ export function ChangeList({
           <tbody>
             {pager.items.map((c) => (
               <tr key={c.path} class={`change-${c.type}`}>
-                <td>
+                <td class="narrow">
                   <span class={`badge ${c.type}`}>{c.type}</span>
                 </td>
                 <td class="mono">
                   {c.pathType === "common_prefix" ? (
                     <button type="button" class="link" onClick={() => setPrefix(c.path)}>
-                      📁 {c.path}
+                      <FolderIcon /> {c.path}
                     </button>
                   ) : (
                     c.path

@@ -129,3 +129,12 @@ export function MetadataEditor({
 export function metadataRecord(rows: readonly [string, string][]): Record<string, string> {
   return Object.fromEntries(rows.filter(([key]) => key.trim() !== ""));
 }
+
+/** A folder glyph that needs no emoji font. */
+export function FolderIcon() {
+  return (
+    <svg class="icon-folder" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+      <path d="M1.5 3h4l1.5 1.5h7.5v8.5h-13z" fill="currentColor" />
+    </svg>
+  );
+}

@@ -3,7 +3,7 @@ import type { CommonPrefix, ObjectInfo } from "lakefs-ts";
 import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso/router";
 import { errorMessage, objectUrl, pageOf, repo } from "../api";
-import { ErrorText, Loading, PagerControls } from "../components/common";
+import { ErrorText, FolderIcon, Loading, PagerControls } from "../components/common";
 import { RefSelector } from "../components/ref-selector";
 import { Uploader } from "../components/uploader";
 import { baseName, formatDate, formatSize, parentPrefixes, shortId } from "../format";
@@ -120,7 +120,7 @@ function EntryRow({
       <tr>
         <td>
           <a href={repoHref(view, "objects", { ref: view.ref, path: entry.path })}>
-            📁 {baseName(entry.path)}
+            <FolderIcon /> {baseName(entry.path)}
           </a>
         </td>
         <td />
