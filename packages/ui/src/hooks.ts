@@ -67,3 +67,29 @@ export function usePager<T>(
     previous: () => setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c)),
   };
 }
+
+export interface Action<A extends unknown[]> {
+  readonly busy: boolean;
+  /** The last run's failure, until the next run starts. */
+  readonly error: unknown;
+  run(...args: A): Promise<void>;
+}
+
+/** A user action (submit, delete, reset): busy while it runs, its failure kept for display. */
+export function useAction<A extends unknown[]>(action: (...args: A) => Promise<void>): Action<A> {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const run = async (...args: A) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await action(...args);
+    } catch (e) {
+      onAuthError(e);
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, run };
+}

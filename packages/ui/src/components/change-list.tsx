@@ -4,7 +4,7 @@ import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { baseName, formatSize, parentPrefixes } from "../format";
 import { usePager } from "../hooks";
-import { ErrorText, FolderIcon, Loading, PagerControls } from "./common";
+import { ActionsHeader, FolderIcon, Listed } from "./common";
 
 export const CHANGES_PAGE_SIZE = 100;
 
@@ -39,23 +39,14 @@ export function ChangeList({
           ))}
         </nav>
       )}
-      <ErrorText error={pager.error} />
-      {pager.loading && pager.items.length === 0 ? (
-        <Loading />
-      ) : pager.items.length === 0 ? (
-        <p class="muted">{empty}</p>
-      ) : (
+      <Listed pager={pager} label="Changes" empty={empty}>
         <table>
           <thead>
             <tr>
               <th class="narrow">Change</th>
               <th>Path</th>
               <th class="num">Size</th>
-              {actions && (
-                <th>
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              )}
+              {actions && <ActionsHeader />}
             </tr>
           </thead>
           <tbody>
@@ -79,8 +70,7 @@ export function ChangeList({
             ))}
           </tbody>
         </table>
-      )}
-      <PagerControls pager={pager} label="Changes" />
+      </Listed>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 /** Small building blocks every page uses. */
-import type { ComponentChildren } from "preact";
+import type { ComponentChildren, InputHTMLAttributes } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import { errorMessage } from "../api";
 import type { Pager } from "../hooks";
@@ -136,5 +136,106 @@ export function FolderIcon() {
     <svg class="icon-folder" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
       <path d="M1.5 3h4l1.5 1.5h7.5v8.5h-13z" fill="currentColor" />
     </svg>
+  );
+}
+
+/** Cancel and submit buttons at the foot of a dialog's form. */
+export function DialogActions({
+  onCancel,
+  busy,
+  label,
+}: {
+  onCancel: () => void;
+  busy: boolean;
+  label: string;
+}) {
+  return (
+    <div class="actions">
+      <button type="button" onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="submit" class="primary" disabled={busy}>
+        {busy ? "Working…" : label}
+      </button>
+    </div>
+  );
+}
+
+/** A paged listing's states: its error, loading, empty, else the listing and its pager. */
+export function Listed<T>({
+  pager,
+  label,
+  empty,
+  children,
+}: {
+  pager: Pager<T>;
+  label: string;
+  empty: ComponentChildren;
+  children: ComponentChildren;
+}) {
+  return (
+    <>
+      <ErrorText error={pager.error} />
+      {pager.loading && pager.items.length === 0 ? (
+        <Loading />
+      ) : pager.items.length === 0 ? (
+        <p class="muted">{empty}</p>
+      ) : (
+        children
+      )}
+      <PagerControls pager={pager} label={label} />
+    </>
+  );
+}
+
+/** Submits a form through `run` without reloading the page. */
+export function onSubmit(run: () => unknown): (event: Event) => void {
+  return (event) => {
+    event.preventDefault();
+    run();
+  };
+}
+
+/** A labelled text input bound to a string. */
+export function TextField({
+  label,
+  hint,
+  value,
+  onValue,
+  ...input
+}: {
+  label: string;
+  hint?: string;
+  value: string;
+  onValue: (value: string) => void;
+  name?: string;
+  type?: "text" | "password";
+  required?: boolean;
+  pattern?: string;
+  title?: string;
+  placeholder?: string;
+  autoComplete?: string;
+}) {
+  return (
+    <label>
+      <span>
+        {label} {hint && <span class="muted">({hint})</span>}
+      </span>
+      <input
+        // Preact types `type` as a union of per-type prop sets; these props suit text and password.
+        {...(input as InputHTMLAttributes<HTMLInputElement>)}
+        value={value}
+        onInput={(e) => onValue(e.currentTarget.value)}
+      />
+    </label>
+  );
+}
+
+/** The header of a table's per-row actions column (named for screen readers only). */
+export function ActionsHeader() {
+  return (
+    <th>
+      <span class="visually-hidden">Actions</span>
+    </th>
   );
 }

@@ -2,8 +2,10 @@
 
 import { path } from "lakefs-ts";
 import { useState } from "preact/hooks";
+import { useLocation } from "preact-iso/router";
 import { rawPage, type Schema } from "../api";
 import { useAsync } from "../hooks";
+import { type RepoView, repoHref } from "../pages/view";
 import { ErrorText } from "./common";
 
 const SHOWN = 20;
@@ -106,5 +108,29 @@ export function RefSelector({
         </fieldset>
       )}
     </div>
+  );
+}
+
+/** The ref selector of a repository tab: choosing a ref reloads the tab at that ref. */
+export function TabRefSelector({
+  view,
+  tab,
+  label = "Ref",
+  keep = {},
+}: {
+  view: RepoView;
+  tab: string;
+  label?: string;
+  /** Query parameters the tab keeps across refs (e.g. the path). */
+  keep?: Record<string, string | undefined>;
+}) {
+  const { route } = useLocation();
+  return (
+    <RefSelector
+      repository={view.repository}
+      label={label}
+      value={view.ref}
+      onChange={(ref) => route(repoHref(view, tab, { ...keep, ref }))}
+    />
   );
 }

@@ -1,47 +1,41 @@
 /** A branch's uncommitted changes: reset per object or prefix, reset all, commit. */
 
 import { useState } from "preact/hooks";
-import { useLocation } from "preact-iso/router";
-import { errorMessage, pageOf, repo } from "../api";
+import { pageOf, repo } from "../api";
 import { CHANGES_PAGE_SIZE, ChangeList } from "../components/change-list";
-import { ErrorText, MetadataEditor, Modal, metadataRecord } from "../components/common";
-import { RefSelector } from "../components/ref-selector";
-import { type RepoView, repoHref } from "./view";
+import {
+  DialogActions,
+  ErrorText,
+  MetadataEditor,
+  Modal,
+  metadataRecord,
+  onSubmit,
+} from "../components/common";
+import { TabRefSelector } from "../components/ref-selector";
+import { useAction } from "../hooks";
+import type { RepoView } from "./view";
 
 export function ChangesPage({ view }: { view: RepoView }) {
-  const { route } = useLocation();
   const [generation, setGeneration] = useState(0);
   const [committing, setCommitting] = useState(false);
-  const [error, setError] = useState<unknown>();
   const branch = repo(view.repository).branch(view.ref);
   const refresh = () => setGeneration((g) => g + 1);
-  const reset = async (
-    path: string | undefined,
-    pathType: "object" | "common_prefix" | "reset",
-  ) => {
-    const what = path === undefined ? `every uncommitted change on ${view.ref}` : path;
-    if (!confirm(`Reset ${what}?`)) return;
-    try {
+  const reset = useAction(
+    async (path: string | undefined, pathType: "object" | "common_prefix" | "reset") => {
+      const what = path === undefined ? `every uncommitted change on ${view.ref}` : path;
+      if (!confirm(`Reset ${what}?`)) return;
       await branch.resetChanges({ pathType, path });
-      setError(undefined);
       refresh();
-    } catch (e) {
-      setError(e);
-    }
-  };
+    },
+  );
   return (
     <section>
       <div class="toolbar">
-        <RefSelector
-          repository={view.repository}
-          label="Branch"
-          value={view.ref}
-          onChange={(ref) => route(repoHref(view, "changes", { ref }))}
-        />
+        <TabRefSelector view={view} tab="changes" label="Branch" />
         <span class="spacer" />
         {view.isBranch && (
           <>
-            <button type="button" class="danger" onClick={() => reset(undefined, "reset")}>
+            <button type="button" class="danger" onClick={() => reset.run(undefined, "reset")}>
               Reset all
             </button>
             <button type="button" class="primary" onClick={() => setCommitting(true)}>
@@ -50,7 +44,7 @@ export function ChangesPage({ view }: { view: RepoView }) {
           </>
         )}
       </div>
-      <ErrorText error={error} />
+      <ErrorText error={reset.error} />
       {view.isBranch ? (
         <ChangeList
           deps={[view.repository, view.ref, generation]}
@@ -66,7 +60,7 @@ export function ChangesPage({ view }: { view: RepoView }) {
               class="link danger"
               aria-label={`Reset ${c.path}`}
               onClick={() =>
-                reset(c.path, c.pathType === "common_prefix" ? "common_prefix" : "object")
+                reset.run(c.path, c.pathType === "common_prefix" ? "common_prefix" : "object")
               }
             >
               Reset
@@ -101,24 +95,15 @@ function CommitDialog({
 }) {
   const [message, setMessage] = useState("");
   const [metadata, setMetadata] = useState<[string, string][]>([]);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    try {
-      await repo(view.repository)
-        .branch(view.ref)
-        .commit(message, { metadata: metadataRecord(metadata) });
-      onCommitted();
-    } catch (e) {
-      setError(errorMessage(e));
-      setBusy(false);
-    }
-  };
+  const commit = useAction(async () => {
+    await repo(view.repository)
+      .branch(view.ref)
+      .commit(message, { metadata: metadataRecord(metadata) });
+    onCommitted();
+  });
   return (
     <Modal title={`Commit changes to ${view.ref}`} onClose={onClose}>
-      <form class="stack" onSubmit={submit}>
+      <form class="stack" onSubmit={onSubmit(commit.run)}>
         <label>
           Commit message
           <textarea
@@ -130,15 +115,8 @@ function CommitDialog({
           />
         </label>
         <MetadataEditor rows={metadata} onChange={setMetadata} />
-        <ErrorText error={error} />
-        <div class="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? "Committing…" : "Commit"}
-          </button>
-        </div>
+        <ErrorText error={commit.error} />
+        <DialogActions onCancel={onClose} busy={commit.busy} label="Commit" />
       </form>
     </Modal>
   );

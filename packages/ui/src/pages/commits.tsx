@@ -1,10 +1,9 @@
 /** The commit log (paged) and one commit: details and its diff against its first parent. */
 import type { Commit } from "lakefs-ts";
-import { useLocation } from "preact-iso/router";
 import { pageOf, repo } from "../api";
 import { CHANGES_PAGE_SIZE, ChangeList } from "../components/change-list";
-import { ErrorText, Loading, PagerControls } from "../components/common";
-import { RefSelector } from "../components/ref-selector";
+import { ErrorText, Listed, Loading } from "../components/common";
+import { TabRefSelector } from "../components/ref-selector";
 import { formatDate, shortId } from "../format";
 import { useAsync, usePager } from "../hooks";
 import { type RepoView, repoHref } from "./view";
@@ -12,7 +11,6 @@ import { type RepoView, repoHref } from "./view";
 const LOG_PAGE_SIZE = 25;
 
 export function CommitsPage({ view }: { view: RepoView }) {
-  const { route } = useLocation();
   const pager = usePager(
     (after) => pageOf(repo(view.repository).ref(view.ref).log({ after, pageSize: LOG_PAGE_SIZE })),
     [view.repository, view.ref],
@@ -20,24 +18,15 @@ export function CommitsPage({ view }: { view: RepoView }) {
   return (
     <section>
       <div class="toolbar">
-        <RefSelector
-          repository={view.repository}
-          label="Ref"
-          value={view.ref}
-          onChange={(ref) => route(repoHref(view, "commits", { ref }))}
-        />
+        <TabRefSelector view={view} tab="commits" />
       </div>
-      <ErrorText error={pager.error} />
-      {pager.loading && pager.items.length === 0 ? (
-        <Loading />
-      ) : (
+      <Listed pager={pager} label="Commits" empty="No commits.">
         <ol class="log" aria-label="Commits">
           {pager.items.map((c) => (
             <CommitRow key={c.id} view={view} commit={c} />
           ))}
         </ol>
-      )}
-      <PagerControls pager={pager} label="Commits" />
+      </Listed>
     </section>
   );
 }

@@ -4,8 +4,16 @@ import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso/router";
 import { errorMessage, pageOf, repo } from "../api";
 import { CHANGES_PAGE_SIZE, ChangeList } from "../components/change-list";
-import { ErrorText, MetadataEditor, Modal, metadataRecord } from "../components/common";
+import {
+  DialogActions,
+  ErrorText,
+  MetadataEditor,
+  Modal,
+  metadataRecord,
+  onSubmit,
+} from "../components/common";
 import { RefSelector } from "../components/ref-selector";
+import { useAction } from "../hooks";
 import { type RepoView, repoHref } from "./view";
 
 type DiffType = "three_dot" | "two_dot";
@@ -116,11 +124,13 @@ export function ComparePage({ view }: { view: RepoView }) {
 }
 
 /** A merge conflict said plainly, with what to do about it. */
-function mergeFailure(error: unknown, source: string, destination: string): string {
+function mergeFailure(error: unknown, source: string, destination: string): unknown {
   if (error instanceof ConflictError) {
-    return `Merge conflict: ${source} and ${destination} both changed the same objects since their merge base (${errorMessage(error)}). Pick a strategy — "source wins" keeps ${source}'s versions, "destination wins" keeps ${destination}'s — or resolve the conflicting objects on one branch and merge again.`;
+    return new Error(
+      `Merge conflict: ${source} and ${destination} both changed the same objects since their merge base (${errorMessage(error)}). Pick a strategy — "source wins" keeps ${source}'s versions, "destination wins" keeps ${destination}'s — or resolve the conflicting objects on one branch and merge again.`,
+    );
   }
-  return errorMessage(error);
+  return error;
 }
 
 function MergeDialog({
@@ -138,14 +148,10 @@ function MergeDialog({
   const [strategy, setStrategy] = useState<Strategy>("");
   const [squash, setSquash] = useState(false);
   const [metadata, setMetadata] = useState<[string, string][]>([]);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
+  const merge = useAction(async () => {
+    let id: string;
     try {
-      const id = await repo(view.repository)
+      id = await repo(view.repository)
         .ref(source)
         .mergeInto(view.ref, {
           message: message || undefined,
@@ -153,15 +159,14 @@ function MergeDialog({
           strategy: strategy || undefined,
           squashMerge: squash,
         });
-      onMerged(id);
     } catch (e) {
-      setError(mergeFailure(e, source, view.ref));
-      setBusy(false);
+      throw mergeFailure(e, source, view.ref);
     }
-  };
+    onMerged(id);
+  });
   return (
     <Modal title={`Merge ${source} into ${view.ref}`} onClose={onClose}>
-      <form class="stack" onSubmit={submit}>
+      <form class="stack" onSubmit={onSubmit(merge.run)}>
         <label>
           Commit message <span class="muted">(optional)</span>
           <textarea rows={2} value={message} onInput={(e) => setMessage(e.currentTarget.value)} />
@@ -183,15 +188,8 @@ function MergeDialog({
           Squash into one commit
         </label>
         <MetadataEditor rows={metadata} onChange={setMetadata} />
-        <ErrorText error={error} />
-        <div class="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? "Merging…" : "Merge"}
-          </button>
-        </div>
+        <ErrorText error={merge.error} />
+        <DialogActions onCancel={onClose} busy={merge.busy} label="Merge" />
       </form>
     </Modal>
   );

@@ -3,7 +3,8 @@
 import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso/router";
 import { login } from "../api";
-import { ErrorText } from "../components/common";
+import { ErrorText, onSubmit, TextField } from "../components/common";
+import { useAction } from "../hooks";
 
 /** Only same-site paths are followed after login (no open redirect). */
 function safeNext(next: string | undefined): string {
@@ -14,53 +15,40 @@ export function LoginPage() {
   const { query, route } = useLocation();
   const [accessKeyId, setAccessKeyId] = useState("");
   const [secret, setSecret] = useState("");
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
+  const submit = useAction(async () => {
     try {
       await login(accessKeyId.trim(), secret);
-      route(safeNext(query.next));
     } catch (e) {
-      setError(
-        (e as { status?: number }).status === 401 ? new Error("Invalid access key pair.") : e,
-      );
-    } finally {
-      setBusy(false);
+      throw (e as { status?: number }).status === 401 ? new Error("Invalid access key pair.") : e;
     }
-  };
+    route(safeNext(query.next));
+  });
   return (
     <main class="login">
-      <form class="card" onSubmit={submit}>
+      <form class="card" onSubmit={onSubmit(submit.run)}>
         <h1>
           <img src="/favicon.svg" alt="" width="32" height="32" /> Log in to lakeFS
         </h1>
-        <label>
-          Access key ID
-          <input
-            name="accessKeyId"
-            autoComplete="username"
-            required
-            value={accessKeyId}
-            onInput={(e) => setAccessKeyId(e.currentTarget.value)}
-          />
-        </label>
-        <label>
-          Secret access key
-          <input
-            name="secretAccessKey"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={secret}
-            onInput={(e) => setSecret(e.currentTarget.value)}
-          />
-        </label>
-        <ErrorText error={error} />
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? "Logging in…" : "Log in"}
+        <TextField
+          label="Access key ID"
+          name="accessKeyId"
+          autoComplete="username"
+          required
+          value={accessKeyId}
+          onValue={setAccessKeyId}
+        />
+        <TextField
+          label="Secret access key"
+          name="secretAccessKey"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={secret}
+          onValue={setSecret}
+        />
+        <ErrorText error={submit.error} />
+        <button type="submit" class="primary" disabled={submit.busy}>
+          {submit.busy ? "Logging in…" : "Log in"}
         </button>
       </form>
     </main>

@@ -1,13 +1,12 @@
 /** The object browser: one prefix at a time, a page at a time; upload, download, delete, preview. */
 import type { CommonPrefix, ObjectInfo } from "lakefs-ts";
-import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso/router";
-import { errorMessage, objectUrl, pageOf, repo } from "../api";
-import { ErrorText, FolderIcon, Loading, PagerControls } from "../components/common";
-import { RefSelector } from "../components/ref-selector";
+import { objectUrl, pageOf, repo } from "../api";
+import { ActionsHeader, ErrorText, FolderIcon, Listed } from "../components/common";
+import { TabRefSelector } from "../components/ref-selector";
 import { Uploader } from "../components/uploader";
 import { baseName, formatDate, formatSize, parentPrefixes, shortId } from "../format";
-import { useAsync, usePager } from "../hooks";
+import { useAction, useAsync, usePager } from "../hooks";
 import { Preview } from "../preview/preview";
 import { type RepoView, repoHref } from "./view";
 
@@ -31,10 +30,16 @@ function Breadcrumbs({ view, path, tab }: { view: RepoView; path: string; tab: s
   );
 }
 
+/** Asks, then deletes one object from the branch; false when the user said no. */
+async function confirmDelete(view: RepoView, path: string): Promise<boolean> {
+  if (!confirm(`Delete ${path} from ${view.ref}?`)) return false;
+  await repo(view.repository).branch(view.ref).object(path).delete();
+  return true;
+}
+
 export function ObjectsPage({ view }: { view: RepoView }) {
-  const { query, route } = useLocation();
+  const { query } = useLocation();
   const prefix = query.path ?? "";
-  const [deleting, setDeleting] = useState<unknown>();
   const pager = usePager(
     (after) =>
       pageOf(
@@ -44,24 +49,17 @@ export function ObjectsPage({ view }: { view: RepoView }) {
       ),
     [view.repository, view.ref, prefix],
   );
-  const remove = async (path: string) => {
-    if (!confirm(`Delete ${path} from ${view.ref}?`)) return;
-    try {
-      await repo(view.repository).branch(view.ref).object(path).delete();
-      setDeleting(undefined);
-      pager.reload();
-    } catch (e) {
-      setDeleting(e);
-    }
-  };
+  const remove = useAction(async (path: string) => {
+    if (await confirmDelete(view, path)) pager.reload();
+  });
   const body = (
     <>
-      <ErrorText error={pager.error ?? deleting} />
-      {pager.loading && pager.items.length === 0 ? (
-        <Loading />
-      ) : pager.items.length === 0 ? (
-        <p class="muted">No objects here{view.isBranch ? " yet: drop files to upload" : ""}.</p>
-      ) : (
+      <ErrorText error={remove.error} />
+      <Listed
+        pager={pager}
+        label="Objects"
+        empty={`No objects here${view.isBranch ? " yet: drop files to upload" : ""}.`}
+      >
         <table class="objects">
           <thead>
             <tr>
@@ -69,30 +67,22 @@ export function ObjectsPage({ view }: { view: RepoView }) {
               <th class="num">Size</th>
               <th class="hide-narrow">Modified</th>
               <th class="hide-narrow">ETag</th>
-              <th>
-                <span class="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>
             {pager.items.map((entry) => (
-              <EntryRow key={entry.path} view={view} entry={entry} onDelete={remove} />
+              <EntryRow key={entry.path} view={view} entry={entry} onDelete={remove.run} />
             ))}
           </tbody>
         </table>
-      )}
-      <PagerControls pager={pager} label="Objects" />
+      </Listed>
     </>
   );
   return (
     <section>
       <div class="toolbar">
-        <RefSelector
-          repository={view.repository}
-          label="Ref"
-          value={view.ref}
-          onChange={(ref) => route(repoHref(view, "objects", { ref, path: prefix }))}
-        />
+        <TabRefSelector view={view} tab="objects" keep={{ path: prefix }} />
         <Breadcrumbs view={view} path={prefix} tab="objects" />
       </div>
       {view.isBranch ? (
@@ -174,24 +164,16 @@ export function ObjectPage({ view }: { view: RepoView }) {
     [view.repository, view.ref, path],
   );
   const parent = path.slice(0, path.lastIndexOf("/") + 1);
-  const remove = async () => {
-    if (!confirm(`Delete ${path} from ${view.ref}?`)) return;
-    try {
-      await repo(view.repository).branch(view.ref).object(path).delete();
+  const remove = useAction(async () => {
+    if (await confirmDelete(view, path)) {
       route(repoHref(view, "objects", { ref: view.ref, path: parent }));
-    } catch (e) {
-      alert(errorMessage(e));
     }
-  };
+  });
+
   return (
     <section>
       <div class="toolbar">
-        <RefSelector
-          repository={view.repository}
-          label="Ref"
-          value={view.ref}
-          onChange={(ref) => route(repoHref(view, "object", { ref, path }))}
-        />
+        <TabRefSelector view={view} tab="object" keep={{ path }} />
         <Breadcrumbs view={view} path={path} tab="objects" />
       </div>
       <ErrorText error={stat.error} />
@@ -222,11 +204,12 @@ export function ObjectPage({ view }: { view: RepoView }) {
               Download
             </a>
             {view.isBranch && (
-              <button type="button" class="danger" onClick={remove}>
+              <button type="button" class="danger" onClick={() => remove.run()}>
                 Delete
               </button>
             )}
           </div>
+          <ErrorText error={remove.error} />
           <Preview view={view} info={stat.value} />
         </>
       )}

@@ -2,9 +2,17 @@
 import { path } from "lakefs-ts";
 import { useState } from "preact/hooks";
 import { rawPage, repo, type Schema } from "../api";
-import { ErrorText, Loading, Modal, PagerControls } from "../components/common";
+import {
+  ActionsHeader,
+  DialogActions,
+  ErrorText,
+  Listed,
+  Modal,
+  onSubmit,
+  TextField,
+} from "../components/common";
 import { shortId } from "../format";
-import { usePager } from "../hooks";
+import { useAction, usePager } from "../hooks";
 import { type RepoView, repoHref } from "./view";
 
 const PAGE_SIZE = 50;
@@ -22,7 +30,6 @@ export function TagsPage({ view }: { view: RepoView }) {
 function RefsPage({ view, kind }: { view: RepoView; kind: Kind }) {
   const [prefix, setPrefix] = useState("");
   const [creating, setCreating] = useState(false);
-  const [error, setError] = useState<unknown>();
   const plural = kind === "branch" ? "branches" : "tags";
   const pager = usePager(
     (after) =>
@@ -34,17 +41,12 @@ function RefsPage({ view, kind }: { view: RepoView; kind: Kind }) {
       ),
     [view.repository, plural, prefix],
   );
-  const remove = async (id: string) => {
+  const remove = useAction(async (id: string) => {
     if (!confirm(`Delete ${kind} ${id}?`)) return;
-    try {
-      const r = repo(view.repository);
-      await (kind === "branch" ? r.branch(id) : r.tag(id)).delete();
-      setError(undefined);
-      pager.reload();
-    } catch (e) {
-      setError(e);
-    }
-  };
+    const r = repo(view.repository);
+    await (kind === "branch" ? r.branch(id) : r.tag(id)).delete();
+    pager.reload();
+  });
   return (
     <section>
       <div class="toolbar">
@@ -60,18 +62,18 @@ function RefsPage({ view, kind }: { view: RepoView; kind: Kind }) {
           Create {kind}
         </button>
       </div>
-      <ErrorText error={pager.error ?? error} />
-      {pager.loading && pager.items.length === 0 ? (
-        <Loading />
-      ) : (
+      <ErrorText error={remove.error} />
+      <Listed
+        pager={pager}
+        label={plural}
+        empty={`No ${plural}${prefix ? ` start with “${prefix}”` : ""}.`}
+      >
         <table>
           <thead>
             <tr>
               <th>{kind === "branch" ? "Branch" : "Tag"}</th>
               <th>Commit</th>
-              <th>
-                <span class="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>
@@ -109,7 +111,7 @@ function RefsPage({ view, kind }: { view: RepoView; kind: Kind }) {
                       type="button"
                       class="link danger"
                       aria-label={`Delete ${kind} ${r.id}`}
-                      onClick={() => remove(r.id)}
+                      onClick={() => remove.run(r.id)}
                     >
                       Delete
                     </button>
@@ -119,8 +121,7 @@ function RefsPage({ view, kind }: { view: RepoView; kind: Kind }) {
             ))}
           </tbody>
         </table>
-      )}
-      <PagerControls pager={pager} label={plural} />
+      </Listed>
       {creating && (
         <CreateRef
           view={view}
@@ -149,50 +150,31 @@ function CreateRef({
 }) {
   const [name, setName] = useState("");
   const [source, setSource] = useState(view.ref);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    try {
-      const r = repo(view.repository);
-      await (kind === "branch" ? r.branch(name) : r.tag(name)).create(source);
-      onCreated();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+  const create = useAction(async () => {
+    const r = repo(view.repository);
+    await (kind === "branch" ? r.branch(name) : r.tag(name)).create(source);
+    onCreated();
+  });
   return (
     <Modal title={`Create ${kind}`} onClose={onClose}>
-      <form class="stack" onSubmit={submit}>
-        <label>
-          {kind === "branch" ? "Branch name" : "Tag name"}
-          <input
-            name="name"
-            required
-            value={name}
-            onInput={(e) => setName(e.currentTarget.value)}
-          />
-        </label>
-        <label>
-          From ref <span class="muted">(branch, tag or commit)</span>
-          <input
-            name="source"
-            required
-            value={source}
-            onInput={(e) => setSource(e.currentTarget.value)}
-          />
-        </label>
-        <ErrorText error={error} />
-        <div class="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            Create {kind}
-          </button>
-        </div>
+      <form class="stack" onSubmit={onSubmit(create.run)}>
+        <TextField
+          label={kind === "branch" ? "Branch name" : "Tag name"}
+          name="name"
+          required
+          value={name}
+          onValue={setName}
+        />
+        <TextField
+          label="From ref"
+          hint="branch, tag or commit"
+          name="source"
+          required
+          value={source}
+          onValue={setSource}
+        />
+        <ErrorText error={create.error} />
+        <DialogActions onCancel={onClose} busy={create.busy} label={`Create ${kind}`} />
       </form>
     </Modal>
   );

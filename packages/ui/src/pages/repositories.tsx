@@ -3,9 +3,9 @@
 import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso/router";
 import { client, rawPage, repo, type Schema } from "../api";
-import { ErrorText, Loading, Modal, PagerControls } from "../components/common";
+import { DialogActions, ErrorText, Listed, Modal, onSubmit, TextField } from "../components/common";
 import { formatDate, href } from "../format";
-import { usePager } from "../hooks";
+import { useAction, usePager } from "../hooks";
 
 const PAGE_SIZE = 25;
 
@@ -32,12 +32,11 @@ export function RepositoriesPage() {
           Create repository
         </button>
       </div>
-      <ErrorText error={pager.error} />
-      {pager.loading && pager.items.length === 0 ? (
-        <Loading />
-      ) : pager.items.length === 0 ? (
-        <p class="muted">No repositories{search ? ` match “${search}”` : " yet"}.</p>
-      ) : (
+      <Listed
+        pager={pager}
+        label="Repositories"
+        empty={`No repositories${search ? ` match “${search}”` : " yet"}.`}
+      >
         <table>
           <thead>
             <tr>
@@ -60,8 +59,7 @@ export function RepositoriesPage() {
             ))}
           </tbody>
         </table>
-      )}
-      <PagerControls pager={pager} label="Repositories" />
+      </Listed>
       {creating && <CreateRepository onClose={() => setCreating(false)} />}
     </section>
   );
@@ -82,53 +80,38 @@ function CreateRepository({ onClose }: { onClose: () => void }) {
   const [namespace, setNamespace] = useState("");
   const [branch, setBranch] = useState("main");
   const [samples, setSamples] = useState(true);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const ns = namespace.trim() || (await namespaceFor(name));
-      await repo(name).create(ns, { defaultBranch: branch, includeSamples: samples });
-      route(href(`/repositories/${encodeURIComponent(name)}/objects`, { ref: branch }));
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+  const create = useAction(async () => {
+    const ns = namespace.trim() || (await namespaceFor(name));
+    await repo(name).create(ns, { defaultBranch: branch, includeSamples: samples });
+    route(href(`/repositories/${encodeURIComponent(name)}/objects`, { ref: branch }));
+  });
   return (
     <Modal title="Create repository" onClose={onClose}>
-      <form onSubmit={submit} class="stack">
-        <label>
-          Repository ID
-          <input
-            name="name"
-            required
-            pattern="[a-z0-9][a-z0-9\-]{2,62}"
-            title="3–63 lower-case letters, digits and dashes"
-            value={name}
-            onInput={(e) => setName(e.currentTarget.value)}
-          />
-        </label>
-        <label>
-          Storage namespace <span class="muted">(default: derived from the ID)</span>
-          <input
-            name="storageNamespace"
-            placeholder="local://my-repo"
-            value={namespace}
-            onInput={(e) => setNamespace(e.currentTarget.value)}
-          />
-        </label>
-        <label>
-          Default branch
-          <input
-            name="defaultBranch"
-            required
-            value={branch}
-            onInput={(e) => setBranch(e.currentTarget.value)}
-          />
-        </label>
+      <form onSubmit={onSubmit(create.run)} class="stack">
+        <TextField
+          label="Repository ID"
+          name="name"
+          required
+          pattern="[a-z0-9][a-z0-9\-]{2,62}"
+          title="3–63 lower-case letters, digits and dashes"
+          value={name}
+          onValue={setName}
+        />
+        <TextField
+          label="Storage namespace"
+          hint="default: derived from the ID"
+          name="storageNamespace"
+          placeholder="local://my-repo"
+          value={namespace}
+          onValue={setNamespace}
+        />
+        <TextField
+          label="Default branch"
+          name="defaultBranch"
+          required
+          value={branch}
+          onValue={setBranch}
+        />
         <label class="check">
           <input
             type="checkbox"
@@ -138,15 +121,8 @@ function CreateRepository({ onClose }: { onClose: () => void }) {
           />
           Add sample data
         </label>
-        <ErrorText error={error} />
-        <div class="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? "Creating…" : "Create repository"}
-          </button>
-        </div>
+        <ErrorText error={create.error} />
+        <DialogActions onCancel={onClose} busy={create.busy} label="Create repository" />
       </form>
     </Modal>
   );
