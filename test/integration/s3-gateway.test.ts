@@ -20,11 +20,11 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
 } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { Client, Repository } from "lakefs-ts";
 import { createRepo, needsEmbedded, openTarget, type TestTarget } from "../support/lakefs.js";
+import { type Recorded, s3Client, s3Error } from "../support/s3.js";
 
 const md5 = (b: Uint8Array | string) => createHash("md5").update(b).digest("hex");
 
@@ -47,54 +47,6 @@ class NodeSha256 {
   async digest(): Promise<Uint8Array> {
     return this.hash.digest();
   }
-}
-
-interface Recorded {
-  readonly contentSha256: string | undefined;
-  readonly contentEncoding: string | undefined;
-}
-
-/** An S3 client for the target; `recorded` collects the payload mode of each request sent. */
-function s3Client(
-  target: TestTarget,
-  recorded: Recorded[] = [],
-  overrides: Partial<{ accessKeyId: string; secretAccessKey: string }> = {},
-) {
-  const client = new S3Client({
-    endpoint: target.endpoint.replace(/\/api\/v1$/, ""),
-    forcePathStyle: true,
-    region: "us-east-1",
-    credentials: {
-      accessKeyId: target.accessKeyId,
-      secretAccessKey: target.secretAccessKey,
-      ...overrides,
-    },
-    maxAttempts: 1,
-  });
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const headers = (args.request as { headers: Record<string, string> }).headers;
-      recorded.push({
-        contentSha256: headers["x-amz-content-sha256"],
-        contentEncoding: headers["content-encoding"],
-      });
-      return next(args);
-    },
-    { step: "finalizeRequest", priority: "low" },
-  );
-  return client;
-}
-
-async function s3Error(
-  promise: Promise<unknown>,
-): Promise<{ name: string; status: number | undefined }> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof S3ServiceException, String(err));
-    return { name: err.name, status: err.$metadata.httpStatusCode };
-  }
-  assert.fail("expected an S3 error");
 }
 
 describe("S3 gateway with @aws-sdk/client-s3", { skip: needsEmbedded }, () => {

@@ -32,7 +32,12 @@ import {
   importEntries,
   resolveImportSource,
 } from "./import.js";
-import { MultipartUploads } from "./multipart.js";
+import {
+  type CompleteOptions,
+  MultipartUploads,
+  type StoredPart,
+  type UploadDescription,
+} from "./multipart.js";
 import {
   assertResolvesInside,
   isInside,
@@ -272,12 +277,35 @@ export class LocalBlockStore {
 
   // --- multipart (presigned multipart upload) ---
 
-  /** Starts a multipart upload of a new object in the namespace. Survives restarts. */
-  async createMultipart(nsDir: string): Promise<{ uploadId: string; address: string }> {
+  /**
+   * Starts a multipart upload of a new object in the namespace, recording the caller's `info`
+   * with it. Survives restarts.
+   */
+  async createMultipart(
+    nsDir: string,
+    info?: Readonly<Record<string, unknown>>,
+  ): Promise<{ uploadId: string; address: string }> {
     const address = this.addresses.next();
     this.relativePath(nsDir, address); // validates nsDir before anything is recorded
-    const uploadId = await this.multipart.create(nsDir.slice(this.root.length + 1), address);
+    const uploadId = await this.multipart.create(nsDir.slice(this.root.length + 1), address, info);
     return { uploadId, address };
+  }
+
+  /** An upload's creation time and recorded info (404 when unknown). */
+  describeMultipart(uploadId: string): Promise<UploadDescription> {
+    return this.multipart.describe(uploadId);
+  }
+
+  /** An upload's stored parts by part number (404 when unknown). */
+  multipartParts(uploadId: string): Promise<StoredPart[]> {
+    return this.multipart.parts(uploadId);
+  }
+
+  /** In-progress uploads whose recorded info satisfies `filter`. */
+  listMultipart(
+    filter: (info: Readonly<Record<string, unknown>>) => boolean,
+  ): Promise<UploadDescription[]> {
+    return this.multipart.list(filter);
   }
 
   /** Stores one part (1..10000; re-uploading a part replaces it). */
@@ -298,9 +326,14 @@ export class LocalBlockStore {
   async completeMultipart(
     uploadId: string,
     parts: readonly { partNumber: number; etag: string }[],
+    options: CompleteOptions = {},
   ): Promise<StoredObject> {
-    return this.multipart.complete(uploadId, parts, (namespace, address) =>
-      this.relativePath(this.namespaceDir(LOCAL_SCHEME + namespace), address),
+    return this.multipart.complete(
+      uploadId,
+      parts,
+      (namespace, address) =>
+        this.relativePath(this.namespaceDir(LOCAL_SCHEME + namespace), address),
+      options,
     );
   }
 

@@ -1,6 +1,6 @@
 /**
  * Multipart uploads kept on disk so they survive restarts:
- * `<dir>/<uploadId>/upload.json` ({namespace, address}) and one file per part named
+ * `<dir>/<uploadId>/upload.json` ({namespace, address, created, info}) and one file per part named
  * `<partNumber, 5 digits>.<md5>`, so a part's checksum is committed atomically with its bytes.
  * Completing turns the upload directory itself into a composite object (`composite.ts`): the
  * bytes are never copied.
@@ -30,11 +30,55 @@ interface UploadState {
   readonly namespace: string;
   /** Object address relative to the namespace. */
   readonly address: string;
+  /** Creation time, unix ms (absent in uploads created before it was recorded). */
+  readonly created?: number;
+  /** What the caller recorded at creation (e.g. the S3 gateway's bucket, key and metadata). */
+  readonly info?: Readonly<Record<string, unknown>>;
 }
 
 export interface CompletedPart {
   readonly partNumber: number;
   readonly etag: string;
+}
+
+/** An in-progress upload, as `describe` and `list` report it. */
+export interface UploadDescription {
+  readonly uploadId: string;
+  /** Unix ms. */
+  readonly created: number;
+  readonly info: Readonly<Record<string, unknown>>;
+}
+
+/** A stored part. */
+export interface StoredPart {
+  readonly partNumber: number;
+  readonly etag: string;
+  readonly size: number;
+  /** Unix ms. */
+  readonly modified: number;
+}
+
+export type MultipartFailure =
+  | "no-such-upload"
+  | "invalid-part"
+  | "invalid-part-order"
+  | "part-too-small";
+
+/** A multipart request refused for a reason callers may report in their own terms (e.g. S3 codes). */
+export class MultipartError extends EngineError {
+  constructor(
+    readonly failure: MultipartFailure,
+    kind: "not_found" | "bad_request",
+    message: string,
+  ) {
+    super(kind, message);
+    this.name = "MultipartError";
+  }
+}
+
+export interface CompleteOptions {
+  /** Every part but the last must have at least this many bytes (S3: 5 MiB). */
+  readonly minPartSize?: number | undefined;
 }
 
 export class MultipartUploads {
@@ -45,10 +89,14 @@ export class MultipartUploads {
     private readonly tmpDir: string,
   ) {}
 
-  /** Records a new upload of `address` in `namespace`; returns its id. */
-  async create(namespace: string, address: string): Promise<string> {
+  /** Records a new upload of `address` in `namespace` (with the caller's `info`); returns its id. */
+  async create(
+    namespace: string,
+    address: string,
+    info: Readonly<Record<string, unknown>> = {},
+  ): Promise<string> {
     const uploadId = randomBytes(16).toString("hex");
-    const state: UploadState = { namespace, address };
+    const state: UploadState = { namespace, address, created: Date.now(), info };
     const written = await writeTempFile(
       this.tmpDir,
       Readable.from([Buffer.from(JSON.stringify(state))]),
@@ -99,12 +147,24 @@ export class MultipartUploads {
     uploadId: string,
     parts: readonly CompletedPart[],
     target: (namespace: string, address: string) => string,
+    options: CompleteOptions = {},
   ): Promise<{ address: string; size: number; etag: string }> {
     return this.serialized(uploadId, async () => {
       const uploadDir = await this.uploadDir(uploadId);
-      const state = JSON.parse(await readFile(join(uploadDir, STATE_FILE), "utf8")) as UploadState;
+      const state = await readState(uploadDir);
       const dest = target(state.namespace, state.address);
-      const manifest = manifestOf(await this.listedParts(uploadDir, parts));
+      const listed = await this.listedParts(uploadDir, parts);
+      const minimum = options.minPartSize ?? 0;
+      for (const [i, part] of listed.slice(0, -1).entries()) {
+        if (part.size < minimum) {
+          throw new MultipartError(
+            "part-too-small",
+            "bad_request",
+            `Your proposed upload is smaller than the minimum allowed object size: part ${parts[i]!.partNumber} has ${part.size} bytes`,
+          );
+        }
+      }
+      const manifest = manifestOf(listed);
       // The object holds only what its manifest lists: drop superseded and unlisted parts.
       const keep = new Set([STATE_FILE, ...manifest.parts.map((part) => part.name)]);
       for (const name of await readdir(uploadDir)) {
@@ -125,6 +185,49 @@ export class MultipartUploads {
     return this.serialized(uploadId, async () => {
       await rm(await this.uploadDir(uploadId), { recursive: true, force: true });
     });
+  }
+
+  /** The upload's creation time and recorded info (404 when unknown). */
+  async describe(uploadId: string): Promise<UploadDescription> {
+    const state = await readState(await this.uploadDir(uploadId));
+    return { uploadId, created: state.created ?? 0, info: state.info ?? {} };
+  }
+
+  /** The stored parts of an upload, by ascending part number. */
+  async parts(uploadId: string): Promise<StoredPart[]> {
+    const uploadDir = await this.uploadDir(uploadId);
+    const parts: StoredPart[] = [];
+    for (const name of await readdir(uploadDir)) {
+      const m = /^(\d{5})\.([0-9a-f]{32})$/.exec(name);
+      if (!m) continue;
+      const found = await stat(join(uploadDir, name)).catch(() => undefined);
+      if (!found?.isFile()) continue;
+      parts.push({
+        partNumber: Number(m[1]),
+        etag: m[2]!,
+        size: found.size,
+        modified: found.mtimeMs,
+      });
+    }
+    return parts.sort((a, b) => a.partNumber - b.partNumber);
+  }
+
+  /** Every in-progress upload whose info satisfies `filter`. */
+  async list(
+    filter: (info: Readonly<Record<string, unknown>>) => boolean,
+  ): Promise<UploadDescription[]> {
+    let ids: string[];
+    try {
+      ids = await readdir(this.dir);
+    } catch {
+      return [];
+    }
+    const uploads: UploadDescription[] = [];
+    for (const uploadId of ids.filter((id) => UPLOAD_ID.test(id))) {
+      const upload = await this.describe(uploadId).catch(() => undefined);
+      if (upload && filter(upload.info)) uploads.push(upload);
+    }
+    return uploads;
   }
 
   private async serialized<T>(key: string, task: () => Promise<T>): Promise<T> {
@@ -162,7 +265,11 @@ export class MultipartUploads {
     const names = parts.map(({ partNumber, etag }) => {
       checkPartNumber(partNumber);
       if (partNumber <= previous) {
-        throw badRequest("multipart upload: parts must be in strictly ascending order");
+        throw new MultipartError(
+          "invalid-part-order",
+          "bad_request",
+          "multipart upload: parts must be in strictly ascending order",
+        );
       }
       previous = partNumber;
       const md5 = etag.replaceAll('"', "").trim().toLowerCase();
@@ -185,6 +292,15 @@ function checkPartNumber(partNumber: number): void {
   }
 }
 
-const uploadNotFound = () => new EngineError("not_found", "multipart upload not found");
+async function readState(uploadDir: string): Promise<UploadState> {
+  return JSON.parse(await readFile(join(uploadDir, STATE_FILE), "utf8")) as UploadState;
+}
+
+const uploadNotFound = () =>
+  new MultipartError("no-such-upload", "not_found", "multipart upload not found");
 const partMismatch = (partNumber: number) =>
-  badRequest(`multipart upload: part ${partNumber} not found or its etag does not match`);
+  new MultipartError(
+    "invalid-part",
+    "bad_request",
+    `multipart upload: part ${partNumber} not found or its etag does not match`,
+  );

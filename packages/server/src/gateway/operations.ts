@@ -3,7 +3,17 @@ import type { FastifyReply } from "fastify";
 import type { OpContext } from "./context.js";
 import { S3Error } from "./errors.js";
 import { getBucketLocation, headBucket, listBuckets } from "./ops/buckets.js";
+import { copyObject } from "./ops/copy.js";
 import { listObjectsV1, listObjectsV2 } from "./ops/list-objects.js";
+import {
+  abortMultipartUpload,
+  completeMultipartUpload,
+  createMultipartUpload,
+  listMultipartUploads,
+  listParts,
+  uploadPart,
+  uploadPartCopy,
+} from "./ops/multipart.js";
 import { deleteObject, deleteObjects, getObject, putObject } from "./ops/objects.js";
 import { hasQueryParam, headerValue, queryParam } from "./request-view.js";
 
@@ -58,6 +68,7 @@ export async function routeOperation(ctx: OpContext): Promise<FastifyReply> {
     switch (method) {
       case "GET":
         if (has("location")) return getBucketLocation(ctx);
+        if (has("uploads")) return listMultipartUploads(ctx);
         if (queryParam(view, "list-type") === "2") return listObjectsV2(ctx);
         return listObjectsV1(ctx);
       case "HEAD":
@@ -73,16 +84,21 @@ export async function routeOperation(ctx: OpContext): Promise<FastifyReply> {
         throw notAllowed();
     }
   }
+  const copying = headerValue(view, "x-amz-copy-source") !== undefined;
   switch (method) {
     case "GET":
-      return getObject(ctx, false);
+      return has("uploadId") ? listParts(ctx) : getObject(ctx, false);
     case "HEAD":
       return getObject(ctx, true);
     case "PUT":
-      if (headerValue(view, "x-amz-copy-source") !== undefined) throw notImplemented();
-      return putObject(ctx);
+      if (has("uploadId")) return copying ? uploadPartCopy(ctx) : uploadPart(ctx);
+      return copying ? copyObject(ctx) : putObject(ctx);
+    case "POST":
+      if (has("uploads")) return createMultipartUpload(ctx);
+      if (has("uploadId")) return completeMultipartUpload(ctx);
+      throw notAllowed();
     case "DELETE":
-      return deleteObject(ctx);
+      return has("uploadId") ? abortMultipartUpload(ctx) : deleteObject(ctx);
     default:
       throw notAllowed();
   }

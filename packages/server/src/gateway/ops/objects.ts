@@ -33,7 +33,7 @@ export async function getObject(ctx: OpContext, head: boolean) {
 }
 
 /** `If-None-Match: *` → true; other conditional-write forms are not supported. */
-function ifNoneMatchStar(ctx: OpContext): boolean {
+export function ifNoneMatchStar(ctx: OpContext): boolean {
   if (headerValue(ctx.view, "if-match") !== undefined) {
     throw new S3Error("NotImplemented", "If-Match on writes is not supported");
   }
