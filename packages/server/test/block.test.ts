@@ -126,7 +126,7 @@ describe("LocalBlockStore", () => {
     it("streams bytes to a unique data/<partition>/<id> address with size and MD5", async () => {
       const a = await store.put(ns, body("hello ", "world"));
       const b = await store.put(ns, body("hello ", "world"));
-      assert.match(a.address, /^data\/\d{14}\/[0-9a-f]{32}$/);
+      assert.match(a.address, /^data\/[0-9a-v]{20}\/[0-9a-v]{20}$/);
       assert.notEqual(a.address, b.address);
       assert.equal(a.size, 11);
       assert.equal(a.etag, md5(Buffer.from("hello world")));
@@ -277,11 +277,25 @@ describe("LocalBlockStore", () => {
     });
   });
 
+  it("keeps reading addresses in the earlier data/<14 digits>/<32 hex> layout", async () => {
+    const legacy = `data/${String(Date.UTC(4000, 0, 1) - Date.now()).padStart(14, "0")}/${"ab".repeat(16)}`;
+    await store.put(ns, body("from an older version"), { address: legacy });
+    assert.equal(await store.size(ns, rel(legacy)), 21);
+    const { stream } = await store.open(ns, rel(legacy));
+    assert.equal((await readAll(stream)).toString(), "from an older version");
+    const copy = await store.copy(ns, rel(legacy));
+    assert.match(copy.address, /^data\/[0-9a-v]{20}\/[0-9a-v]{20}$/);
+    assert.equal(
+      store.physicalAddress(ns, rel(legacy)),
+      `local://${join(ns, ...legacy.split("/"))}`,
+    );
+  });
+
   it("copies bytes to a new address", async () => {
     const put = await store.put(ns, body("copy me"));
     const copy = await store.copy(ns, rel(put.address));
     assert.notEqual(copy.address, put.address);
-    assert.match(copy.address, /^data\/\d{14}\/[0-9a-f]{32}$/);
+    assert.match(copy.address, /^data\/[0-9a-v]{20}\/[0-9a-v]{20}$/);
     assert.equal(
       (await readAll((await store.open(ns, rel(copy.address))).stream)).toString(),
       "copy me",
