@@ -83,6 +83,26 @@ export class PreconditionFailedError extends ServerError {
   override name = "PreconditionFailedError";
 }
 
+/**
+ * 412 because a `pre-` action hook failed and lakeFS aborted the operation (commit, merge,
+ * branch or tag creation and deletion, revert, cherry-pick). `runId` names the run to inspect
+ * with `repo.actions.run(runId)`.
+ */
+export class HookAbortedError extends PreconditionFailedError {
+  override name = "HookAbortedError";
+  /** The event whose hooks failed, e.g. `pre-commit`. */
+  readonly eventType: string;
+  readonly runId: string;
+
+  constructor(init: ServerErrorInit, match: { eventType: string; runId: string }) {
+    super(init);
+    this.eventType = match.eventType;
+    this.runId = match.runId;
+  }
+}
+
+const HOOK_ABORTED = /^([a-z-]+) hook aborted, run id '([^']+)'/;
+
 /** 412 on an object write that must not overwrite (`If-None-Match: *`). */
 export class ObjectExistsError extends PreconditionFailedError {
   override name = "ObjectExistsError";
@@ -212,8 +232,13 @@ export function errorForStatus(
       return new ConflictError(init);
     case 410:
       return new GoneError(init);
-    case 412:
-      return context.object ? new ObjectExistsError(init) : new PreconditionFailedError(init);
+    case 412: {
+      if (context.object) return new ObjectExistsError(init);
+      const hook = HOOK_ABORTED.exec(init.message);
+      return hook
+        ? new HookAbortedError(init, { eventType: hook[1]!, runId: hook[2]! })
+        : new PreconditionFailedError(init);
+    }
     case 416:
       return new RangeNotSatisfiableError(init);
     case 429:

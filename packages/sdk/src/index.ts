@@ -5,6 +5,14 @@
  * @module lakefs-ts
  */
 export {
+  ActionRun,
+  Actions,
+  HookRun,
+  type HookRunStatus,
+  type RunStatus,
+  type RunsOptions,
+} from "./actions.js";
+export {
   type BasicCredentials,
   type CallOptions,
   type Credentials,

@@ -1,4 +1,5 @@
 /** `Repository` and the module-level `repository()` / `repositories()` helpers. */
+import { Actions } from "./actions.js";
 import { type CallOptions, type HttpClient, path } from "./api/http.js";
 import type { Schema } from "./api/index.js";
 import { Branch } from "./branch.js";
@@ -39,6 +40,11 @@ export class Repository {
 
   private get route(): string {
     return path`/repositories/${this.id}`;
+  }
+
+  /** Runs of the repository's action hooks (`repo.actions.runs()`). */
+  get actions(): Actions {
+    return new Actions(this.id, this.client);
   }
 
   /**

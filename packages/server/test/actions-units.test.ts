@@ -66,6 +66,7 @@ describe("hook if expressions", () => {
       ["", false, true],
       ["", true, false],
       ["failure()", true, true],
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: lakeFS writes its expressions so
       ["${{ failure() }}", false, false],
       ["success() || failure()", true, true],
       ["!success() && true", true, true],

@@ -90,17 +90,10 @@ export class ActionsService {
     return runId;
   }
 
-  /**
-   * Starts the `post-` hooks of `record` in the background. `preRunId`'s run, if recorded,
-   * learns the commit the operation made.
-   */
-  runPost(record: HookRecord, preRunId?: string): void {
-    const job = (async () => {
-      if (preRunId !== undefined && record.commitId) {
-        await this.setCommitId(record.storageNamespace, preRunId, record.commitId);
-      }
-      await this.run(newRunId(), record);
-    })()
+  /** Starts the `post-` hooks of `record` in the background. */
+  runPost(record: HookRecord): void {
+    const job = this.run(newRunId(), record)
+      .then(() => {})
       .catch((err) => {
         process.stderr.write(
           `actions: ${record.eventType} run failed: ${(err as Error).message}\n`,
@@ -133,7 +126,11 @@ export class ActionsService {
     if (op === "commit") await this.runPre({ ...pre, eventType: "prepare-commit" });
     const preRunId = await this.runPre({ ...pre, eventType: `pre-${op}` });
     const result = await operation();
-    this.runPost({ ...pre, ...post(result), eventType: `post-${op}` }, preRunId);
+    const postRecord: HookRecord = { ...pre, ...post(result), eventType: `post-${op}` };
+    // As lakeFS does before answering: the pre- run learns the commit it guarded.
+    if (postRecord.commitId)
+      await this.setCommitId(storageNamespace, preRunId, postRecord.commitId);
+    this.runPost(postRecord);
     return result;
   }
 
