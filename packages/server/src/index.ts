@@ -21,6 +21,7 @@ import {
   type RunningServer,
   type ServerOptions,
 } from "./options.js";
+import { ObjectWrites } from "./service/object-writes.js";
 
 export type { Credentials, RunningServer, ServerOptions } from "./options.js";
 export { QUICKSTART_CREDENTIALS } from "./options.js";
@@ -93,6 +94,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         engine,
         actions,
         blocks,
+        objects: new ObjectWrites(engine, blocks),
         auth,
         presigner: new Presigner(secret),
         version: LAKEFS_API_VERSION,

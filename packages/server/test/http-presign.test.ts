@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { Presigner } from "../src/auth/presign.js";
 import { loadOrCreateSecret } from "../src/auth/secret.js";
@@ -245,5 +246,75 @@ describe("HTTP presigned URLs, staging links and presigned multipart", () => {
     assert.equal(unknown.status, 404);
     const tooMany = await api.call("POST", `${base}?path=x&parts=10001`, { contract: false });
     assert.equal(tooMany.status, 400);
+  });
+
+  it("refuses a completion claiming another upload's address before touching either upload", async () => {
+    const base = `/repositories/${repo}/branches/main/staging/pmpu`;
+    const start = async (path: string) => {
+      const created = await api.call("POST", `${base}?path=${path}&parts=1`);
+      assert.equal(created.status, 201);
+      const put = await fetch(created.json.presigned_urls[0], { method: "PUT", body: path });
+      assert.equal(put.status, 200);
+      return { ...created.json, etag: put.headers.get("etag")! };
+    };
+    const a = await start("a.bin");
+    const b = await start("b.bin");
+    const onDisk = (physical: string) => existsSync(physical.replace(/^local:\/\//, ""));
+    const complete = (upload: typeof a, physical_address: string, r = repo) =>
+      api.call("PUT", `/repositories/${r}/branches/main/staging/pmpu/${upload.upload_id}?path=x`, {
+        json: { physical_address, parts: [{ part_number: 1, etag: upload.etag }] },
+        contract: false,
+      });
+
+    const stolen = await complete(a, b.physical_address);
+    assert.equal(stolen.status, 400);
+    assert.equal(stolen.json.message, "physical_address does not belong to this upload");
+    // Neither address holds an object: nothing was renamed, so nothing is orphaned.
+    assert.equal(onDisk(a.physical_address), false);
+    assert.equal(onDisk(b.physical_address), false);
+
+    // Another repository cannot complete it either, even naming the right address.
+    const other = await api.createRepo("presign-other");
+    const foreign = await complete(a, a.physical_address, other);
+    assert.equal(foreign.status, 400, foreign.text);
+    assert.equal(onDisk(a.physical_address), false);
+
+    // The refused upload is intact: its owner completes it.
+    const done = await complete(a, a.physical_address);
+    assert.equal(done.status, 200, done.text);
+    assert.equal(onDisk(a.physical_address), true);
+    const read = await api.call("GET", `/repositories/${repo}/refs/main/objects?path=x`, {
+      contract: false,
+    });
+    assert.equal(read.text, "a.bin");
+  });
+
+  it("refuses a link under If-None-Match or to a protected branch before writing anything", async () => {
+    const backing = await api.call(
+      "GET",
+      `/repositories/${repo}/branches/main/staging/backing?path=data.txt`,
+    );
+    const { physical_address } = backing.json;
+    const link = (headers: Record<string, string> = {}) =>
+      api.call("PUT", `/repositories/${repo}/branches/main/staging/backing?path=data.txt`, {
+        json: { staging: { physical_address }, checksum: "abc", size_bytes: 0 },
+        headers,
+        contract: false,
+      });
+    const refused = await link({ "if-none-match": "*" });
+    assert.equal(refused.status, 412);
+    // A zero-size link of an unwritten address would create an empty file: not when refused.
+    assert.equal(existsSync(physical_address.replace(/^local:\/\//, "")), false);
+
+    const rules = `/repositories/${repo}/settings/branch_protection`;
+    const set = await api.call("PUT", rules, { json: [{ pattern: "main" }], contract: false });
+    assert.equal(set.status, 204, set.text);
+    try {
+      const protectedLink = await link();
+      assert.equal(protectedLink.status, 403);
+      assert.equal(existsSync(physical_address.replace(/^local:\/\//, "")), false);
+    } finally {
+      await api.call("PUT", rules, { json: [], contract: false });
+    }
   });
 });

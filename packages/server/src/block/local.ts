@@ -72,6 +72,18 @@ export interface StoredObject {
 }
 
 /** Where an entry's bytes are: only these two fields matter to the block store. */
+export interface CompleteMultipartOptions extends CompleteOptions {
+  /** When given, an upload of another namespace or address is refused (400). */
+  readonly owner?: UploadOwner | undefined;
+}
+
+/** Who may complete a multipart upload: its namespace and, when the caller names one, its address. */
+export interface UploadOwner {
+  readonly nsDir: string;
+  /** Relative address the caller claims the upload writes (checked when given). */
+  readonly address?: string | undefined;
+}
+
 export type EntryLocation = Pick<Entry, "address" | "addressType">;
 
 /** Inclusive byte range; `end` past the object is clamped, omitted means "to the end". */
@@ -321,20 +333,24 @@ export class LocalBlockStore {
   /**
    * Makes the listed parts (ascending part numbers, ETags as returned by `putPart`) the object
    * at the upload's address, as a composite object: no bytes are copied. ETag = MD5 of the
-   * binary part MD5s + `-<count>`.
+   * binary part MD5s + `-<count>`. With `owner`, an upload of another namespace or address is a
+   * 400 before anything changes.
    */
   async completeMultipart(
     uploadId: string,
     parts: readonly { partNumber: number; etag: string }[],
-    options: CompleteOptions = {},
+    options: CompleteMultipartOptions = {},
   ): Promise<StoredObject> {
-    return this.multipart.complete(
-      uploadId,
-      parts,
-      (namespace, address) =>
-        this.relativePath(this.namespaceDir(LOCAL_SCHEME + namespace), address),
-      options,
-    );
+    const { owner, ...completeOptions } = options;
+    const target = (namespace: string, address: string) => {
+      const nsDir = this.namespaceDir(LOCAL_SCHEME + namespace);
+      // Runs before the upload is touched: a mismatch leaves the upload as it was.
+      if (owner && (owner.nsDir !== nsDir || (owner.address ?? address) !== address)) {
+        throw badRequest("physical_address does not belong to this upload");
+      }
+      return this.relativePath(nsDir, address);
+    };
+    return this.multipart.complete(uploadId, parts, target, completeOptions);
   }
 
   /** Discards an upload and its parts (404 when unknown). */

@@ -141,7 +141,8 @@ export class MultipartUploads {
    * Makes the listed parts the object `target(namespace, address)` resolves to, by renaming the
    * upload directory (holding just those parts and a manifest) there; then the upload is gone.
    * Parts must be non-empty, strictly ascending and match uploaded ETags. A crash leaves either
-   * the upload (retry the completion) or the whole object.
+   * the upload (retry the completion) or the whole object. `target` runs before anything changes
+   * and may throw to refuse the completion (e.g. the caller does not own the upload).
    */
   complete(
     uploadId: string,

@@ -31,6 +31,7 @@ import {
   revert as revertOp,
 } from "./merge.js";
 import {
+  checkStageable as checkStageableOp,
   deleteEntries as deleteEntriesOp,
   deleteEntry as deleteEntryOp,
   getEntry as getEntryOp,
@@ -324,6 +325,19 @@ export class Engine {
     options: ListEntriesOptions = {},
   ): Promise<Page<ListedEntry>> {
     return listEntriesOp(this.ctx, repo, ref, options);
+  }
+
+  /**
+   * Throws what `stageEntry` with these options would throw (404s, 403 guards, `ifNoneMatch`),
+   * without writing anything: writers check before they produce bytes.
+   */
+  async checkStageable(
+    repo: string,
+    branch: string,
+    path: string,
+    options: StageEntryOptions = {},
+  ): Promise<void> {
+    checkStageableOp(this.ctx, repo, branch, path, options);
   }
 
   /** Stages a value; `ifNoneMatch` throws `PreconditionFailedError` when the path has one. */

@@ -68,6 +68,28 @@ export function listEntries(
   };
 }
 
+/**
+ * Everything `stageEntry` would refuse, checked without writing: repository, path, branch,
+ * read-only and protection guards, and `ifNoneMatch` against the current value. Writers call it
+ * before producing bytes so a refused write leaves nothing behind.
+ */
+export function checkStageable(
+  ctx: EngineContext,
+  repo: string,
+  branch: string,
+  path: string,
+  options: StageEntryOptions = {},
+): RepositoryRow {
+  const r = ctx.repo(repo);
+  validatePath(path);
+  const b = ctx.branch(repo, branch);
+  ctx.guardWrite(r, branch, options.force);
+  if (options.ifNoneMatch && ctx.current(r, b, path) !== undefined) {
+    throw new PreconditionFailedError();
+  }
+  return r;
+}
+
 /** Stages a value; `ifNoneMatch` throws `PreconditionFailedError` when the path has one. */
 export function stageEntry(
   ctx: EngineContext,
@@ -77,10 +99,7 @@ export function stageEntry(
   entry: Entry,
   options: StageEntryOptions = {},
 ): void {
-  const r = ctx.repo(repo);
-  validatePath(path);
-  ctx.branch(repo, branch);
-  ctx.guardWrite(r, branch, options.force);
+  const r = checkStageable(ctx, repo, branch, path, options);
   const value = normaliseEntry(entry);
   ctx.store.transaction(() => {
     const b = ctx.branch(repo, branch);

@@ -7,7 +7,7 @@ import type { StoredObject } from "../block/local.js";
 import type { Entry } from "../core/entry.js";
 import { EngineError, PreconditionFailedError } from "../core/errors.js";
 import type { HttpServices } from "../http/context.js";
-import { storedEntry } from "../http/upload-body.js";
+import { storedEntry } from "../service/object-writes.js";
 import { S3Error } from "./errors.js";
 
 export interface StageRequest {

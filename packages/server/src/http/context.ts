@@ -6,12 +6,15 @@ import type { Presigner } from "../auth/presign.js";
 import type { LocalBlockStore } from "../block/local.js";
 import type { Engine } from "../engine/engine.js";
 import type { Repository } from "../engine/types.js";
+import type { ObjectWrites } from "../service/object-writes.js";
 
 export interface HttpServices {
   readonly engine: Engine;
   /** Hooks of `_lakefs_actions/` around versioning operations, and their runs. */
   readonly actions: ActionsService;
   readonly blocks: LocalBlockStore;
+  /** Upload, copy, link and multipart completion (the REST API and the S3 gateway). */
+  readonly objects: ObjectWrites;
   readonly auth: AuthService;
   readonly presigner: Presigner;
   readonly version: string;

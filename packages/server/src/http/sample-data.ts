@@ -11,7 +11,6 @@ import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Repository } from "../engine/types.js";
 import type { HttpServices } from "./context.js";
-import { DEFAULT_CONTENT_TYPE, storedEntry } from "./upload-body.js";
 
 /** `assets/samples/`, from `src/http/` as from `dist/http/`. */
 const SAMPLES_DIR = fileURLToPath(new URL("../../assets/samples/", import.meta.url));
@@ -33,15 +32,13 @@ export async function populateSampleData(
   repository: Repository,
   committer: string,
 ): Promise<void> {
-  const { engine, blocks } = services;
-  const nsDir = blocks.namespaceDir(repository.storageNamespace);
+  const { engine, objects } = services;
   const branch = repository.defaultBranch;
   // A read-only repository is still filled, as lakeFS writes the samples below its API checks.
   const force = repository.readOnly;
   for (const path of await sampleFilePaths()) {
-    const stored = await blocks.put(nsDir, createReadStream(join(SAMPLES_DIR, path)));
-    const entry = storedEntry(stored, {}, DEFAULT_CONTENT_TYPE);
-    await engine.stageEntry(repository.id, branch, path, entry, { force });
+    const body = createReadStream(join(SAMPLES_DIR, path));
+    await objects.upload({ repository: repository.id, branch, path, body, force });
   }
   await engine.commit(repository.id, branch, {
     message: SAMPLE_COMMIT_MESSAGE,

@@ -1,28 +1,14 @@
 /**
  * The byte stream of an object upload: the raw request body (any content type), or the `content`
  * part of a `multipart/form-data` body. Nothing is buffered; the block store pulls chunks as it
- * writes them, so TCP backpressure reaches the client. Also the entry staged for written bytes.
+ * writes them, so TCP backpressure reaches the client.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
 import { Busboy } from "@fastify/busboy";
-import type { StoredObject } from "../block/local.js";
-import type { Entry } from "../core/entry.js";
 import { badRequest } from "../core/errors.js";
+import { DEFAULT_CONTENT_TYPE, type UploadBody } from "../service/object-writes.js";
 
-export interface UploadBody {
-  readonly source: AsyncIterable<Uint8Array>;
-  /** The request's (or part's) content type, default `application/octet-stream`. */
-  readonly contentType: string;
-  /**
-   * Resolves once the whole request body is parsed; rejects when it turned out malformed or
-   * truncated. Must succeed before the object is staged.
-   */
-  readonly complete: Promise<void>;
-}
-
-/** The content type of an object uploaded without one. */
-export const DEFAULT_CONTENT_TYPE = "application/octet-stream";
 const META_PREFIX = "x-lakefs-meta-";
 /**
  * lakeFS's internal upload headers: `X-Lakefs-Internal-<name>` is stored as user metadata
@@ -31,26 +17,6 @@ const META_PREFIX = "x-lakefs-meta-";
  */
 const INTERNAL_PREFIX = "x-lakefs-internal-";
 const INTERNAL_METADATA_PREFIX = "::lakefs::";
-
-/** An entry's mtime: now, in unix seconds. */
-export const nowSeconds = () => Math.floor(Date.now() / 1000);
-
-/** The entry to stage for bytes the block store has just written. */
-export function storedEntry(
-  stored: StoredObject,
-  metadata: Record<string, string>,
-  contentType: string,
-): Entry {
-  return {
-    address: stored.address,
-    addressType: "relative",
-    size: stored.size,
-    etag: stored.etag,
-    mtime: nowSeconds(),
-    metadata,
-    contentType,
-  };
-}
 
 /**
  * User metadata from `x-lakefs-meta-<key>` request headers (keys lower-cased) and from
@@ -74,11 +40,7 @@ export function userMetadataFromHeaders(headers: IncomingHttpHeaders): Record<st
 export function uploadBody(raw: IncomingMessage): Promise<UploadBody> {
   const type = raw.headers["content-type"];
   if (type && /^multipart\/form-data\b/i.test(type)) return multipartContent(raw);
-  return Promise.resolve({
-    source: raw,
-    contentType: type || DEFAULT_CONTENT_TYPE,
-    complete: Promise.resolve(),
-  });
+  return Promise.resolve({ body: raw, contentType: type || DEFAULT_CONTENT_TYPE });
 }
 
 /** Finds the part named `content`; other parts are drained and ignored. */
@@ -110,7 +72,11 @@ function multipartContent(raw: IncomingMessage): Promise<UploadBody> {
         return;
       }
       content = stream;
-      resolve({ source: stream, contentType: mimeType || DEFAULT_CONTENT_TYPE, complete });
+      resolve({
+        body: stream,
+        contentType: mimeType || DEFAULT_CONTENT_TYPE,
+        bodyComplete: complete,
+      });
     });
     parser.on("error", fail);
     raw.on("error", fail);

@@ -10,6 +10,7 @@ import type {
   Repository,
   Tag,
 } from "../engine/types.js";
+import type { WrittenObject } from "../service/object-writes.js";
 
 /** lakeFS reports this page size limit on every paginated listing. */
 const MAX_PER_PAGE = 1000;
@@ -84,6 +85,13 @@ export function objectStatsWire(
   if (options.presigned) stats.physical_address_expiry = options.presigned.expiry;
   if (options.userMetadata !== false) stats.metadata = { ...entry.metadata };
   return stats;
+}
+
+/** The stats of an object just written (upload, copy, link, multipart completion). */
+export function writtenWire(written: WrittenObject): Schema<"ObjectStats"> {
+  return objectStatsWire(written.path, written.entry, {
+    physicalAddress: written.physicalAddress,
+  });
 }
 
 /** A listing row: an object's stats or a bare common prefix. */

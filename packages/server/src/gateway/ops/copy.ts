@@ -1,7 +1,7 @@
 /** CopyObject: within a repository (a new address sharing the bytes) or across repositories. */
 
 import type { Entry } from "../../core/entry.js";
-import { DEFAULT_CONTENT_TYPE, nowSeconds } from "../../http/upload-body.js";
+import { DEFAULT_CONTENT_TYPE, nowSeconds } from "../../service/object-writes.js";
 import { bucketOf, type OpContext, objectKey, requireBranch } from "../context.js";
 import { copySource } from "../copy-source.js";
 import { S3Error } from "../errors.js";

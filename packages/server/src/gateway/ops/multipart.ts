@@ -6,7 +6,7 @@
 import { MultipartError, type UploadDescription } from "../../block/multipart.js";
 import { compareKeys } from "../../core/entry.js";
 import { abortOnDisconnect } from "../../http/routes/objects.js";
-import { DEFAULT_CONTENT_TYPE } from "../../http/upload-body.js";
+import { DEFAULT_CONTENT_TYPE } from "../../service/object-writes.js";
 import { bucketOf, type OpContext, objectKey, requireBranch } from "../context.js";
 import { copyRange, copySource } from "../copy-source.js";
 import { S3Error } from "../errors.js";

@@ -2,7 +2,7 @@
 
 import { requestedRange, sendObjectBytes, setBodyHeaders } from "../../http/object-response.js";
 import { abortOnDisconnect } from "../../http/routes/objects.js";
-import { DEFAULT_CONTENT_TYPE } from "../../http/upload-body.js";
+import { DEFAULT_CONTENT_TYPE } from "../../service/object-writes.js";
 import { splitKey } from "../addressing.js";
 import { bucketOf, entryOf, type OpContext, objectKey, requireBranch } from "../context.js";
 import { S3Error, toS3Error } from "../errors.js";

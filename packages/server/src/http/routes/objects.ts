@@ -6,12 +6,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Schema } from "lakefs-ts/api";
 import type { Entry } from "../../core/entry.js";
-import {
-  EngineError,
-  notFound,
-  notImplemented,
-  PreconditionFailedError,
-} from "../../core/errors.js";
+import { EngineError, notFound, notImplemented } from "../../core/errors.js";
 import type { Engine } from "../../engine/engine.js";
 import { type HttpServices, type RouteArea, repositoryStorage } from "../context.js";
 import {
@@ -23,7 +18,7 @@ import {
 } from "../object-response.js";
 import { presignUnsupported, presignUrl } from "../presigned.js";
 import { withRawBodies } from "../raw-body.js";
-import { nowSeconds, storedEntry, uploadBody, userMetadataFromHeaders } from "../upload-body.js";
+import { uploadBody, userMetadataFromHeaders } from "../upload-body.js";
 import {
   type BranchParams,
   bool,
@@ -40,7 +35,13 @@ import {
   stringList,
   stringMap,
 } from "../validation.js";
-import { listedWire, listOf, type ObjectStatsOptions, objectStatsWire } from "../wire.js";
+import {
+  listedWire,
+  listOf,
+  type ObjectStatsOptions,
+  objectStatsWire,
+  writtenWire,
+} from "../wire.js";
 
 const boolTrue = { type: "boolean", default: true } as const;
 
@@ -52,22 +53,6 @@ async function requireBranch(engine: Engine, repository: string, branch: string)
     if (err instanceof EngineError && err.kind === "not_found") {
       throw notFound(`branch '${branch}' not found`);
     }
-    throw err;
-  }
-}
-
-/** True when `path` currently has a value on the branch (staged or committed). */
-async function pathExists(
-  engine: Engine,
-  repository: string,
-  ref: string,
-  path: string,
-): Promise<boolean> {
-  try {
-    await engine.getEntry(repository, ref, path);
-    return true;
-  } catch (err) {
-    if (err instanceof EngineError && err.kind === "not_found") return false;
     throw err;
   }
 }
@@ -105,33 +90,17 @@ function uploadRoute(app: FastifyInstance, s: HttpServices): void {
         },
       },
       async (req, reply) => {
-        const { repository, branch } = req.params;
-        const { path, force } = req.query;
-        const ifNoneMatch = ifNoneMatchStar(req.headers);
-        const { nsDir } = await repositoryStorage(s, repository);
-        await requireBranch(s.engine, repository, branch);
-        // Checked before taking the body so a refused write costs no transfer.
-        if (ifNoneMatch && (await pathExists(s.engine, repository, branch, path))) {
-          throw new EngineError("precondition_failed", "path already exists");
-        }
-        const body = await uploadBody(req.raw);
-        const stored = await s.blocks.put(nsDir, body.source, {
+        const written = await s.objects.upload({
+          ...req.params,
+          path: req.query.path,
+          force: req.query.force,
+          ifNoneMatch: ifNoneMatchStar(req.headers),
+          openBody: () => uploadBody(req.raw),
+          metadata: userMetadataFromHeaders(req.headers),
           signal: abortOnDisconnect(req.raw),
         });
-        await body.complete;
-        const entry = storedEntry(stored, userMetadataFromHeaders(req.headers), body.contentType);
-        try {
-          await s.engine.stageEntry(repository, branch, path, entry, { force, ifNoneMatch });
-        } catch (err) {
-          if (err instanceof PreconditionFailedError) {
-            throw new EngineError("precondition_failed", "path already exists");
-          }
-          throw err;
-        }
         reply.code(201);
-        return objectStatsWire(path, entry, {
-          physicalAddress: s.blocks.physicalAddress(nsDir, entry),
-        });
+        return writtenWire(written);
       },
     );
   });
@@ -330,19 +299,17 @@ export const objectRoutes: RouteArea = (app, s) => {
       },
     },
     async (req, reply) => {
-      const { repository, branch } = req.params;
       const { src_path, src_ref, force, shallow } = req.body;
       if (shallow) throw notImplemented("shallow copy is not supported");
-      const { nsDir } = await repositoryStorage(s, repository);
-      await requireBranch(engine, repository, branch);
-      const source = await engine.getEntry(repository, src_ref || branch, src_path);
-      const { address } = await blocks.copy(nsDir, source);
-      const entry: Entry = { ...source, address, addressType: "relative", mtime: nowSeconds() };
-      await engine.stageEntry(repository, branch, req.query.dest_path, entry, { force });
-      reply.code(201);
-      return objectStatsWire(req.query.dest_path, entry, {
-        physicalAddress: blocks.physicalAddress(nsDir, entry),
+      const written = await s.objects.copy({
+        ...req.params,
+        path: req.query.dest_path,
+        sourcePath: src_path,
+        sourceRef: src_ref,
+        force,
       });
+      reply.code(201);
+      return writtenWire(written);
     },
   );
 

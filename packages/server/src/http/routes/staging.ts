@@ -1,16 +1,7 @@
-/**
- * Direct-to-storage writes: hand out a backing address (optionally with a presigned PUT URL),
- * link written bytes into a branch, and presigned multipart uploads (only when presign is on).
- */
-import { Readable } from "node:stream";
 import type { Schema } from "lakefs-ts/api";
-import type { EntryLocation, LocalBlockStore } from "../../block/local.js";
 import { MAX_PART_NUMBER } from "../../block/multipart.js";
-import type { Entry } from "../../core/entry.js";
-import { badRequest, EngineError } from "../../core/errors.js";
 import { type HttpServices, type RouteArea, repositoryStorage } from "../context.js";
 import { multipartUnsupported, presignUnsupported, presignUrl } from "../presigned.js";
-import { DEFAULT_CONTENT_TYPE, nowSeconds, storedEntry } from "../upload-body.js";
 import {
   type BranchParams,
   bool,
@@ -23,7 +14,7 @@ import {
   str,
   stringMap,
 } from "../validation.js";
-import { objectStatsWire } from "../wire.js";
+import { writtenWire } from "../wire.js";
 import { ifNoneMatchStar } from "./objects.js";
 
 interface UploadParams extends BranchParams {
@@ -52,30 +43,8 @@ async function branchStorage(s: HttpServices, repository: string, branch: string
   return storage;
 }
 
-/**
- * The size of the bytes at a staged address. An address of this namespace with nothing written
- * there, claimed as 0 bytes, becomes an empty object (lakeFS links it too): it is written as an
- * empty file, so reads, copies and fsck see an ordinary object. Other missing data stays 410.
- */
-async function sizeForLink(
-  blocks: LocalBlockStore,
-  nsDir: string,
-  location: EntryLocation,
-  claimedSize: number,
-): Promise<number> {
-  try {
-    return await blocks.size(nsDir, location);
-  } catch (err) {
-    const missing = err instanceof EngineError && err.kind === "gone";
-    const ours = location.addressType === "relative" && location.address.startsWith("data/");
-    if (!missing || claimedSize !== 0 || !ours) throw err;
-    await blocks.put(nsDir, Readable.from([]), { address: location.address });
-    return 0;
-  }
-}
-
 export const stagingRoutes: RouteArea = (app, s) => {
-  const { engine, blocks } = s;
+  const { blocks } = s;
 
   app.get<{ Params: BranchParams; Querystring: { path: string; presign?: boolean } }>(
     "/repositories/:repository/branches/:branch/staging/backing",
@@ -127,34 +96,20 @@ export const stagingRoutes: RouteArea = (app, s) => {
       },
     },
     async (req) => {
-      const { repository, branch } = req.params;
-      const path = req.query.path;
       const body = req.body;
-      const ifNoneMatch = ifNoneMatchStar(req.headers);
-      const checksum = body.checksum.replaceAll('"', "");
-      if (checksum === "") throw badRequest("checksum is required");
-      if (!body.staging.physical_address) throw badRequest("physical address is required");
-      const { nsDir } = await branchStorage(s, repository, branch);
-      const location = blocks.linkableAddress(nsDir, body.staging.physical_address);
-      // Refuse to link an address with other bytes than claimed.
-      const actualSize = await sizeForLink(blocks, nsDir, location, body.size_bytes);
-      if (actualSize !== body.size_bytes) {
-        throw badRequest(
-          `size_bytes ${body.size_bytes} does not match the ${actualSize} bytes at the physical address`,
-        );
-      }
-      const entry: Entry = {
-        ...location,
-        size: body.size_bytes,
-        etag: checksum,
-        mtime: body.mtime ?? nowSeconds(),
-        metadata: body.user_metadata ?? {},
-        contentType: body.content_type || DEFAULT_CONTENT_TYPE,
-      };
-      await engine.stageEntry(repository, branch, path, entry, { force: body.force, ifNoneMatch });
-      return objectStatsWire(path, entry, {
-        physicalAddress: blocks.physicalAddress(nsDir, entry),
+      const written = await s.objects.link({
+        ...req.params,
+        path: req.query.path,
+        force: body.force,
+        ifNoneMatch: ifNoneMatchStar(req.headers),
+        physicalAddress: body.staging.physical_address ?? "",
+        checksum: body.checksum,
+        sizeBytes: body.size_bytes,
+        metadata: body.user_metadata,
+        contentType: body.content_type,
+        mtime: body.mtime,
       });
+      return writtenWire(written);
     },
   );
 
@@ -236,27 +191,16 @@ export const stagingRoutes: RouteArea = (app, s) => {
     },
     async (req) => {
       if (!s.presign) throw multipartUnsupported();
-      const { repository, branch, uploadId } = req.params;
       const body = req.body;
-      if (body.parts.length === 0) throw badRequest("parts: at least one part is required");
-      const { nsDir } = await branchStorage(s, repository, branch);
-      const claimed = blocks.linkableAddress(nsDir, body.physical_address);
-      const stored = await blocks.completeMultipart(
-        uploadId,
-        body.parts.map((p) => ({ partNumber: p.part_number, etag: p.etag.replaceAll('"', "") })),
-      );
-      if (claimed.addressType !== "relative" || claimed.address !== stored.address) {
-        throw badRequest("physical_address does not belong to this upload");
-      }
-      const entry = storedEntry(
-        stored,
-        body.user_metadata ?? {},
-        body.content_type || DEFAULT_CONTENT_TYPE,
-      );
-      await engine.stageEntry(repository, branch, req.query.path, entry);
-      return objectStatsWire(req.query.path, entry, {
-        physicalAddress: blocks.physicalAddress(nsDir, entry),
+      const written = await s.objects.completeMultipart({
+        ...req.params,
+        path: req.query.path,
+        physicalAddress: body.physical_address,
+        parts: body.parts.map((p) => ({ partNumber: p.part_number, etag: p.etag })),
+        metadata: body.user_metadata,
+        contentType: body.content_type,
       });
+      return writtenWire(written);
     },
   );
 
