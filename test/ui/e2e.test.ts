@@ -6,7 +6,7 @@
  * out. Each step leaves a screenshot in test/ui/screenshots/ (gitignored).
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -21,10 +21,21 @@ const skip = existsSync(chromiumPath)
   : `no Chromium at ${chromiumPath} (apt-get install chromium, or set LAKEFS_TS_CHROMIUM)`;
 
 const UI_INDEX = fileURLToPath(new URL("../../packages/server/ui/index.html", import.meta.url));
+const UI_SOURCES = fileURLToPath(new URL("../../packages/ui/", import.meta.url));
 const SCREENSHOTS = fileURLToPath(new URL("./screenshots/", import.meta.url));
 /** Set LAKEFS_TS_UI_DOC_SHOTS=1 to refresh the README's screenshots in docs/images/. */
 const DOC_SHOTS = process.env.LAKEFS_TS_UI_DOC_SHOTS === "1";
 const DOC_IMAGES = fileURLToPath(new URL("../../docs/images/", import.meta.url));
+
+/** The newest modification time under the UI package's sources (not its tests or modules). */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir, { recursive: true, encoding: "utf8" })) {
+    if (name.startsWith("node_modules") || name.startsWith("test")) continue;
+    newest = Math.max(newest, statSync(join(dir, name)).mtimeMs);
+  }
+  return newest;
+}
 
 let lakefs: EmbeddedServer;
 let context: BrowserContext;
@@ -35,6 +46,12 @@ const pageErrors: string[] = [];
 before(async () => {
   if (skip) return;
   assert.ok(existsSync(UI_INDEX), "the UI is not built: run npm run build");
+  assert.ok(
+    statSync(UI_INDEX).mtimeMs >= newestSource(UI_SOURCES),
+    "the UI build is older than its sources: run npm run build",
+  );
+  // Only this run's steps in the folder.
+  rmSync(SCREENSHOTS, { recursive: true, force: true });
   mkdirSync(SCREENSHOTS, { recursive: true });
   lakefs = await startEmbedded();
   profileDir = mkdtempSync(join(tmpdir(), "lakefs-ui-chromium-"));
@@ -132,6 +149,23 @@ async function tour(): Promise<void> {
   assert.ok(await page.getByRole("cell", { name: "max_depth_m" }).isVisible());
   await shot("parquet-preview");
 
+  // Markdown is rendered (and sanitised), images are shown.
+  await page.getByRole("navigation", { name: "Path" }).getByRole("link", { name: "tour" }).click();
+  await page.getByRole("link", { name: "README.md", exact: true }).click();
+  await page
+    .locator("article.markdown")
+    .getByRole("heading", { name: "Sample repository" })
+    .waitFor();
+  await page.getByRole("navigation", { name: "Path" }).getByRole("link", { name: "tour" }).click();
+  await page.getByRole("link", { name: "images/" }).click();
+  await page.getByRole("link", { name: "deepest-lakes.png", exact: true }).click();
+  const image = page.getByRole("img", { name: "Preview of images/deepest-lakes.png" });
+  await image.waitFor();
+  await page.waitForFunction(
+    () => (document.querySelector("img.image-preview") as HTMLImageElement | null)?.naturalWidth,
+  );
+  await shot("image-preview");
+
   // Upload a file to main and see it as an uncommitted addition.
   await page.getByRole("navigation", { name: "Path" }).getByRole("link", { name: "tour" }).click();
   await upload("hello.txt", "hello from the browser\n");
@@ -193,20 +227,131 @@ async function tour(): Promise<void> {
   await page.getByText("No differences between main and feature.").waitFor();
   await shot("merged");
 
+  // Both sides change hello.txt: merging without a strategy explains the conflict.
+  await page.goto(`${base}/repositories/tour/objects?ref=main`);
+  await upload("hello.txt", "main's version\n");
+  await page.getByRole("link", { name: "Uncommitted changes" }).click();
+  await commitChanges("Change hello.txt on main");
+  await page.getByText("No uncommitted changes.").waitFor();
+  await page.goto(`${base}/repositories/tour/objects?ref=feature`);
+  await upload("hello.txt", "feature's version\n");
+  await page.getByRole("link", { name: "Uncommitted changes" }).click();
+  await commitChanges("Change hello.txt on feature again");
+  await page.getByText("No uncommitted changes.").waitFor();
+  await page.goto(`${base}/repositories/tour/compare?ref=main&compare=feature`);
+  await page.getByRole("button", { name: "Merge feature into main" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Merge", exact: true }).click();
+  const conflict = page.getByRole("dialog").getByRole("alert");
+  await conflict.waitFor();
+  assert.match((await conflict.textContent()) ?? "", /^Merge conflict: .*Pick a strategy/);
+  await shot("merge-conflict");
+  await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+
   // The log of main starts with the merge.
   await page.getByRole("link", { name: "Commits" }).click();
-  const first = page.getByRole("list", { name: "Commits" }).getByRole("listitem").first();
-  await first.getByText("merge", { exact: true }).waitFor();
-  assert.match((await first.textContent()) ?? "", /Merge 'feature' into 'main'/);
-  await first.getByRole("link").click();
+  const entries = page.getByRole("list", { name: "Commits" }).getByRole("listitem");
+  await entries.first().getByText("Change hello.txt on main").waitFor();
+  const mergeEntry = entries.nth(1);
+  await mergeEntry.getByText("merge", { exact: true }).waitFor();
+  assert.match((await mergeEntry.textContent()) ?? "", /Merge 'feature' into 'main'/);
+  await mergeEntry.getByRole("link").click();
   await page.getByRole("heading", { name: "Merge 'feature' into 'main'" }).waitFor();
   await page.getByRole("row").filter({ hasText: "hello.txt" }).getByText("changed").waitFor();
   await shot("merge-commit");
+
+  // Tag the merge, then look at the tag through the ref selector: read-only, no upload.
+  await page.getByRole("link", { name: "Tags" }).click();
+  await page.getByRole("button", { name: "Create tag" }).click();
+  await page.getByRole("dialog").getByLabel("Tag name").fill("v1");
+  await page.getByRole("dialog").getByLabel("From ref").fill("main~1");
+  await page.getByRole("dialog").getByRole("button", { name: "Create tag" }).click();
+  await page.getByRole("link", { name: "v1", exact: true }).waitFor();
+  await page.getByRole("link", { name: "Objects" }).click();
+  await page.getByRole("button", { name: /^Ref: / }).click();
+  await page.getByRole("tab", { name: "Tags" }).click();
+  await page.getByRole("button", { name: "v1", exact: true }).click();
+  await page.getByRole("button", { name: "Ref: v1" }).waitFor();
+  await page.getByRole("link", { name: "hello.txt", exact: true }).waitFor();
+  assert.equal(await page.getByRole("button", { name: "Upload files" }).count(), 0);
+
+  // A phone-sized window: the same pages, narrower tables.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${base}/repositories`);
+  await page.getByRole("link", { name: "tour", exact: true }).waitFor();
+  await shot("narrow-repositories");
+  await page.getByRole("link", { name: "tour", exact: true }).click();
+  await page.getByRole("link", { name: "lakes.parquet", exact: true }).waitFor();
+  await shot("narrow-objects");
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   // Log out: the session cookie is gone and pages lead back to login.
   await page.getByRole("link", { name: "Log out" }).click();
   await page.getByRole("heading", { name: "Log in to lakeFS" }).waitFor();
   await page.goto(`${base}/repositories/tour/objects`);
   await page.getByRole("heading", { name: "Log in to lakeFS" }).waitFor();
+  assert.deepEqual(pageErrors, []);
+}
+
+test("a long listing is paged: one page of rows in the page at a time", { skip }, async () => {
+  try {
+    await paging();
+  } catch (error) {
+    await page.screenshot({ path: join(SCREENSHOTS, "failure-paging.png"), fullPage: true });
+    throw error;
+  }
+});
+
+async function paging(): Promise<void> {
+  const { Client, Repository } = await import("lakefs-ts");
+  const client = new Client({
+    endpoint: lakefs.server.endpoint,
+    credentials: QUICKSTART_CREDENTIALS,
+  });
+  const repository = await new Repository("paging", { client }).create("local://paging");
+  const main = repository.branch("main");
+  const count = 230;
+  await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      main.object(`many/item-${String(i).padStart(4, "0")}.txt`).upload(`item ${i}`),
+    ),
+  );
+  await page.goto(`${lakefs.server.url}/auth/login`);
+  await page.getByLabel("Access key ID").fill(QUICKSTART_CREDENTIALS.accessKeyId);
+  await page.getByLabel("Secret access key").fill(QUICKSTART_CREDENTIALS.secretAccessKey);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByRole("heading", { name: "Repositories" }).waitFor();
+  await page.goto(`${lakefs.server.url}/repositories/paging/objects?ref=main&path=many%2F`);
+  const rows = page.locator("table.objects tbody tr");
+  const pager = page.getByRole("navigation", { name: "Objects pages" });
+  const names = async () => rows.locator("td:first-child").allTextContents();
+
+  await page.getByRole("link", { name: "item-0000.txt", exact: true }).waitFor();
+  assert.equal(await rows.count(), 100);
+  await pager.getByRole("button", { name: "Next →" }).click();
+  await page.getByRole("link", { name: "item-0100.txt", exact: true }).waitFor();
+  assert.deepEqual((await names()).slice(0, 2), ["item-0100.txt", "item-0101.txt"]);
+  assert.equal(await rows.count(), 100);
+  await pager.getByRole("button", { name: "Next →" }).click();
+  await page.getByRole("link", { name: "item-0229.txt", exact: true }).waitFor();
+  assert.equal(await rows.count(), 30);
+  assert.equal(await pager.getByRole("button", { name: "Next →" }).isDisabled(), true);
+  await pager.getByRole("button", { name: "← Previous" }).click();
+  await page.getByRole("link", { name: "item-0100.txt", exact: true }).waitFor();
+  assert.equal(await rows.count(), 100);
+  await pager.getByText("Page 2").waitFor();
+
+  // Uncommitted changes page the same way.
+  await page.getByRole("link", { name: "Uncommitted changes" }).click();
+  await page.getByRole("button", { name: "many/", exact: true }).click();
+  const changeRows = page.locator(".changes tbody tr");
+  await page.getByText("many/item-0000.txt").waitFor();
+  assert.equal(await changeRows.count(), 100);
+  await page
+    .getByRole("navigation", { name: "Changes pages" })
+    .getByRole("button", { name: "Next →" })
+    .click();
+  await page.getByText("many/item-0100.txt").waitFor();
+  assert.equal(await changeRows.count(), 100);
+  await shot("paging");
   assert.deepEqual(pageErrors, []);
 }

@@ -10,9 +10,26 @@ export interface Async<T> {
   reload(): void;
 }
 
-/** Runs `load` whenever `deps` change; results of superseded runs are dropped. */
+interface Loaded<T> {
+  /** The inputs this result was loaded for. */
+  readonly deps: readonly unknown[];
+  readonly value: T | undefined;
+  readonly error: unknown;
+  readonly loading: boolean;
+}
+
+function sameDeps(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
+}
+
+/**
+ * Runs `load` whenever `deps` change; results of superseded runs are dropped, and a result loaded
+ * for other inputs is never returned (a page must not act on the previous ref's answer while the
+ * new one loads). `reload()` keeps showing the current result until the fresh one arrives.
+ */
 export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): Async<T> {
-  const [state, setState] = useState<{ value: T | undefined; error: unknown; loading: boolean }>({
+  const [state, setState] = useState<Loaded<T>>({
+    deps: [],
     value: undefined,
     error: undefined,
     loading: true,
@@ -21,18 +38,24 @@ export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): A
   const run = useRef(0);
   useEffect(() => {
     const mine = ++run.current;
+    const forDeps = deps;
     setState((s) => ({ ...s, loading: true }));
     load().then(
-      (value) => mine === run.current && setState({ value, error: undefined, loading: false }),
+      (value) =>
+        mine === run.current &&
+        setState({ deps: forDeps, value, error: undefined, loading: false }),
       (error) => {
         if (mine !== run.current) return;
         onAuthError(error);
-        setState({ value: undefined, error, loading: false });
+        setState({ deps: forDeps, value: undefined, error, loading: false });
       },
     );
   }, [...deps, generation]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { ...state, reload };
+  if (!sameDeps(state.deps, deps)) {
+    return { value: undefined, error: undefined, loading: true, reload };
+  }
+  return { value: state.value, error: state.error, loading: state.loading, reload };
 }
 
 export interface Pager<T> extends Async<Page<T>> {

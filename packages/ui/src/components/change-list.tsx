@@ -8,6 +8,11 @@ import { ActionsHeader, FolderIcon, Listed } from "./common";
 
 export const CHANGES_PAGE_SIZE = 100;
 
+/** A prefix with changes below it reads as "changed", like an object. */
+function badgeOf(type: Change["type"]): string {
+  return type === "prefix_changed" ? "changed" : type;
+}
+
 export function ChangeList({
   fetchPage,
   deps,
@@ -53,7 +58,7 @@ export function ChangeList({
             {pager.items.map((c) => (
               <tr key={c.path} class={`change-${c.type}`}>
                 <td class="narrow">
-                  <span class={`badge ${c.type}`}>{c.type}</span>
+                  <span class={`badge ${badgeOf(c.type)}`}>{badgeOf(c.type)}</span>
                 </td>
                 <td class="mono">
                   {c.pathType === "common_prefix" ? (

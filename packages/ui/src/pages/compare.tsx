@@ -168,7 +168,9 @@ function MergeDialog({
     <Modal title={`Merge ${source} into ${view.ref}`} onClose={onClose}>
       <form class="stack" onSubmit={onSubmit(merge.run)}>
         <label>
-          Commit message <span class="muted">(optional)</span>
+          <span>
+            Commit message <span class="muted">(optional)</span>
+          </span>
           <textarea rows={2} value={message} onInput={(e) => setMessage(e.currentTarget.value)} />
         </label>
         <label>
