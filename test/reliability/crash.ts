@@ -1,13 +1,16 @@
 /**
  * Crash-consistency harness. The server runs as a child process; several clients drive a random
- * workload (uploads, deletes, commits, merges, branch and tag operations, imports) each on its
- * own branch, and the server is SIGKILLed at a random moment. Between trials `fsck` checks the
- * data directory, and after each restart every acknowledged write, commit, branch and tag is
+ * workload (uploads, presigned multipart uploads, deletes, commits, merges, branch and tag
+ * operations, imports) each on its own branch, and the server is SIGKILLed at a random moment —
+ * with fault "power", its data directory is on powerfs and the power is cut right after the
+ * kill, so only what the server fsynced survives (`power-loss.ts`). Between trials `fsck` checks
+ * the data directory, and after each restart every acknowledged write, commit, branch and tag is
  * checked: present, same bytes and metadata, and nothing unacknowledged visible except the single
  * in-flight operation of each client (old or new state, never a partial one).
  *
  * Full run: `npm run test:crash` (50 trials; CRASH_TRIALS, CRASH_CLIENTS, RELIABILITY_SEED).
  */
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,8 +26,9 @@ import {
   readMatches,
   sameObject,
 } from "./support/model.js";
+import { PowerFs } from "./support/powerfs.js";
 import { Random, seedFromEnv } from "./support/random.js";
-import { spawnServer } from "./support/server-process.js";
+import { type ServerProcess, spawnServer } from "./support/server-process.js";
 
 const REPO = "crash";
 const PATHS_PER_CLIENT = 10;
@@ -37,11 +41,22 @@ export interface CrashOptions {
   /** Longest wait before the kill, per trial. */
   readonly maxRunMs: number;
   readonly log?: (line: string) => void;
+  /**
+   * "kill" (default): SIGKILL only, so the page cache survives. "power": the data directory is on
+   * powerfs, and each SIGKILL is followed by a power cut, so only what was fsynced survives.
+   */
+  readonly fault?: "kill" | "power";
+  /** Offer presign: adds presigned multipart uploads to the workload. */
+  readonly presign?: boolean;
+  /** Extra server environment (the negative controls' LAKEFS_TS_UNSAFE_NO_FSYNC). */
+  readonly serverEnv?: Readonly<Record<string, string>>;
 }
 
 export interface CrashResult {
   readonly seed: number;
   readonly trials: number;
+  readonly fault: "kill" | "power";
+  /** SIGKILLs (each followed by a power cut when the fault is "power"). */
   readonly kills: number;
   /** Acknowledged operations by kind, over all trials. */
   readonly acknowledged: Record<string, number>;
@@ -80,6 +95,8 @@ class CrashClient {
   readonly commits: CommitRecord[] = [];
   /** Acknowledged tags and branches, the commit each points at, and whether it may be gone. */
   readonly refs = new Map<string, { type: "tag" | "branch"; commit: string; maybeGone: boolean }>();
+  /** Merge commits on `main` whose merge was acknowledged. */
+  readonly merges: string[] = [];
   private seq = 0;
   private dirty = false;
 
@@ -88,6 +105,7 @@ class CrashClient {
     private readonly rng: Random,
     private readonly counts: Record<string, number>,
     private readonly importRoot: string,
+    private readonly presign: boolean,
   ) {
     this.branch = `client-${index}`;
   }
@@ -119,6 +137,7 @@ class CrashClient {
       branch: 6,
       deleteRef: 6,
       import: this.dirty ? 0 : 8,
+      multipart: this.presign ? 8 : 0,
     });
     const base = `/repositories/${REPO}`;
     switch (op) {
@@ -138,6 +157,38 @@ class CrashClient {
         this.files.set(path, after);
         this.dirty = true;
         return this.ack("upload");
+      }
+      case "multipart": {
+        const path = `${this.branch}/f${this.rng.int(0, PATHS_PER_CLIENT - 1)}`;
+        const parts = Array.from({ length: this.rng.int(1, 3) }, () =>
+          this.rng.bytes(this.rng.int(1, 300 * 1024)),
+        );
+        const metadata = { trial: String(trial), seq: String(this.seq++) };
+        const after = multipartState(parts, metadata);
+        this.pending = { kind: "object", path, before: this.files.get(path), after };
+        const staging = `${base}/branches/${this.branch}/staging/pmpu`;
+        const created = await expectStatus(endpoint, "POST", staging, 201, {
+          query: { path, parts: parts.length },
+        });
+        const upload = created.body as {
+          upload_id: string;
+          physical_address: string;
+          presigned_urls: string[];
+        };
+        for (const [i, url] of upload.presigned_urls.entries()) {
+          await expectStatus(url, "PUT", "", 200, { raw: parts[i]!, auth: null });
+        }
+        await expectStatus(endpoint, "PUT", `${staging}/${upload.upload_id}`, 200, {
+          query: { path },
+          json: {
+            physical_address: upload.physical_address,
+            parts: parts.map((p, i) => ({ part_number: i + 1, etag: md5(p) })),
+            user_metadata: metadata,
+          },
+        });
+        this.files.set(path, after);
+        this.dirty = true;
+        return this.ack("multipart upload");
       }
       case "delete": {
         const path = this.rng.pick([...this.files.keys()].filter((p) => !p.includes("/imported/")));
@@ -177,8 +228,9 @@ class CrashClient {
           { json: { message: `merge ${this.branch}` } },
         );
         // 400: nothing new to merge; 429: main stayed contended through the server's retries.
-        if (res.status === 200) this.ack("merge");
-        return;
+        if (res.status !== 200) return;
+        this.merges.push((res.body as { reference: string }).reference);
+        return this.ack("merge");
       }
       case "tag":
       case "branch": {
@@ -318,6 +370,21 @@ class CrashClient {
   }
 }
 
+function md5(bytes: Uint8Array): string {
+  return createHash("md5").update(bytes).digest("hex");
+}
+
+/** An object uploaded in parts: its ETag is the MD5 of the parts' MD5s, then "-<parts>". */
+function multipartState(parts: readonly Buffer[], metadata: Record<string, string>): ObjectState {
+  const digests = Buffer.concat(parts.map((p) => createHash("md5").update(p).digest()));
+  return {
+    checksum: `${md5(digests)}-${parts.length}`,
+    size: parts.reduce((sum, p) => sum + p.length, 0),
+    metadata,
+    contentMd5: md5(Buffer.concat(parts)),
+  };
+}
+
 /** Files of import source `n` (deterministic, so the model knows their checksums). */
 function importSourceFiles(n: number): [string, ObjectState][] {
   return [0, 1, 2, 3].map((i) => [`dir/file-${i}.txt`, objectState(importFileBytes(n, i), {})]);
@@ -377,6 +444,10 @@ async function verifyHistory(
       }
       ref.maybeGone = false;
     }
+    for (const id of client.merges) {
+      const res = await call(endpoint, "GET", `/repositories/${REPO}/commits/${id}`);
+      if (res.status !== 200) lost.push(`merge commit ${id}: HTTP ${res.status}`);
+    }
     const paths = [...client.files.keys()];
     for (let i = 0; i < Math.min(3, paths.length); i++) {
       const path = rng.pick(paths);
@@ -394,28 +465,38 @@ async function verifyHistory(
   return { commits, objects };
 }
 
-/** Runs the harness; the data directory is removed afterwards unless something was lost. */
+/** Runs the harness; the work directory is removed afterwards unless something was lost. */
 export async function runCrashTrials(
   options: CrashOptions,
 ): Promise<CrashResult & { dataDir: string }> {
   const log = options.log ?? (() => {});
+  const fault = options.fault ?? "kill";
   const rng = new Random(options.seed);
-  const work = mkdtempSync(join(tmpdir(), "lakefs-ts-crash-"));
-  const dataDir = join(work, "data");
+  const work = mkdtempSync(join(tmpdir(), `lakefs-ts-${fault === "power" ? "power" : "crash"}-`));
+  let disk: PowerFs | undefined;
+  if (fault === "power") {
+    mkdirSync(join(work, "disk"));
+    mkdirSync(join(work, "mnt"));
+    disk = await PowerFs.mount(join(work, "disk"), join(work, "mnt"));
+  }
+  // The server creates the data directory itself: making that durable is its job too.
+  const dataDir = join(disk?.mountpoint ?? work, "data");
   const importRoot = join(work, "import");
   writeImportSources(importRoot);
   const counts: Record<string, number> = {};
   const clients = Array.from(
     { length: options.clients },
-    (_, i) => new CrashClient(i, rng, counts, importRoot),
+    (_, i) => new CrashClient(i, rng, counts, importRoot, options.presign ?? false),
   );
   const lost: string[] = [];
   let inFlight = 0;
   let commitsVerified = 0;
   let objectsVerified = 0;
   let kills = 0;
+  const start = () =>
+    spawnServer(dataDir, [importRoot], { presign: options.presign, env: options.serverEnv });
 
-  let server = await spawnServer(dataDir, [importRoot]);
+  let server: ServerProcess | undefined = await start();
   await expectStatus(server.endpoint, "POST", "/repositories", 201, {
     json: { name: REPO, storage_namespace: `local://${REPO}`, default_branch: "main" },
   });
@@ -425,40 +506,54 @@ export async function runCrashTrials(
     });
     c.head = String(res.body instanceof Buffer ? res.body.toString() : res.body).trim();
   }
-  for (let trial = 1; trial <= options.trials; trial++) {
-    const runs = clients.map((c) => c.run(server.endpoint, trial));
+  for (let trial = 1; trial <= options.trials && server; trial++) {
+    const runs = clients.map((c) => c.run(server!.endpoint, trial));
     await sleep(rng.int(50, options.maxRunMs));
     await server.kill();
+    server = undefined;
     kills++;
+    if (disk) {
+      await disk.cutPower();
+      disk = await PowerFs.mount(disk.backing, disk.mountpoint);
+    }
     await Promise.all(runs);
     inFlight += clients.filter((c) => c.pending !== undefined).length;
 
-    const report = await fsck(dataDir);
-    for (const p of report.problems)
-      lost.push(`fsck after trial ${trial}: ${p.where}: ${p.message}`);
-
-    server = await spawnServer(dataDir, [importRoot]);
-    for (const c of clients) await c.reconcile(server.endpoint, lost);
-    const verified = await verifyHistory(server.endpoint, clients, rng, lost);
-    commitsVerified += verified.commits;
-    objectsVerified += verified.objects;
+    // After a lossy outage anything may fail; every failure is reported as a loss.
+    let fsckSummary = "";
+    try {
+      const report = await fsck(dataDir);
+      fsckSummary = `fsck ${report.commits} commits ${report.objects} objects`;
+      for (const p of report.problems) {
+        lost.push(`fsck after trial ${trial}: ${p.where}: ${p.message}`);
+      }
+      server = await start();
+      for (const c of clients) await c.reconcile(server.endpoint, lost);
+      const verified = await verifyHistory(server.endpoint, clients, rng, lost);
+      commitsVerified += verified.commits;
+      objectsVerified += verified.objects;
+    } catch (err) {
+      lost.push(`after trial ${trial}: ${(err as Error).message.slice(0, 500)}`);
+    }
     log(
-      `trial ${trial}/${options.trials}: ${JSON.stringify(counts)}; fsck ${report.commits} commits ${report.objects} objects; lost ${lost.length}`,
+      `trial ${trial}/${options.trials}: ${JSON.stringify(counts)}; ${fsckSummary}; lost ${lost.length}`,
     );
     if (lost.length > 0) break;
   }
-  await server.stop();
+  await server?.stop();
+  await disk?.unmount();
   if (lost.length === 0) rmSync(work, { recursive: true, force: true });
   return {
     seed: options.seed,
     trials: options.trials,
+    fault,
     kills,
     acknowledged: counts,
     inFlightAtKill: inFlight,
     commitsVerified,
     objectsVerified,
     lost,
-    dataDir,
+    dataDir: disk ? join(disk.backing, "data") : dataDir,
   };
 }
 

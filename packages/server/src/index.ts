@@ -4,7 +4,7 @@
  *
  * @module lakefs-ts-server
  */
-import { mkdirSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { isAbsolute, join, resolve } from "node:path";
 import { ActionsService } from "./actions/service.js";
@@ -12,6 +12,7 @@ import { AuthService, QUICKSTART_USERNAME } from "./auth/credentials.js";
 import { Presigner } from "./auth/presign.js";
 import { loadOrCreateSecret } from "./auth/secret.js";
 import { LocalBlockStore } from "./block/local.js";
+import { mkdirDurableSync } from "./core/durable.js";
 import { openEngine } from "./engine/engine.js";
 import { DEFAULT_GATEWAY_OPTIONS } from "./gateway/index.js";
 import { API_PREFIX, buildApp } from "./http/app.js";
@@ -64,7 +65,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw new Error(`port ${port}: must be an integer between 0 and 65535`);
   }
   const importRoots = checkImportRoots(options.importRoots ?? []);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirDurableSync(dataDir);
 
   const blocks = new LocalBlockStore(join(dataDir, "block"), { importRoots });
   const engine = openEngine(dataDir, {

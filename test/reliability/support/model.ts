@@ -11,6 +11,8 @@ export interface ObjectState {
   readonly checksum: string;
   readonly size: number;
   readonly metadata: Readonly<Record<string, string>>;
+  /** MD5 of the bytes, when the checksum is something else (a multipart ETag). */
+  readonly contentMd5?: string;
 }
 
 export type Content = Map<string, ObjectState>;
@@ -91,7 +93,7 @@ export async function readMatches(
   });
   if (res.status !== 200) return `GET ${ref}/${path}: HTTP ${res.status}`;
   const got = createHash("md5").update(res.bytes).digest("hex");
-  if (got !== want.checksum || res.bytes.length !== want.size) {
+  if (got !== (want.contentMd5 ?? want.checksum) || res.bytes.length !== want.size) {
     return `GET ${ref}/${path}: ${res.bytes.length} bytes with MD5 ${got}, expected ${want.size} bytes ${want.checksum}`;
   }
   return undefined;

@@ -15,15 +15,24 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+export interface SpawnOptions {
+  /** Offer presigned URLs (and so presigned multipart uploads). */
+  readonly presign?: boolean;
+  /** Extra environment for the server process. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /** Spawns `serve.ts` over `dataDir` and waits for the line announcing its URL. */
 export async function spawnServer(
   dataDir: string,
   importRoots: readonly string[] = [],
+  options: SpawnOptions = {},
 ): Promise<ServerProcess> {
+  const flags = options.presign ? ["--presign"] : [];
   const child = spawn(
     process.execPath,
-    ["--conditions=development", "--import", "tsx", SERVE, dataDir, ...importRoots],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    ["--conditions=development", "--import", "tsx", SERVE, ...flags, dataDir, ...importRoots],
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...options.env } },
   );
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => {

@@ -13,6 +13,7 @@ import {
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
+import { fsyncDirSync } from "../core/durable.js";
 
 const SECRET_HEX = /^[0-9a-f]{64}$/;
 
@@ -45,12 +46,7 @@ export function loadOrCreateSecret(dataDir: string): Buffer {
   } finally {
     unlinkSync(tmp);
   }
-  const dirFd = openSync(dataDir, "r");
-  try {
-    fsyncSync(dirFd);
-  } finally {
-    closeSync(dirFd);
-  }
+  fsyncDirSync(dataDir);
   return secret;
 }
 

@@ -7,6 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, readSync } from "node:fs";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { parentsOfCreated, unsafeSkipFsync } from "../core/durable.js";
 import { badRequest } from "../core/errors.js";
 
 export interface WrittenFile {
@@ -46,7 +47,7 @@ export async function writeTempFile(
         offset += bytesWritten;
       }
     }
-    await handle.sync();
+    if (!unsafeSkipFsync("files")) await handle.sync();
     await handle.close();
   } catch (err) {
     await handle.close().catch(() => {});
@@ -79,13 +80,12 @@ export async function renameDurably(from: string, dest: string): Promise<void> {
   await rename(from, dest);
   await fsyncDir(dir);
   // Newly created directories are only durable once their parents are synced too.
-  if (firstCreated !== undefined) {
-    for (let d = dir; d !== dirname(firstCreated); d = dirname(d)) await fsyncDir(dirname(d));
-  }
+  for (const parent of parentsOfCreated(dir, firstCreated)) await fsyncDir(parent);
 }
 
 /** Flushes a directory's entries (new names, renames) to disk. */
 export async function fsyncDir(dir: string): Promise<void> {
+  if (unsafeSkipFsync("dirs")) return;
   const handle = await open(dir, "r");
   try {
     await handle.sync();

@@ -12,7 +12,6 @@ import {
   constants,
   createReadStream,
   fstatSync,
-  mkdirSync,
   openSync,
   readdirSync,
   rmSync,
@@ -21,6 +20,7 @@ import {
 import { copyFile, open, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Readable } from "node:stream";
+import { mkdirDurableSync } from "../core/durable.js";
 import type { Entry } from "../core/entry.js";
 import { badRequest, EngineError } from "../core/errors.js";
 import { AddressAllocator } from "./address.js";
@@ -114,7 +114,7 @@ export class LocalBlockStore {
   constructor(root: string, options: BlockStoreOptions = {}) {
     this.root = resolve(root);
     this.tmpDir = join(this.root, ".tmp");
-    mkdirSync(this.tmpDir, { recursive: true });
+    mkdirDurableSync(this.tmpDir); // and the block root, which holds every namespace
     this.realRoot = realpathOrSelf(this.root);
     this.importRoots = realPaths(options.importRoots ?? []);
     this.multipart = new MultipartUploads(join(this.root, ".multipart"), this.tmpDir);

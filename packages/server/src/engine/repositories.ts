@@ -2,8 +2,9 @@
  * Repositories: creation (initial commit, default branch, namespace claim), listing, deletion
  * (metadata only), user metadata and the read-only flag.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { mkdirDurableSync, writeFileDurableSync } from "../core/durable.js";
 import { badRequest, conflict } from "../core/errors.js";
 import { makeCommit } from "./commit-id.js";
 import { type EngineContext, newToken, pageOf, writable } from "./context.js";
@@ -125,8 +126,8 @@ function claimNamespace(dir: string): void {
     throw badRequest("storage namespace already in use");
   }
   try {
-    mkdirSync(join(dir, "_lakefs"), { recursive: true });
-    writeFileSync(join(dir, "_lakefs", "dummy"), DUMMY_CONTENT);
+    mkdirDurableSync(join(dir, "_lakefs"));
+    writeFileDurableSync(join(dir, "_lakefs", "dummy"), DUMMY_CONTENT);
   } catch (err) {
     throw badRequest(`failed to create repository: ${(err as Error).message}`);
   }

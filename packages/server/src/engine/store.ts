@@ -4,9 +4,9 @@
  * repository metadata, settings and imports. Object keys are stored as BLOBs so SQLite's ordering
  * is UTF-8 byte order. Branch updates are compare-and-set: they name the values they replace.
  */
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { mkdirDurableSync, unsafeSkipFsync } from "../core/durable.js";
 import { type Change, compareKeys, type Entry, keyUpperBound } from "../core/entry.js";
 import { EngineError } from "../core/errors.js";
 import type { Commit } from "./types.js";
@@ -44,7 +44,7 @@ const MIGRATIONS: readonly string[] = [
 
 /** Opens `<dataDir>/metadata.db` with the engine's pragmas. */
 export function openDatabase(dataDir: string): Database.Database {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirDurableSync(dataDir);
   return new Database(join(dataDir, "metadata.db"));
 }
 
@@ -140,7 +140,7 @@ export class Store {
 
   constructor(readonly db: Database.Database) {
     db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = FULL");
+    db.pragma(unsafeSkipFsync("sqlite") ? "synchronous = OFF" : "synchronous = FULL");
     db.pragma("busy_timeout = 5000");
     this.migrate();
   }

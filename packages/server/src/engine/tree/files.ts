@@ -7,8 +7,6 @@ import {
   closeSync,
   existsSync,
   fdatasyncSync,
-  fsyncSync,
-  mkdirSync,
   openSync,
   readFileSync,
   renameSync,
@@ -16,6 +14,7 @@ import {
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
+import { fsyncDirSync, mkdirDurableSync, unsafeSkipFsync } from "../../core/durable.js";
 import { FormatError } from "./bytes.js";
 import {
   decodeMetarange,
@@ -115,14 +114,15 @@ export class TreeFiles {
     const path = join(this.dir, id);
     if (existsSync(path)) return id;
     if (!this.dirReady) {
-      mkdirSync(this.dir, { recursive: true });
+      mkdirDurableSync(this.dir);
       this.dirReady = true;
     }
     const temp = join(this.dir, `.tmp-${id.slice(0, 16)}-${randomBytes(6).toString("hex")}`);
     const fd = openSync(temp, "wx");
     try {
       writeSync(fd, bytes);
-      fdatasyncSync(fd); // data and size; a new file needs no other metadata to be readable
+      // Data and size; a new file needs no other metadata to be readable.
+      if (!unsafeSkipFsync("files")) fdatasyncSync(fd);
     } catch (err) {
       closeSync(fd);
       rmSync(temp, { force: true });
@@ -137,12 +137,7 @@ export class TreeFiles {
   /** Makes the renames done by `write` durable (one directory fsync for a whole build). */
   syncDir(): void {
     if (!this.unsyncedRenames) return;
-    const fd = openSync(this.dir, "r");
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    if (!unsafeSkipFsync("dirs")) fsyncDirSync(this.dir);
     this.unsyncedRenames = false;
   }
 }
