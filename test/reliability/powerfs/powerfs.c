@@ -226,17 +226,27 @@ static struct node *dir_node(fuse_req_t req, fuse_ino_t ino) {
   return d;
 }
 
+/* The node `ino`, or NULL after replying ENOENT. */
+static struct node *existing(fuse_req_t req, fuse_ino_t ino) {
+  struct node *n = get(ino);
+  if (!n) fuse_reply_err(req, ENOENT);
+  return n;
+}
+
+/* The node named `name` in directory `d`, or NULL after replying ENOENT. */
+static struct node *child(fuse_req_t req, struct node *d, const char *name) {
+  struct entry *e = dir_find(&d->live, name);
+  if (!e) fuse_reply_err(req, ENOENT);
+  return e ? get(e->ino) : NULL;
+}
+
 /* ---- operations ---- */
 
 static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name) {
   struct node *d = dir_node(req, parent);
   if (!d) return;
-  struct entry *e = dir_find(&d->live, name);
-  if (!e) {
-    fuse_reply_err(req, ENOENT);
-    return;
-  }
-  reply_entry(req, get(e->ino));
+  struct node *n = child(req, d, name);
+  if (n) reply_entry(req, n);
 }
 
 static void op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup) {
@@ -247,9 +257,8 @@ static void op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup) {
 
 static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
   (void)fi;
-  struct node *n = get(ino);
-  if (!n) fuse_reply_err(req, ENOENT);
-  else reply_attr(req, n);
+  struct node *n = existing(req, ino);
+  if (n) reply_attr(req, n);
 }
 
 static struct timespec pick_time(const struct stat *attr, int set, int bit, int now_bit,
@@ -262,11 +271,8 @@ static struct timespec pick_time(const struct stat *attr, int set, int bit, int 
 static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int set,
                        struct fuse_file_info *fi) {
   (void)fi;
-  struct node *n = get(ino);
-  if (!n) {
-    fuse_reply_err(req, ENOENT);
-    return;
-  }
+  struct node *n = existing(req, ino);
+  if (!n) return;
   if (set & FUSE_SET_ATTR_SIZE) {
     if (!S_ISREG(n->mode)) {
       fuse_reply_err(req, EISDIR);
@@ -333,12 +339,8 @@ static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_
 static void remove_entry(fuse_req_t req, fuse_ino_t parent, const char *name, bool want_dir) {
   struct node *d = dir_node(req, parent);
   if (!d) return;
-  struct entry *e = dir_find(&d->live, name);
-  if (!e) {
-    fuse_reply_err(req, ENOENT);
-    return;
-  }
-  struct node *n = get(e->ino);
+  struct node *n = child(req, d, name);
+  if (!n) return;
   if (want_dir && !S_ISDIR(n->mode)) {
     fuse_reply_err(req, ENOTDIR);
     return;
@@ -376,12 +378,8 @@ static void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_
   if (!from) return;
   struct node *to = dir_node(req, newparent);
   if (!to) return;
-  struct entry *src = dir_find(&from->live, name);
-  if (!src) {
-    fuse_reply_err(req, ENOENT);
-    return;
-  }
-  struct node *n = get(src->ino);
+  struct node *n = child(req, from, name);
+  if (!n) return;
   struct entry *dst = dir_find(&to->live, newname);
   if (dst) {
     struct node *old = get(dst->ino);
@@ -402,9 +400,8 @@ static void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_
     else old->nlink--;
     old->ctime = now();
   }
-  fuse_ino_t ino = src->ino;
   dir_del(&from->live, name);
-  dir_set(&to->live, newname, ino);
+  dir_set(&to->live, newname, n->ino);
   if (S_ISDIR(n->mode)) {
     from->nlink--;
     to->nlink++;
@@ -414,11 +411,8 @@ static void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_
 }
 
 static void op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *newname) {
-  struct node *n = get(ino);
-  if (!n) {
-    fuse_reply_err(req, ENOENT);
-    return;
-  }
+  struct node *n = existing(req, ino);
+  if (!n) return;
   if (S_ISDIR(n->mode)) {
     fuse_reply_err(req, EPERM);
     return;
@@ -436,11 +430,8 @@ static void op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const 
 }
 
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
-  struct node *n = get(ino);
-  if (!n) {
-    fuse_reply_err(req, ENOENT);
-    return;
-  }
+  struct node *n = existing(req, ino);
+  if (!n) return;
   if (S_ISDIR(n->mode)) {
     fuse_reply_err(req, EISDIR);
     return;
@@ -453,11 +444,8 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
                     struct fuse_file_info *fi) {
   (void)fi;
-  struct node *n = get(ino);
-  if (!n) {
-    fuse_reply_err(req, ENOENT);
-    return;
-  }
+  struct node *n = existing(req, ino);
+  if (!n) return;
   if ((size_t)off >= n->size) {
     fuse_reply_buf(req, NULL, 0);
     return;
@@ -468,11 +456,8 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 
 static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
                      struct fuse_file_info *fi) {
-  struct node *n = get(ino);
-  if (!n) {
-    fuse_reply_err(req, ENOENT);
-    return;
-  }
+  struct node *n = existing(req, ino);
+  if (!n) return;
   if (fi->flags & O_APPEND) off = (off_t)n->size;
   size_t end = (size_t)off + size;
   if (end > n->size) resize(n, end);
@@ -486,11 +471,8 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 static void op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi) {
   (void)datasync; /* fdatasync and fsync both make the bytes and the size durable */
   (void)fi;
-  struct node *n = get(ino);
-  if (!n) {
-    fuse_reply_err(req, ENOENT);
-    return;
-  }
+  struct node *n = existing(req, ino);
+  if (!n) return;
   sync_file(n);
   fuse_reply_err(req, 0);
 }
