@@ -1,7 +1,7 @@
 /**
  * Crash-consistency harness. The server runs as a child process; several clients drive a random
- * workload (uploads, presigned multipart uploads, deletes, commits, merges, branch and tag
- * operations, imports) each on its own branch, and the server is SIGKILLed at a random moment —
+ * workload (uploads, presigned multipart uploads, S3-gateway puts, multipart uploads and deletes,
+ * deletes, commits, merges, branch and tag operations, imports) each on its own branch, and the server is SIGKILLed at a random moment —
  * with fault "power", its data directory is on powerfs and the power is cut right after the
  * kill, so only what the server fsynced survives (`power-loss.ts`). Between trials `fsck` checks
  * the data directory, and after each restart every acknowledged write, commit, branch and tag is
@@ -15,6 +15,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
+import { QUICKSTART_CREDENTIALS } from "lakefs-ts-server";
 import { fsck } from "../../packages/server/src/fsck.js";
 import { call, expectStatus, TransportError } from "./support/api.js";
 import {
@@ -33,6 +42,7 @@ import { type ServerProcess, spawnServer } from "./support/server-process.js";
 const REPO = "crash";
 const PATHS_PER_CLIENT = 10;
 const IMPORT_SOURCES = 3;
+const S3_MIN_PART = 5 * 1024 * 1024;
 
 export interface CrashOptions {
   readonly trials: number;
@@ -116,18 +126,20 @@ class CrashClient {
 
   /** Runs operations until the server dies (a transport error), recording the in-flight one. */
   async run(endpoint: string, trial: number): Promise<void> {
-    for (;;) {
-      try {
-        await this.step(endpoint, trial);
-      } catch (err) {
-        if (err instanceof TransportError) return;
-        throw err;
+    const s3 = gatewayClient(endpoint);
+    try {
+      for (;;) {
+        await this.step(endpoint, s3, trial);
+        this.pending = undefined;
       }
-      this.pending = undefined;
+    } catch (err) {
+      if (!(err instanceof TransportError)) throw err;
+    } finally {
+      s3.destroy();
     }
   }
 
-  private async step(endpoint: string, trial: number): Promise<void> {
+  private async step(endpoint: string, s3: S3Client, trial: number): Promise<void> {
     const op = this.rng.weighted({
       upload: 40,
       delete: 8,
@@ -138,6 +150,9 @@ class CrashClient {
       deleteRef: 6,
       import: this.dirty ? 0 : 8,
       multipart: this.presign ? 8 : 0,
+      s3put: 8,
+      s3multipart: 4,
+      s3delete: 3,
     });
     const base = `/repositories/${REPO}`;
     switch (op) {
@@ -190,16 +205,63 @@ class CrashClient {
         this.dirty = true;
         return this.ack("multipart upload");
       }
-      case "delete": {
+      case "s3put":
+      case "s3multipart": {
+        const path = `${this.branch}/f${this.rng.int(0, PATHS_PER_CLIENT - 1)}`;
+        const metadata = { trial: String(trial), seq: String(this.seq++) };
+        const target = { Bucket: REPO, Key: `${this.branch}/${path}` };
+        // S3 wants every part but the last to hold at least 5 MiB: mostly one small part.
+        const big = op === "s3multipart" && this.rng.next() < 0.2;
+        const parts = [this.rng.bytes(big ? S3_MIN_PART : this.rng.int(0, 200 * 1024))];
+        if (big) parts.push(this.rng.bytes(this.rng.int(1, 64 * 1024)));
+        const after =
+          op === "s3put" ? objectState(parts[0]!, metadata) : multipartState(parts, metadata);
+        this.pending = { kind: "object", path, before: this.files.get(path), after };
+        if (op === "s3put") {
+          await gateway(
+            s3.send(new PutObjectCommand({ ...target, Body: parts[0], Metadata: metadata })),
+          );
+        } else {
+          const { UploadId } = await gateway(
+            s3.send(new CreateMultipartUploadCommand({ ...target, Metadata: metadata })),
+          );
+          const done = [];
+          for (const [i, Body] of parts.entries()) {
+            const part = { ...target, UploadId, PartNumber: i + 1, Body };
+            const { ETag } = await gateway(s3.send(new UploadPartCommand(part)));
+            done.push({ PartNumber: i + 1, ETag });
+          }
+          await gateway(
+            s3.send(
+              new CompleteMultipartUploadCommand({
+                ...target,
+                UploadId,
+                MultipartUpload: { Parts: done },
+              }),
+            ),
+          );
+        }
+        this.files.set(path, after);
+        this.dirty = true;
+        return this.ack(op === "s3put" ? "s3 put" : "s3 multipart upload");
+      }
+      case "delete":
+      case "s3delete": {
         const path = this.rng.pick([...this.files.keys()].filter((p) => !p.includes("/imported/")));
         if (path === undefined) return;
         this.pending = { kind: "object", path, before: this.files.get(path), after: undefined };
-        await expectStatus(endpoint, "DELETE", `${base}/branches/${this.branch}/objects`, 204, {
-          query: { path },
-        });
+        if (op === "s3delete") {
+          await gateway(
+            s3.send(new DeleteObjectCommand({ Bucket: REPO, Key: `${this.branch}/${path}` })),
+          );
+        } else {
+          await expectStatus(endpoint, "DELETE", `${base}/branches/${this.branch}/objects`, 204, {
+            query: { path },
+          });
+        }
         this.files.delete(path);
         this.dirty = true;
-        return this.ack("delete");
+        return this.ack(op === "s3delete" ? "s3 delete" : "delete");
       }
       case "commit": {
         const message = `${this.branch} trial ${trial} #${this.seq++}`;
@@ -367,6 +429,28 @@ class CrashClient {
     if (serverHead !== this.head)
       lost.push(`${this.branch}: head ${serverHead}, acknowledged ${this.head}`);
     for (const d of contentDifferences(this.files, actual)) lost.push(`${this.branch} ${d}`);
+  }
+}
+
+/** An S3 client for the gateway on the server's port, with the quickstart credentials. */
+function gatewayClient(endpoint: string): S3Client {
+  return new S3Client({
+    endpoint: endpoint.replace(/\/api\/v1$/, ""),
+    forcePathStyle: true,
+    region: "us-east-1",
+    credentials: QUICKSTART_CREDENTIALS,
+    maxAttempts: 1,
+  });
+}
+
+/** An S3 call's result; a failure without an HTTP status (the server died) is a TransportError. */
+async function gateway<T>(sent: Promise<T>): Promise<T> {
+  try {
+    return await sent;
+  } catch (err) {
+    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === undefined) throw new TransportError(`S3: ${(err as Error).message}`);
+    throw err;
   }
 }
 
