@@ -63,6 +63,157 @@ describe("lakeFS parity on the wire", () => {
   });
   after(() => target?.close());
 
+  it("GET /config: namespace prefix, empty storage list and capabilities, version context lakeFS", async () => {
+    const config = await call("GET", "/config");
+    assert.equal(config.headers.get("content-type"), "application/json");
+    assert.equal(config.json.version_config.version_context, "lakeFS");
+    assert.deepEqual(config.json.storage_config_list, []);
+    assert.deepEqual(config.json.capabilities_config, {});
+    assert.deepEqual(config.json.ui_config, {});
+    const storage = config.json.storage_config;
+    assert.equal(storage.blockstore_id, "");
+    assert.equal(storage.blockstore_description, "");
+    assert.equal(typeof storage.default_namespace_prefix, "string");
+    if (target.embedded) assert.equal(storage.default_namespace_prefix, "local://");
+  });
+
+  it("creates a repository in <default_namespace_prefix>/<name>, as clients build it", async () => {
+    const config = await call("GET", "/config");
+    const prefix: string = config.json.storage_config.default_namespace_prefix;
+    const { name } = target.newRepo("prefixed");
+    const namespace = `${prefix}/${name}`;
+    const created = await call("POST", "/repositories", {
+      json: { name, storage_namespace: namespace },
+    });
+    assert.equal(created.status, 201, created.text);
+    assert.equal(created.json.storage_namespace, namespace);
+    const upload = await call("POST", `/repositories/${name}/branches/main/objects?path=a.txt`, {
+      body: "in the namespace",
+    });
+    assert.equal(upload.status, 201, upload.text);
+  });
+
+  it("accepts storage_id '' and answers 400 for any other storage id", async () => {
+    const ok = await newRepo({ storage_id: "" });
+    const got = await call("GET", `/repositories/${ok}`);
+    assert.equal(got.json.storage_id, "");
+    const { name, storageNamespace } = target.newRepo("storage-id");
+    const bad = await call("POST", "/repositories", {
+      json: { name, storage_namespace: storageNamespace, storage_id: "elsewhere" },
+    });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.json.message, "storage id: invalid value: validation error");
+    assert.equal((await call("GET", `/repositories/${name}`)).status, 404);
+  });
+
+  it("reports size_bytes 0 for an object removed but not yet committed", async () => {
+    const repo = await newRepo();
+    const branch = `/repositories/${repo}/branches/main`;
+    await call("POST", `${branch}/objects?path=gone.txt`, { body: "12345" });
+    await call("POST", `${branch}/objects?path=kept.txt`, { body: "123" });
+    await call("POST", `${branch}/commits`, { json: { message: "two files" } });
+    assert.equal((await call("DELETE", `${branch}/objects?path=gone.txt`)).status, 204);
+    await call("POST", `${branch}/objects?path=kept.txt`, { body: "1234567" });
+    const diff = await call("GET", `${branch}/diff`);
+    assert.deepEqual(
+      diff.json.results.map((d: { path: string; type: string; size_bytes: number }) => [
+        d.path,
+        d.type,
+        d.size_bytes,
+      ]),
+      [
+        ["gone.txt", "removed", 0],
+        ["kept.txt", "changed", 7],
+      ],
+    );
+    // Committed diffs keep the removed object's size.
+    await call("POST", `${branch}/commits`, { json: { message: "remove" } });
+    const log = await call("GET", `/repositories/${repo}/refs/main/commits?amount=2`);
+    const [head, parent] = log.json.results;
+    const committed = await call(
+      "GET",
+      `/repositories/${repo}/refs/${parent.id}/diff/${head.id}?type=two_dot`,
+    );
+    const removed = committed.json.results.find((d: { path: string }) => d.path === "gone.txt");
+    assert.equal(removed.size_bytes, 5);
+  });
+
+  it("answers 204 to updateObjectUserMetadata and 201 text/plain (the commit id) to createBranch", async () => {
+    const repo = await newRepo();
+    const branch = `/repositories/${repo}/branches/main`;
+    await call("POST", `${branch}/objects?path=m.txt`, { body: "m" });
+    const updated = await call("PUT", `${branch}/objects/stat/user_metadata?path=m.txt`, {
+      json: { set: { owner: "lake" } },
+    });
+    assert.equal(updated.status, 204);
+    assert.equal(updated.text, "");
+    const stat = await call("GET", `/repositories/${repo}/refs/main/objects/stat?path=m.txt`);
+    assert.deepEqual(stat.json.metadata, { owner: "lake" });
+
+    const created = await call("POST", `/repositories/${repo}/branches`, {
+      json: { name: "feature", source: "main" },
+    });
+    assert.equal(created.status, 201);
+    assert.equal(created.headers.get("content-type"), "text/plain; charset=utf-8");
+    const head = await call("GET", `/repositories/${repo}/branches/feature`);
+    assert.equal(created.text, head.json.commit_id);
+    assert.equal(head.headers.get("content-type"), "application/json");
+    const missing = await call("GET", `/repositories/${repo}/branches/nope`);
+    assert.equal(missing.headers.get("content-type"), "application/json");
+  });
+
+  it("serves objects inline with no-store, must-revalidate; stat without user metadata sends {}", async () => {
+    const repo = await newRepo();
+    const branch = `/repositories/${repo}/branches/main`;
+    const upload = await call("POST", `${branch}/objects?path=dir/report%20final.csv`, {
+      body: "a,b\n",
+      contract: false,
+    });
+    assert.equal(upload.status, 201);
+    const got = await call(
+      "GET",
+      `/repositories/${repo}/refs/main/objects?path=dir/report%20final.csv`,
+    );
+    assert.equal(got.headers.get("content-disposition"), "inline");
+    assert.equal(got.headers.get("cache-control"), "no-store, must-revalidate");
+    const bare = await call(
+      "GET",
+      `/repositories/${repo}/refs/main/objects/stat?path=dir/report%20final.csv&user_metadata=false`,
+    );
+    assert.deepEqual(bare.json.metadata, {});
+  });
+
+  it("/user carries email and friendly_name; setup_lakefs's login_config the login fields", async () => {
+    const user = await call("GET", "/user");
+    assert.equal(typeof user.json.user.email, "string");
+    assert.equal(typeof user.json.user.friendly_name, "string");
+    const setup = await call("GET", "/setup_lakefs");
+    assert.equal(setup.json.state, "initialized");
+    assert.equal(typeof setup.json.login_config.login_failed_message, "string");
+    assert.ok(["none", "redirect", "select"].includes(setup.json.login_config.login_url_method));
+    if (target.embedded) {
+      assert.equal(setup.json.login_config.login_failed_message, "The credentials don't match.");
+      assert.equal(setup.json.login_config.login_url_method, "none");
+    }
+  });
+
+  it("answers 400 to a page size above 1000 (and accepts 1000)", async () => {
+    const ok = await call("GET", "/repositories?amount=1000");
+    assert.equal(ok.status, 200);
+    assert.equal(ok.json.pagination.max_per_page, 1000);
+    for (const path of ["/repositories?amount=1001", "/repositories?amount=5000"]) {
+      const tooMany = await call("GET", path, { contract: false });
+      assert.equal(tooMany.status, 400, path);
+      assert.match(tooMany.json.message, /amount/);
+      if (target.embedded) {
+        assert.equal(
+          tooMany.json.message,
+          'parameter "amount" in query has an error: number must be at most 1000',
+        );
+      }
+    }
+  });
+
   describe("sample data (sample_data / include_samples)", () => {
     let repo: string;
     before(async () => {

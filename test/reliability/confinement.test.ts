@@ -5,7 +5,15 @@
  * do not keep the server from answering others.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -56,8 +64,8 @@ describe("confinement and limits", () => {
       "local://%2e%2e/escape",
       "local://a/%2E%2E/%2e%2e/escape",
       "local://..%2fescape",
-      `local://${outside}`,
-      "local:///etc",
+      `local:///${outside}/../escape`,
+      "local:///../etc",
       "local://a\u0000b",
       "local://a\\..\\..\\escape",
       `local://${"a".repeat(300)}`,
@@ -75,6 +83,18 @@ describe("confinement and limits", () => {
         json: { name: `bad-ns-${i}`, storage_namespace: ns, default_branch: "main" },
       });
       assert.equal(res.status, 400, `${JSON.stringify(ns)} → ${res.status} ${res.bytes}`);
+    }
+    outsideUntouched();
+  });
+
+  it("maps local:///<absolute path> namespaces under the block root, never the filesystem root", async () => {
+    for (const [i, ns] of [`local://${outside}`, `local:///${outside}/deeper`].entries()) {
+      const res = await call(endpoint, "POST", "/repositories", {
+        json: { name: `abs-ns-${i}`, storage_namespace: ns, default_branch: "main" },
+      });
+      assert.equal(res.status, 201, `${JSON.stringify(ns)} → ${res.status} ${res.bytes}`);
+      const inBlock = join(target.dataDir!, "block", ...ns.slice("local://".length).split("/"));
+      assert.ok(existsSync(join(inBlock, "_lakefs", "dummy")), `${ns}: dummy under the block root`);
     }
     outsideUntouched();
   });

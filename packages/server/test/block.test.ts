@@ -62,12 +62,20 @@ describe("LocalBlockStore", () => {
       assert.equal(store.namespaceDir("local://a/b/"), join(dir, "block", "a", "b"));
     });
 
+    it("maps local:///<path> (default_namespace_prefix + /name) under the root too", () => {
+      assert.equal(store.namespaceDir("local:///a/b"), join(dir, "block", "a", "b"));
+      assert.equal(store.namespaceDir("local:///etc"), join(dir, "block", "etc"));
+      assert.equal(store.namespaceDir("local:////x"), join(dir, "block", "x"));
+    });
+
     const attacks = [
       "s3://bucket/x",
       "local:/x",
       "local://",
       "local:///",
-      "local:///etc",
+      "local:////",
+      "local:///../x",
+      "local:///.tmp",
       "local://../x",
       "local://a/../../x",
       "local://a/./b",

@@ -21,9 +21,16 @@ describe("HTTP config, repositories, metadata, protection and the error model", 
       import_support: true,
       import_validity_regex: "^local://",
       pre_sign_multipart_upload: false,
+      default_namespace_prefix: "local://",
+      blockstore_id: "",
+      blockstore_description: "",
     });
     const config = await api.call("GET", "/config");
     assert.deepEqual(config.json.storage_config, storage.json);
+    assert.deepEqual(config.json.storage_config_list, []);
+    assert.deepEqual(config.json.capabilities_config, {});
+    assert.deepEqual(config.json.ui_config, {});
+    assert.equal(config.json.version_config.version_context, "lakeFS");
     const version = await api.call("GET", "/config/version");
     assert.match(version.json.version, /^\d+\.\d+\.\d+$/);
     assert.deepEqual(config.json.version_config, version.json);

@@ -131,7 +131,10 @@ export class LocalBlockStore {
       throw badRequest(`storage namespace ${JSON.stringify(namespace)}: expected local://<path>`);
     }
     const what = "storage namespace";
-    const segments = safeSegments(namespace.slice(LOCAL_SCHEME.length), what);
+    // Clients build namespaces as `${default_namespace_prefix}/${name}`, i.e. `local:///name`:
+    // as in lakeFS, that path is relative to the block root too, never the filesystem root.
+    const path = namespace.slice(LOCAL_SCHEME.length).replace(/^\/+/, "");
+    const segments = safeSegments(path, what);
     if (segments[0]!.startsWith(".")) {
       throw badRequest(`${what}: names starting with "." are reserved`);
     }

@@ -68,7 +68,9 @@ export function diffBranch(
   return toDiffPage(function* (from) {
     for (const c of effectiveChanges(tree, metarangeId, stagedChanges(store, tokens, from))) {
       const type = c.left === undefined ? "added" : c.right === null ? "removed" : "changed";
-      yield { key: c.key, type, left: c.left, right: c.right ?? undefined } as const;
+      // A staged removal is a tombstone without a value: lakeFS reports its size as 0.
+      const left = type === "removed" ? undefined : c.left;
+      yield { key: c.key, type, left, right: c.right ?? undefined } as const;
     }
   }, options);
 }

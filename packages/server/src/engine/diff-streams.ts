@@ -109,12 +109,11 @@ export function toDiffPage(
         return { path: g.commonPrefix, type: "prefix_changed", pathType: "common_prefix" };
       }
       const d = g.item;
-      const sized = d.right ?? d.left;
       return {
         path: d.key,
         type: d.type,
         pathType: "object",
-        ...(sized ? { sizeBytes: sized.size } : {}),
+        sizeBytes: (d.right ?? d.left)?.size ?? 0,
         ...(d.right ? { right: d.right } : {}),
       };
     }),

@@ -3,7 +3,7 @@
  * public routes), the presigned data endpoint, lakeFS-shaped errors everywhere; S3 requests go
  * to the gateway (`../gateway`) on the same port, and browsers get the web UI at `/`.
  */
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import {
   DEFAULT_GATEWAY_OPTIONS,
   type GatewayOptions,
@@ -11,6 +11,7 @@ import {
   registerGateway,
 } from "../gateway/index.js";
 import { requireAuthentication } from "./auth-hook.js";
+import { handleClientError, trackExchange } from "./client-errors.js";
 import type { HttpServices, RouteArea } from "./context.js";
 import { handleError, sendError } from "./errors.js";
 import { PRESIGNED_PATH } from "./presigned.js";
@@ -69,6 +70,14 @@ export interface AppOptions {
   readonly uiDir?: string | undefined;
 }
 
+/** lakeFS sends JSON as plain `application/json`; fastify would add `; charset=utf-8`. */
+async function jsonWithoutCharset(_req: FastifyRequest, reply: FastifyReply, payload: unknown) {
+  if (reply.getHeader("content-type") === "application/json; charset=utf-8") {
+    reply.header("content-type", "application/json");
+  }
+  return payload;
+}
+
 /** Builds (but does not start) the HTTP application over the given services. */
 export function buildApp(services: HttpServices, options: AppOptions = {}): FastifyInstance {
   const s3 = options.s3 ?? DEFAULT_GATEWAY_OPTIONS;
@@ -79,6 +88,7 @@ export function buildApp(services: HttpServices, options: AppOptions = {}): Fast
     // A client that goes quiet mid-request (slow loris) loses its socket after two minutes of
     // silence; bodies that keep flowing, however large, are never cut off.
     connectionTimeout: options.idleTimeoutMs ?? CONNECTION_IDLE_TIMEOUT_MS,
+    clientErrorHandler: handleClientError,
     routerOptions: {
       ignoreTrailingSlash: true,
       // Ref expressions and branch names can be long; the default limit (100) would 404 them.
@@ -86,6 +96,8 @@ export function buildApp(services: HttpServices, options: AppOptions = {}): Fast
     },
   });
   app.setValidatorCompiler(validatorCompiler);
+  app.addHook("onRequest", trackExchange);
+  app.addHook("onSend", jsonWithoutCharset);
   app.setErrorHandler(handleError);
   const ui = new UiSite(options.uiDir ?? DEFAULT_UI_DIR);
   app.setNotFoundHandler((request, reply) => {

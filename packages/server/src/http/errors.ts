@@ -14,6 +14,13 @@ export function sendError(reply: FastifyReply, status: number, message: string):
 /** The message `error authenticating request` that lakeFS answers every auth failure with. */
 export const AUTH_FAILED = "error authenticating request";
 
+/** lakeFS's (kin-openapi's) wording for a number outside its schema's bounds. */
+function boundReason(keyword: string, params: Record<string, unknown>): string | undefined {
+  if (keyword === "maximum") return `number must be at most ${params.limit}`;
+  if (keyword === "minimum") return `number must be at least ${params.limit}`;
+  return undefined;
+}
+
 /** Turns a fastify schema-validation failure into a lakeFS-style message naming the argument. */
 function validationMessage(err: FastifyError): string {
   const first = err.validation?.[0];
@@ -26,7 +33,7 @@ function validationMessage(err: FastifyError): string {
       : typeof params.additionalProperty === "string"
         ? params.additionalProperty
         : first.instancePath.replace(/^\//, "").replaceAll("/", ".");
-  const reason = first.message ?? "invalid value";
+  const reason = boundReason(first.keyword, params) ?? first.message ?? "invalid value";
   if (where === "body") {
     return `request body has an error: doesn't match schema${field ? `: field "${field}"` : ""}: ${reason}`;
   }

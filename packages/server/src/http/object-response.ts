@@ -26,31 +26,28 @@ function parseRange(header: string, size: number): Required<ByteRange> {
   return { start, end };
 }
 
-/** Types a browser may render inline; anything else is offered as a download. */
-const INLINE_TYPES =
-  /^(text\/plain|image\/(png|jpeg|gif|webp|avif)|application\/pdf|audio\/|video\/)/;
-
-function contentDisposition(path: string, contentType: string): string {
-  const name = path.slice(path.lastIndexOf("/") + 1) || "object";
-  const kind = INLINE_TYPES.test(contentType) ? "inline" : "attachment";
-  return `${kind}; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
-
 /** Quoted ETag of an entry, as lakeFS sends it in headers. */
 export function quotedEtag(entry: Entry): string {
   return `"${entry.etag}"`;
 }
 
-/** Sets the headers common to every object read (full, partial or HEAD). */
-export function setObjectHeaders(reply: FastifyReply, path: string, entry: Entry): void {
+/**
+ * Sets the headers common to every object read (full, partial or HEAD): lakeFS's
+ * `Content-Disposition: inline` and `Cache-Control: no-store, must-revalidate`. Since objects are
+ * served inline from the API's origin (where the web UI lives too), `nosniff` and a sandboxing
+ * CSP keep an uploaded HTML or SVG file from running script there; clients ignore both.
+ */
+export function setObjectHeaders(reply: FastifyReply, entry: Entry): void {
   const contentType = entry.contentType || "application/octet-stream";
   reply
     .header("ETag", quotedEtag(entry))
     .header("Last-Modified", new Date(entry.mtime * 1000).toUTCString())
     .header("Content-Type", contentType)
-    .header("Content-Disposition", contentDisposition(path, contentType))
+    .header("Content-Disposition", "inline")
     .header("Accept-Ranges", "bytes")
-    .header("Cache-Control", "no-store");
+    .header("Cache-Control", "no-store, must-revalidate")
+    .header("X-Content-Type-Options", "nosniff")
+    .header("Content-Security-Policy", "sandbox");
 }
 
 /**

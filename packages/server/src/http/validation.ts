@@ -68,7 +68,11 @@ export function object(properties: Props, required: readonly string[] = []) {
 }
 
 /** Query parameters shared by every paginated listing. */
-export const paging = { after: str, amount: int } as const;
+export const paging = {
+  after: str,
+  // swagger's PaginationAmount bounds, which lakeFS enforces (400 above 1000).
+  amount: { type: "integer", minimum: -1, maximum: 1000 },
+} as const;
 
 /** Options of listings that filter by a key prefix. */
 export const prefixPaging = { ...paging, prefix: str } as const;

@@ -53,7 +53,8 @@ export const authRoutes: RouteArea = (app, { auth }) => {
   app.get("/user", async (req): Promise<Schema<"CurrentUser">> => {
     const user = req.caller && auth.getUser(req.caller.username);
     if (!user) throw new EngineError("unauthorized", AUTH_FAILED);
-    return { user: userWire(user) };
+    // lakeFS sends its (here always empty) email and friendly name too.
+    return { user: { ...userWire(user), email: "", friendly_name: "" } };
   });
 
   // lakeFS OSS (single-user "basic" auth) serves user reads; creating or deleting users,

@@ -84,7 +84,8 @@ export const branchRoutes: RouteArea = (app, { engine, actions }) => {
         (id) => ({ commitId: id }),
       );
       // lakeFS answers with the bare commit id as text, not JSON.
-      return reply.code(201).type("text/html; charset=utf-8").send(commitId);
+      // lakeFS answers with the commit id as text/plain (its swagger says text/html).
+      return reply.code(201).type("text/plain; charset=utf-8").send(commitId);
     },
   );
 

@@ -12,11 +12,16 @@ function storageConfig(s: HttpServices): Schema<"StorageConfig"> {
     import_support: s.importRoots.length > 0,
     import_validity_regex: "^local://",
     pre_sign_multipart_upload: s.presign,
+    // Clients build new namespaces as `${default_namespace_prefix}/${name}` (`local:///name`).
+    default_namespace_prefix: "local://",
+    blockstore_id: "",
+    blockstore_description: "",
   };
 }
 
 function versionConfig(s: HttpServices): Schema<"VersionConfig"> {
-  return { version: s.version, version_context: "lakefs-ts", upgrade_recommended: false };
+  // lakectl warns about an Enterprise server unless the context is "lakeFS".
+  return { version: s.version, version_context: "lakeFS", upgrade_recommended: false };
 }
 
 export const configRoutes: RouteArea = (app, s) => {
@@ -24,12 +29,16 @@ export const configRoutes: RouteArea = (app, s) => {
     reply.code(204).send(),
   );
 
-  // Single-storage lakeFS leaves storage_config_list out; clients then read storage_config.
+  // As single-storage lakeFS: an empty storage_config_list (clients then read storage_config)
+  // and empty capabilities and UI settings.
   app.get(
     "/config",
     async (): Promise<Schema<"Config">> => ({
       version_config: versionConfig(s),
       storage_config: storageConfig(s),
+      storage_config_list: [],
+      capabilities_config: {},
+      ui_config: {},
     }),
   );
 

@@ -139,7 +139,7 @@ export const objectRoutes: RouteArea = (app, s) => {
       await repositoryStorage(s, repository);
       const entry = await engine.getEntry(repository, ref, req.query.path);
       const range = requestedRange(reply, req.headers.range, entry.size);
-      setObjectHeaders(reply, req.query.path, entry);
+      setObjectHeaders(reply, entry);
       setBodyHeaders(reply, entry.size, range);
       return reply.send();
     },
@@ -161,11 +161,11 @@ export const objectRoutes: RouteArea = (app, s) => {
         return reply.redirect(url, 302);
       }
       if (req.headers["if-none-match"] === quotedEtag(entry)) {
-        setObjectHeaders(reply, path, entry);
+        setObjectHeaders(reply, entry);
         return reply.code(304).send();
       }
       return sendObjectBytes(reply, blocks, nsDir, entry, entry.size, req.headers.range, () =>
-        setObjectHeaders(reply, path, entry),
+        setObjectHeaders(reply, entry),
       );
     },
   );
@@ -187,7 +187,14 @@ export const objectRoutes: RouteArea = (app, s) => {
       checkPresign(presign);
       const { nsDir } = await repositoryStorage(s, repository);
       const entry = await engine.getEntry(repository, ref, path);
-      return objectStatsWire(path, entry, statOptions(req, nsDir, presign, user_metadata)(entry));
+      const stats = objectStatsWire(
+        path,
+        entry,
+        statOptions(req, nsDir, presign, user_metadata)(entry),
+      );
+      // Without user metadata lakeFS's stat still sends an empty map (its listing leaves it out).
+      stats.metadata ??= {};
+      return stats;
     },
   );
 
@@ -329,7 +336,8 @@ export const objectRoutes: RouteArea = (app, s) => {
     async (req, reply) => {
       const { repository, branch } = req.params;
       await engine.updateUserMetadata(repository, branch, req.query.path, req.body.set);
-      return reply.code(201).send();
+      // lakeFS answers 204 (its swagger says 201; see contract-deviations.json).
+      return reply.code(204).send();
     },
   );
 };

@@ -9,6 +9,9 @@ const loginConfig: Schema<"LoginConfig"> = {
   login_url: "/auth/login",
   login_cookie_names: [SESSION_COOKIE],
   logout_url: "/logout",
+  // lakeFS's defaults; "none" is the open-source login flow (lakeFS credentials only).
+  login_failed_message: "The credentials don't match.",
+  login_url_method: "none",
 };
 
 export const setupRoutes: RouteArea = (app, { auth }) => {
