@@ -9,8 +9,9 @@ import { nonEmptyStr, object, str } from "../validation.js";
 import { listOf } from "../wire.js";
 
 /** One shape for a user everywhere it appears (`/user`, `/auth/users`). */
+/** lakeFS's user shape, with its email and friendly name (never set here, so empty). */
 function userWire(user: User): Schema<"User"> {
-  return { id: user.username, creation_date: user.creationDate };
+  return { id: user.username, creation_date: user.creationDate, email: "", friendly_name: "" };
 }
 
 export const authRoutes: RouteArea = (app, { auth }) => {
@@ -53,8 +54,7 @@ export const authRoutes: RouteArea = (app, { auth }) => {
   app.get("/user", async (req): Promise<Schema<"CurrentUser">> => {
     const user = req.caller && auth.getUser(req.caller.username);
     if (!user) throw new EngineError("unauthorized", AUTH_FAILED);
-    // lakeFS sends its (here always empty) email and friendly name too.
-    return { user: { ...userWire(user), email: "", friendly_name: "" } };
+    return { user: userWire(user) };
   });
 
   // lakeFS OSS (single-user "basic" auth) serves user reads; creating or deleting users,
