@@ -349,10 +349,6 @@ describe("actions and webhook hooks", () => {
         "name: air\non:\n  pre-commit:\nhooks:\n  - id: a1\n    type: airflow\n",
         /airflow hooks are not supported by lakefs-ts-server/,
       ],
-      [
-        "name: lua\non:\n  pre-commit:\nhooks:\n  - id: l1\n    type: lua\n    properties: {script: 'x = 1'}\n",
-        /lua hooks are not supported by lakefs-ts-server/,
-      ],
     ];
     const head = await branchHead(repo, "main");
     for (const [text, reason] of cases) {

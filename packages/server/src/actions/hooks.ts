@@ -1,27 +1,50 @@
 /**
- * Runs one hook of an action by its type. Webhooks run here; Lua and Airflow hooks are
- * recognised (lakeFS knows them) but fail with a clear reason, so a pre-hook that guards an
- * operation fails closed instead of being silently skipped.
+ * Runs one hook of an action by its type: webhooks (`webhook.ts`) and Lua scripts (`lua.ts`).
+ * Airflow hooks are recognised (lakeFS knows them) but fail with a clear reason, so a pre-hook
+ * that guards an operation fails closed instead of being silently skipped.
  */
 import type { ActionHook } from "./action-file.js";
+import { eventPayload, type HookRecord } from "./events.js";
+import { runLuaHook } from "./lua.js";
 import type { EnvOptions } from "./properties.js";
 import { runWebhook } from "./webhook.js";
 
 export class UnsupportedHookError extends Error {}
 
 export interface HookContext {
-  readonly payload: Record<string, unknown>;
+  readonly record: HookRecord;
+  readonly actionName: string;
+  readonly runId: string;
   readonly env: EnvOptions;
   readonly log: (line: string) => void;
+  /** Reads a file of the event's source ref (Lua `script_path`). */
+  readonly loadFile: (path: string) => Promise<string>;
   readonly signal?: AbortSignal | undefined;
 }
 
 export async function runHook(hook: ActionHook, context: HookContext): Promise<void> {
+  const { record, actionName, env, log, signal } = context;
   switch (hook.type) {
     case "webhook":
-      return runWebhook({ hook, ...context });
+      return runWebhook({
+        hook,
+        payload: eventPayload(record, actionName, hook.id, new Date()),
+        env,
+        log,
+        signal,
+      });
     case "lua":
-      throw new UnsupportedHookError("lua hooks are not supported by lakefs-ts-server");
+      return runLuaHook({
+        hook,
+        actionName,
+        record,
+        runId: context.runId,
+        username: record.commit.committer,
+        env,
+        log,
+        loadScript: context.loadFile,
+        signal,
+      });
     case "airflow":
       throw new UnsupportedHookError("airflow hooks are not supported by lakefs-ts-server");
   }

@@ -6,6 +6,7 @@
  * run. Every run with at least one matching hook is recorded (`runs-store.ts`).
  */
 import type { LocalBlockStore } from "../block/local.js";
+import type { Entry } from "../core/entry.js";
 import { EngineError } from "../core/errors.js";
 import type { Engine } from "../engine/engine.js";
 import {
@@ -16,13 +17,7 @@ import {
   parseAction,
 } from "./action-file.js";
 import { evaluateCondition } from "./condition.js";
-import {
-  type EventCommit,
-  type EventType,
-  eventPayload,
-  type HookRecord,
-  type Operation,
-} from "./events.js";
+import type { EventCommit, EventType, HookRecord, Operation } from "./events.js";
 import { runHook } from "./hooks.js";
 import { DEFAULT_ENV_PREFIX, type EnvOptions } from "./properties.js";
 import { hookRunId, newRunId } from "./run-id.js";
@@ -156,6 +151,20 @@ export class ActionsService {
     await this.runs.writeManifest(nsDir, { ...manifest, run: { ...manifest.run, commitId } });
   }
 
+  /** A file of the event's source ref, as text. */
+  private async readFile(record: HookRecord, nsDir: string, path: string): Promise<string> {
+    const entry = await this.engine.getEntry(record.repositoryId, record.sourceRef, path);
+    return (await this.readEntry(nsDir, entry)).toString("utf8");
+  }
+
+  private async readEntry(nsDir: string, entry: Entry): Promise<Buffer> {
+    if (entry.size > MAX_ACTION_FILE_BYTES) throw new InvalidActionError("larger than 1 MiB");
+    const { stream } = await this.blocks.open(nsDir, entry);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
   /** The actions defined on `ref` (direct children of `_lakefs_actions/`), validated. */
   private async loadActions(repository: string, ref: string, nsDir: string): Promise<Action[]> {
     const actions: Action[] = [];
@@ -169,14 +178,8 @@ export class ActionsService {
       });
       for (const item of page.results) {
         if (item.entry === undefined) continue;
-        if (item.entry.size > MAX_ACTION_FILE_BYTES) {
-          throw new InvalidActionError(`parsing file ${item.path}: larger than 1 MiB`);
-        }
-        const { stream } = await this.blocks.open(nsDir, item.entry);
-        const chunks: Buffer[] = [];
-        for await (const chunk of stream) chunks.push(chunk as Buffer);
         try {
-          actions.push(parseAction(Buffer.concat(chunks).toString("utf8")));
+          actions.push(parseAction((await this.readEntry(nsDir, item.entry)).toString("utf8")));
         } catch (err) {
           throw new InvalidActionError(`parsing file ${item.path}: ${(err as Error).message}`);
         }
@@ -260,9 +263,12 @@ export class ActionsService {
       if (failure === undefined) {
         try {
           await runHook(hook, {
-            payload: eventPayload(record, task.action.name, hook.id, new Date()),
+            record,
+            actionName: task.action.name,
+            runId,
             env: this.env,
             log: (line) => lines.push(line),
+            loadFile: (path) => this.readFile(record, nsDir, path),
             signal: this.shutdown.signal,
           });
         } catch (err) {

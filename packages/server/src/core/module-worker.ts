@@ -1,0 +1,20 @@
+/**
+ * Starts a worker thread on a sibling module of the caller. Built code (`dist/*.js`) starts the
+ * module directly; source run through tsx (`src/*.ts`, tests and examples) cannot, because
+ * tsx's loader is not inherited by workers, so a tiny bootstrap registers tsx in the worker
+ * first.
+ */
+import { Worker, type WorkerOptions } from "node:worker_threads";
+
+/** `new Worker` on `<name>.js` or `<name>.ts` next to `importMetaUrl`, whichever runs. */
+export function startModuleWorker(
+  importMetaUrl: string,
+  name: string,
+  options: WorkerOptions = {},
+): Worker {
+  const fromSource = importMetaUrl.endsWith(".ts");
+  const url = new URL(`./${name}${fromSource ? ".ts" : ".js"}`, importMetaUrl);
+  if (!fromSource) return new Worker(url, options);
+  const bootstrap = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
+  return new Worker(bootstrap, { ...options, eval: true });
+}
