@@ -45,7 +45,7 @@ export const LUA_HOST_FUNCTIONS: Record<string, Fn> = {
 };
 
 /** Lua code run before every hook: registers the modules in `package.preload`. */
-export const LUA_PRELUDE = String.raw`
+export const LUA_PRELUDE = `
 local host = { digest = __digest, hmac = __hmac, b64e = __b64encode, b64d = __b64decode,
   je = __json_encode, jd = __json_decode, split = __split, replace = __replace,
   rmatch = __regexp_match, rfind = __regexp_find, rquote = __regexp_quote, uuid = __uuid }
