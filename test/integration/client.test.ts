@@ -56,6 +56,44 @@ describe("Client", () => {
     });
   });
 
+  it("sessionCookie credentials send no Authorization header; the login cookie authenticates", async () => {
+    const sent: (string | null)[] = [];
+    let cookie = "";
+    // A browser keeps and sends the cookie itself; this fetch plays that part.
+    const browserLike: typeof fetch = async (input, init) => {
+      const headers = new Headers(init?.headers);
+      sent.push(headers.get("authorization"));
+      if (cookie) headers.set("cookie", cookie);
+      const response = await fetch(input, { ...init, headers });
+      const setCookie = response.headers.get("set-cookie");
+      if (setCookie) cookie = setCookie.split(";")[0] as string;
+      return response;
+    };
+    const client = new Client({
+      endpoint: target.endpoint,
+      credentials: { sessionCookie: true },
+      fetch: browserLike,
+    });
+    await assert.rejects(
+      client.http.request({ method: "GET", path: "/user", expect: "json" }),
+      NotAuthorizedError,
+    );
+    await client.http.request({
+      method: "POST",
+      path: "/auth/login",
+      json: { access_key_id: target.accessKeyId, secret_access_key: target.secretAccessKey },
+      expect: "json",
+    });
+    assert.match(cookie, /^internal_auth_session=./);
+    const me = await client.http.request<{ user: { id: string } }>({
+      method: "GET",
+      path: "/user",
+      expect: "json",
+    });
+    assert.equal(typeof me.user.id, "string");
+    assert.deepEqual(new Set(sent), new Set([null]));
+  });
+
   it("lists repositories lazily, with prefix, after and maxAmount", async () => {
     const client = target.client();
     const prefix = `lst${Date.now().toString(36)}`;

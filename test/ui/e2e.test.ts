@@ -6,7 +6,15 @@
  * out. Each step leaves a screenshot in test/ui/screenshots/ (gitignored).
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -72,6 +80,8 @@ before(async () => {
   });
   page = context.pages()[0] ?? (await context.newPage());
   page.on("pageerror", (err) => pageErrors.push(err.message));
+  // Deletes and resets ask with confirm(); the user says yes.
+  page.on("dialog", (dialog) => dialog.accept());
 });
 
 after(async () => {
@@ -99,10 +109,32 @@ async function upload(name: string, content: string): Promise<void> {
   await page.getByRole("list", { name: "Uploads" }).getByText("uploaded").waitFor();
 }
 
-async function commitChanges(message: string): Promise<void> {
+/** Drops files on the object listing, as a file manager would, and waits for the uploads. */
+async function dropFiles(files: { name: string; content: string; type: string }[]): Promise<void> {
+  const dataTransfer = await page.evaluateHandle((list) => {
+    const transfer = new DataTransfer();
+    for (const f of list) transfer.items.add(new File([f.content], f.name, { type: f.type }));
+    return transfer;
+  }, files);
+  const zone = page.getByRole("region", { name: "Objects (drop files here to upload)" });
+  await zone.dispatchEvent("dragover", { dataTransfer });
+  await zone.dispatchEvent("drop", { dataTransfer });
+  const uploads = page.getByRole("list", { name: "Uploads" });
+  await uploads
+    .getByText("uploaded")
+    .nth(files.length - 1)
+    .waitFor();
+}
+
+async function commitChanges(message: string, metadata?: [string, string]): Promise<void> {
   await page.getByRole("button", { name: "Commit changes" }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Commit message").fill(message);
+  if (metadata) {
+    await dialog.getByRole("button", { name: "Add metadata" }).click();
+    await dialog.getByLabel("Metadata key 1").fill(metadata[0]);
+    await dialog.getByLabel("Metadata value 1").fill(metadata[1]);
+  }
   await dialog.getByRole("button", { name: "Commit", exact: true }).click();
 }
 
@@ -171,6 +203,13 @@ async function tour(): Promise<void> {
   await upload("hello.txt", "hello from the browser\n");
   await page.getByRole("link", { name: "hello.txt", exact: true }).waitFor();
   await shot("uploaded", "ui-object-browser.png");
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download hello.txt" }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), "hello.txt");
+  const saved = await download.path();
+  assert.equal(readFileSync(saved, "utf8"), "hello from the browser\n");
   await page.getByRole("link", { name: "Uncommitted changes" }).click();
   const added = page.getByRole("row").filter({ hasText: "hello.txt" });
   await added.getByText("added").waitFor();
@@ -203,12 +242,36 @@ async function tour(): Promise<void> {
   await branchDialog.getByRole("button", { name: "Create branch" }).click();
   await page.getByRole("link", { name: "feature", exact: true }).click();
   await page.getByRole("button", { name: "Ref: feature" }).waitFor();
-  await upload("hello.txt", "hello again, from a branch\n");
+  await dropFiles([
+    { name: "hello.txt", content: "hello again, from a branch\n", type: "text/plain" },
+    { name: "lakes.csv", content: 'name,depth\n"Baikal, Siberia",1642\n', type: "text/csv" },
+    { name: "scratch.json", content: '{"draft":true}', type: "application/json" },
+  ]);
   await page.getByRole("link", { name: "Uncommitted changes" }).click();
   await page.getByRole("row").filter({ hasText: "hello.txt" }).getByText("changed").waitFor();
-  await commitChanges("Change hello.txt on feature");
+  // Reset one object: the draft goes, the rest stays.
+  await page.getByRole("button", { name: "Reset scratch.json" }).click();
+  await page.getByRole("row").filter({ hasText: "scratch.json" }).waitFor({ state: "detached" });
+  await page.getByRole("row").filter({ hasText: "lakes.csv" }).getByText("added").waitFor();
+  await commitChanges("Change hello.txt on feature", ["reviewed-by", "ui-test"]);
   await page.getByText("No uncommitted changes.").waitFor();
   await shot("feature-committed");
+  await page.getByRole("link", { name: "Commits" }).click();
+  await page.getByRole("link", { name: "Change hello.txt on feature" }).click();
+  await page.getByText("reviewed-by").waitFor();
+  await page.getByText("ui-test").waitFor();
+
+  // CSV as a table, JSON pretty-printed.
+  await page.goto(`${base}/repositories/tour/object?ref=feature&path=lakes.csv`);
+  await page.getByRole("cell", { name: "Baikal, Siberia" }).waitFor();
+  await page.goto(`${base}/repositories/tour/objects?ref=feature`);
+  await dropFiles([{ name: "note.json", content: '{"a":[1,2]}', type: "application/json" }]);
+  await page.getByRole("link", { name: "note.json", exact: true }).click();
+  assert.equal(await page.locator("pre.text").textContent(), '{\n  "a": [\n    1,\n    2\n  ]\n}');
+  // Delete it again from the object page.
+  await page.getByRole("button", { name: "Delete" }).click();
+  await page.getByRole("link", { name: "lakes.csv", exact: true }).waitFor();
+  assert.equal(await page.getByRole("link", { name: "note.json", exact: true }).count(), 0);
 
   // Compare main with feature, then merge.
   await page.getByRole("link", { name: "Branches" }).click();
@@ -219,6 +282,11 @@ async function tour(): Promise<void> {
     .click();
   await page.getByRole("row").filter({ hasText: "hello.txt" }).getByText("changed").waitFor();
   await shot("compare", "ui-compare.png");
+  await page.getByLabel("Two-dot (tree to tree)").check();
+  await page.waitForURL(/type=two_dot/);
+  await page.getByRole("row").filter({ hasText: "lakes.csv" }).getByText("added").waitFor();
+  await page.getByLabel("Three-dot (since merge base)").check();
+  await page.waitForURL(/type=three_dot/);
   await page.getByRole("button", { name: "Merge feature into main" }).click();
   const merge = page.getByRole("dialog");
   await merge.getByLabel("Strategy").selectOption("source-wins");
@@ -273,6 +341,20 @@ async function tour(): Promise<void> {
   await page.getByRole("button", { name: "Ref: v1" }).waitFor();
   await page.getByRole("link", { name: "hello.txt", exact: true }).waitFor();
   assert.equal(await page.getByRole("button", { name: "Upload files" }).count(), 0);
+  assert.equal(await page.getByRole("button", { name: /^Delete / }).count(), 0);
+
+  // Delete the tag and the branch; protect release branches.
+  await page.getByRole("link", { name: "Tags" }).click();
+  await page.getByRole("button", { name: "Delete tag v1" }).click();
+  await page.getByText("No tags.").waitFor();
+  await page.getByRole("link", { name: "Branches" }).click();
+  await page.getByRole("button", { name: "Delete branch feature" }).click();
+  await page.getByRole("link", { name: "feature", exact: true }).waitFor({ state: "detached" });
+  assert.equal(await page.getByRole("button", { name: "Delete branch main" }).count(), 0);
+  await page.getByRole("link", { name: "Settings" }).click();
+  await page.getByLabel("Branch name pattern").fill("release-*");
+  await page.getByRole("button", { name: "Add rule" }).click();
+  await page.getByRole("button", { name: "Remove rule release-*" }).waitFor();
 
   // A phone-sized window: the same pages, narrower tables.
   await page.setViewportSize({ width: 390, height: 844 });
@@ -353,5 +435,15 @@ async function paging(): Promise<void> {
   await page.getByText("many/item-0100.txt").waitFor();
   assert.equal(await changeRows.count(), 100);
   await shot("paging");
+
+  // Delete the repository from its settings: the name must be typed first.
+  await page.getByRole("link", { name: "Settings" }).click();
+  const remove = page.getByRole("button", { name: "Delete repository" });
+  assert.equal(await remove.isDisabled(), true);
+  await page.getByLabel("Type paging to confirm").fill("paging");
+  await remove.click();
+  await page.getByRole("heading", { name: "Repositories" }).waitFor();
+  await page.getByRole("link", { name: "tour", exact: true }).waitFor();
+  assert.equal(await page.getByRole("link", { name: "paging", exact: true }).count(), 0);
   assert.deepEqual(pageErrors, []);
 }
