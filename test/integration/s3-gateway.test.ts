@@ -5,7 +5,6 @@
  */
 import assert from "node:assert/strict";
 import { createHash, createHmac } from "node:crypto";
-import { request as httpRequest } from "node:http";
 import { Readable } from "node:stream";
 import { after, before, describe, test } from "node:test";
 import {
@@ -21,33 +20,11 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { SignatureV4 } from "@smithy/signature-v4";
 import type { Client, Repository } from "lakefs-ts";
 import { createRepo, needsEmbedded, openTarget, type TestTarget } from "../support/lakefs.js";
-import { type Recorded, s3Client, s3Error } from "../support/s3.js";
+import { type Recorded, rawRequest, s3Client, s3Error, s3Signer } from "../support/s3.js";
 
 const md5 = (b: Uint8Array | string) => createHash("md5").update(b).digest("hex");
-
-const bytesOf = (data: string | ArrayBuffer | ArrayBufferView) =>
-  typeof data === "string"
-    ? data
-    : ArrayBuffer.isView(data)
-      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-      : new Uint8Array(data);
-
-/** The hash constructor `SignatureV4` takes: SHA-256, or HMAC-SHA256 when given a key. */
-class NodeSha256 {
-  private readonly hash;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", bytesOf(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(bytesOf(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.hash.digest();
-  }
-}
 
 describe("S3 gateway with @aws-sdk/client-s3", { skip: needsEmbedded }, () => {
   let target: TestTarget;
@@ -453,12 +430,7 @@ describe("S3 gateway with @aws-sdk/client-s3", { skip: needsEmbedded }, () => {
 
   test("signed aws-chunked uploads (STREAMING-AWS4-HMAC-SHA256-PAYLOAD) verify every chunk", async () => {
     const base = new URL(target.endpoint.replace(/\/api\/v1$/, ""));
-    const signer = new SignatureV4({
-      service: "s3",
-      region: "us-east-1",
-      credentials: { accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey },
-      sha256: NodeSha256,
-    });
+    const signer = s3Signer(target.accessKeyId, target.secretAccessKey);
     const payload = [Buffer.alloc(70_000, "x"), Buffer.alloc(5_000, "y")];
     const send = async (key: string, tamper: boolean) => {
       const signed = await signer.sign({
@@ -502,24 +474,13 @@ describe("S3 gateway with @aws-sdk/client-s3", { skip: needsEmbedded }, () => {
         );
       }
       const body = Buffer.concat(frames);
-      return new Promise<{ status: number; text: string }>((resolve, reject) => {
-        const req = httpRequest(
-          {
-            host: base.hostname,
-            port: base.port,
-            method: "PUT",
-            path: signed.path,
-            headers: { ...headers, "content-length": body.length },
-          },
-          (res) => {
-            let text = "";
-            res.on("data", (d) => (text += d));
-            res.on("end", () => resolve({ status: res.statusCode!, text }));
-          },
-        );
-        req.on("error", reject);
-        req.end(body);
-      });
+      return rawRequest(
+        base,
+        "PUT",
+        signed.path,
+        { ...headers, "content-length": String(body.length) },
+        body,
+      );
     };
     const ok = await send("chunked.bin", false);
     assert.equal(ok.status, 200, ok.text);

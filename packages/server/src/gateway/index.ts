@@ -54,9 +54,17 @@ function requestIdOf(reply: FastifyReply): string {
   return id;
 }
 
+/** Fastify's own refusals (an unparsable Content-Type, …) are the client's mistakes. */
+function clientMistake(err: unknown): S3Error | undefined {
+  const status = (err as { statusCode?: unknown }).statusCode;
+  if (typeof status !== "number" || status < 400 || status >= 500) return undefined;
+  return new S3Error("InvalidRequest", (err as Error).message);
+}
+
 function sendS3Error(request: FastifyRequest, reply: FastifyReply, err: unknown) {
   const s3 =
     toS3Error(err) ??
+    clientMistake(err) ??
     new S3Error("InternalError", "We encountered an internal error. Please try again.");
   if (s3.code === "InternalError") request.log.error({ err }, "gateway request failed");
   // A refused upload still sending its body: answer, then close instead of reading it all.
