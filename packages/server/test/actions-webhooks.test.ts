@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
+import { EVENT_TYPES } from "../src/actions/events.js";
 import { openApi, type TestApi } from "./http-helpers.js";
 
 interface Received {
@@ -64,25 +65,8 @@ class WebhookServer {
   }
 }
 
-const ALL_EVENTS = [
-  "prepare-commit",
-  "pre-commit",
-  "post-commit",
-  "pre-merge",
-  "post-merge",
-  "pre-create-branch",
-  "post-create-branch",
-  "pre-delete-branch",
-  "post-delete-branch",
-  "pre-create-tag",
-  "post-create-tag",
-  "pre-delete-tag",
-  "post-delete-tag",
-  "pre-revert",
-  "post-revert",
-  "pre-cherry-pick",
-  "post-cherry-pick",
-];
+/** lakeFS's 17 events, from prepare-commit to post-cherry-pick. */
+const ALL_EVENTS: readonly string[] = EVENT_TYPES;
 
 function actionFile(name: string, url: string, events: readonly string[], extra = ""): string {
   return [
@@ -157,6 +141,7 @@ describe("actions and webhook hooks", () => {
 
     const got = (await hooks.until("/all", before + 17)).slice(before);
     const byType = new Map(got.map((r) => [r.body.event_type as string, r.body]));
+    assert.equal(ALL_EVENTS.length, 17);
     assert.deepEqual([...byType.keys()].sort(), [...ALL_EVENTS].sort());
 
     const preCommit = byType.get("pre-commit");
