@@ -22,6 +22,12 @@ import { commit as commitOp, logCommits as logCommitsOp } from "./commit-ops.js"
 import { EngineContext } from "./context.js";
 import type { EngineDeps } from "./deps.js";
 import { diffBranch as diffBranchOp, diffRefs as diffRefsOp } from "./diff-ops.js";
+import {
+  deleteGcRules as deleteGcRulesOp,
+  type GcRules,
+  getGcRules as getGcRulesOp,
+  setGcRules as setGcRulesOp,
+} from "./gc-rules.js";
 import { startImport as startImportOp } from "./import.js";
 import { Imports } from "./import-jobs.js";
 import {
@@ -40,6 +46,15 @@ import {
   updateUserMetadata as updateUserMetadataOp,
 } from "./objects.js";
 import { resolveRef } from "./refs.js";
+import {
+  dumpRefs as dumpRefsOp,
+  type RefsDumpIds,
+  type RefsTaskStatus,
+  restoreRefs as restoreRefsOp,
+  submitDump as submitDumpOp,
+  submitRestore as submitRestoreOp,
+  taskStatus as taskStatusOp,
+} from "./refs-dump.js";
 import {
   createRepository as createRepositoryOp,
   deleteRepositoryMetadata as deleteRepositoryMetadataOp,
@@ -131,6 +146,46 @@ export class Engine {
     const bytes = this.ctx.tree(r).rawFile(kind, id);
     if (!bytes) throw notFound();
     return bytes;
+  }
+
+  // ---- GC rules, refs dump and restore ---------------------------------------------------------
+
+  /** 404 `not found` when none are set. */
+  async getGcRules(repo: string): Promise<GcRules> {
+    return getGcRulesOp(this.ctx, repo);
+  }
+
+  async setGcRules(repo: string, rules: GcRules): Promise<void> {
+    setGcRulesOp(this.ctx, repo, rules);
+  }
+
+  async deleteGcRules(repo: string): Promise<void> {
+    deleteGcRulesOp(this.ctx, repo);
+  }
+
+  /** Writes the commits, branches and tags into the namespace; returns the documents' ids. */
+  async dumpRefs(repo: string): Promise<RefsDumpIds> {
+    return dumpRefsOp(this.ctx, repo);
+  }
+
+  /** Loads a dump into a bare repository (400 `can only restore into a bare repository`). */
+  async restoreRefs(repo: string, ids: RefsDumpIds, options: ForceOption = {}): Promise<void> {
+    restoreRefsOp(this.ctx, repo, ids, options.force);
+  }
+
+  /** `dumpRefs` as a task: returns its id at once; see `refsTaskStatus`. */
+  async submitDump(repo: string): Promise<string> {
+    return submitDumpOp(this.ctx, repo);
+  }
+
+  /** `restoreRefs` as a task, after the bare-repository check. */
+  async submitRestore(repo: string, ids: RefsDumpIds, options: ForceOption = {}): Promise<string> {
+    return submitRestoreOp(this.ctx, repo, ids, options.force);
+  }
+
+  /** A dump or restore task's status; 404 `not found` for an unknown id. */
+  async refsTaskStatus(repo: string, id: string): Promise<RefsTaskStatus> {
+    return taskStatusOp(this.ctx, repo, id);
   }
 
   async listRepositories(options: ListRepositoriesOptions = {}): Promise<Page<Repository>> {

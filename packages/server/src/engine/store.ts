@@ -304,6 +304,13 @@ export class Store {
     return rows.map((r) => r.id);
   }
 
+  /** Every commit of a repository, by id. */
+  allCommits(repo: string): Commit[] {
+    return (
+      this.stmt("SELECT * FROM commits WHERE repo = ? ORDER BY id").all(repo) as RawCommit[]
+    ).map(toCommit);
+  }
+
   /** Stores a commit; an identical commit (same id) already present is kept as is. */
   insertCommit(repo: string, c: Commit): void {
     this.stmt(
@@ -339,6 +346,17 @@ export class Store {
       [repo],
       range,
     ).map((r) => ({ id: r.id, commitId: r.commit_id }));
+  }
+
+  /** Every tag of a repository, by id. */
+  allTags(repo: string): { id: string; commitId: string }[] {
+    const rows = this.stmt("SELECT id, commit_id FROM tags WHERE repo = ? ORDER BY id").all(
+      repo,
+    ) as {
+      id: string;
+      commit_id: string;
+    }[];
+    return rows.map((r) => ({ id: r.id, commitId: r.commit_id }));
   }
 
   insertTag(repo: string, id: string, commitId: string): void {
@@ -427,6 +445,10 @@ export class Store {
       key,
       value,
     );
+  }
+
+  deleteSetting(repo: string, key: string): void {
+    this.stmt("DELETE FROM settings WHERE repo = ? AND key = ?").run(repo, key);
   }
 
   // ---- imports -----------------------------------------------------------------------------

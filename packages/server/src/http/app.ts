@@ -20,12 +20,14 @@ import { authRoutes } from "./routes/auth.js";
 import { branchRoutes } from "./routes/branches.js";
 import { commitRoutes } from "./routes/commits.js";
 import { configRoutes } from "./routes/config.js";
+import { gcRoutes } from "./routes/gc.js";
 import { importRoutes } from "./routes/import.js";
 import { metadataRoutes } from "./routes/metadata.js";
 import { objectRoutes } from "./routes/objects.js";
 import { presignedDataRoutes } from "./routes/presign.js";
 import { protectionRoutes } from "./routes/protection.js";
 import { refRoutes } from "./routes/refs.js";
+import { refsDumpRoutes } from "./routes/refs-dump.js";
 import { repositoryRoutes } from "./routes/repositories.js";
 import { setupRoutes } from "./routes/setup.js";
 import { stagingRoutes } from "./routes/staging.js";
@@ -53,6 +55,8 @@ const API_AREAS: readonly RouteArea[] = [
   importRoutes,
   actionRoutes,
   usageRoutes,
+  gcRoutes,
+  refsDumpRoutes,
   unimplementedRoutes,
 ];
 

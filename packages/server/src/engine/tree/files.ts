@@ -67,6 +67,15 @@ export class TreeFiles {
    * file of that kind exists (`GET …/metadata/object/…`).
    */
   raw(kind: "range" | "metarange", id: string): Buffer | undefined {
+    const buf = this.blob(id);
+    return buf && isTreeFileOf(buf, kind) ? buf : undefined;
+  }
+
+  /**
+   * The bytes stored under `id` (by `write`), checked against the id, whatever they hold; or
+   * undefined when there is no such file.
+   */
+  blob(id: string): Buffer | undefined {
     if (!ID_PATTERN.test(id)) return undefined;
     let buf: Buffer;
     try {
@@ -76,9 +85,9 @@ export class TreeFiles {
       throw err;
     }
     if (createHash("sha256").update(buf).digest("hex") !== id) {
-      throw new Error(`${kind} ${id} is corrupt: content does not match its id`);
+      throw new Error(`file ${id} is corrupt: content does not match its id`);
     }
-    return isTreeFileOf(buf, kind) ? buf : undefined;
+    return buf;
   }
 
   private load<T>(id: string, what: string, decode: (buf: Buffer) => T): T {

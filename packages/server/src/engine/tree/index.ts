@@ -34,6 +34,12 @@ export function createTreeStore(dir: string, options: TreeStoreOptions = {}): Tr
     apply: (base, changes) => applyChanges(files, policy, base, changes),
     get: (metarangeId, key) => getEntry(files, metarangeId, key),
     rawFile: (kind, id) => files.raw(kind, id),
+    putBlob: (bytes) => {
+      const id = files.write(bytes);
+      files.syncDir();
+      return id;
+    },
+    getBlob: (id) => files.blob(id),
     entries: (metarangeId, from) => scanEntries(files, metarangeId, from),
     diff: (left, right, from) => diffTrees(files, left, right, from),
     merge: (base, source, dest, strategy) =>

@@ -48,4 +48,10 @@ export interface TreeStore {
   merge(base: string, source: string, dest: string, strategy: MergeStrategy): MergeResult;
   /** The stored bytes of one range or metarange file, or undefined when there is none. */
   rawFile(kind: "range" | "metarange", id: string): Buffer | undefined;
+  /**
+   * Stores other content-addressed bytes next to the trees (refs dumps), durably; returns the
+   * id (hex SHA-256). `getBlob` reads them back, checked against the id.
+   */
+  putBlob(bytes: Uint8Array): string;
+  getBlob(id: string): Buffer | undefined;
 }

@@ -1,0 +1,85 @@
+/**
+ * Garbage-collection settings lakeFS OSS serves: the per-repository retention rules (current
+ * and deprecated paths), the rules preflight, and the server's GC config. The rules are stored
+ * and served only; this server never collects committed data (see docs/compatibility.md).
+ */
+import type { Schema } from "lakefs-ts/api";
+import type { GcRules } from "../../engine/gc-rules.js";
+import type { RouteArea } from "../context.js";
+import { int, object, type RepoParams, repoParams, str } from "../validation.js";
+
+/** lakeFS's link-address lifetime (6 hours), which it reports as the GC grace period. */
+const GRACE_PERIOD_SECONDS = 6 * 60 * 60;
+
+const rulesBody = object(
+  {
+    default_retention_days: int,
+    branches: {
+      type: "array",
+      items: object({ branch_id: str, retention_days: int }, ["branch_id", "retention_days"]),
+    },
+  },
+  ["default_retention_days", "branches"],
+);
+
+function rulesWire(rules: GcRules): Schema<"GarbageCollectionRules"> {
+  return {
+    default_retention_days: rules.defaultRetentionDays,
+    branches: rules.branches.map((b) => ({
+      branch_id: b.branchId,
+      retention_days: b.retentionDays,
+    })),
+  };
+}
+
+export const gcRoutes: RouteArea = (app, { engine }) => {
+  // `settings/gc_rules` and the deprecated `gc/rules` (set with POST there) behave alike.
+  for (const [path, setMethod] of [
+    ["/repositories/:repository/settings/gc_rules", "PUT"],
+    ["/repositories/:repository/gc/rules", "POST"],
+  ] as const) {
+    app.get<{ Params: RepoParams }>(path, { schema: { params: repoParams } }, async (req) =>
+      rulesWire(await engine.getGcRules(req.params.repository)),
+    );
+    app.route<{ Params: RepoParams; Body: Schema<"GarbageCollectionRules"> }>({
+      method: setMethod,
+      url: path,
+      schema: { params: repoParams, body: rulesBody },
+      handler: async (req, reply) => {
+        await engine.setGcRules(req.params.repository, {
+          defaultRetentionDays: req.body.default_retention_days,
+          branches: req.body.branches.map((b) => ({
+            branchId: b.branch_id,
+            retentionDays: b.retention_days,
+          })),
+        });
+        return reply.code(204).send();
+      },
+    });
+    app.delete<{ Params: RepoParams }>(
+      path,
+      { schema: { params: repoParams } },
+      async (req, reply) => {
+        await engine.deleteGcRules(req.params.repository);
+        return reply.code(204).send();
+      },
+    );
+  }
+
+  // Every caller may set rules (no RBAC), so the preflight only checks the repository.
+  app.get<{ Params: RepoParams }>(
+    "/repositories/:repository/gc/rules/set_allowed",
+    { schema: { params: repoParams } },
+    async (req, reply) => {
+      await engine.getRepository(req.params.repository);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    "/config/garbage-collection",
+    async (): Promise<Schema<"GarbageCollectionConfig">> => ({
+      grace_period: GRACE_PERIOD_SECONDS,
+    }),
+  );
+};
