@@ -73,6 +73,10 @@ export interface CopyRequest extends WriteTarget {
   readonly sourcePath: string;
   /** Ref the source is read from; default: the destination branch (through its staging). */
   readonly sourceRef?: string | undefined;
+  /** Replace the source's user metadata and content type (S3's `REPLACE` directive). */
+  readonly replace?:
+    | { readonly metadata: Readonly<Record<string, string>>; readonly contentType: string }
+    | undefined;
 }
 
 export interface LinkRequest extends WriteTarget {
@@ -96,6 +100,8 @@ export interface CompleteMultipartRequest extends WriteTarget {
   readonly physicalAddress?: string | undefined;
   readonly metadata?: Readonly<Record<string, string>> | undefined;
   readonly contentType?: string | undefined;
+  /** Every part but the last must have at least this many bytes (the S3 gateway: 5 MiB). */
+  readonly minPartSize?: number | undefined;
 }
 
 /** The entry to stage for bytes the block store has just written. */
@@ -147,7 +153,13 @@ export class ObjectWrites {
       req.sourcePath,
     );
     const { address } = await this.blocks.copy(nsDir, source);
-    const entry: Entry = { ...source, address, addressType: "relative", mtime: nowSeconds() };
+    const entry: Entry = {
+      ...source,
+      ...req.replace,
+      address,
+      addressType: "relative",
+      mtime: nowSeconds(),
+    };
     return this.stage(req, nsDir, entry);
   }
 
@@ -198,6 +210,7 @@ export class ObjectWrites {
     await this.checkTarget(req);
     const stored = await this.blocks.completeMultipart(req.uploadId, req.parts, {
       owner: { nsDir, address: claimed },
+      minPartSize: req.minPartSize,
     });
     const entry = storedEntry(stored, req.metadata ?? {}, req.contentType || DEFAULT_CONTENT_TYPE);
     return this.stage(req, nsDir, entry);

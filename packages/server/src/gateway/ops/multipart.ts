@@ -12,7 +12,6 @@ import { copyRange, copySource } from "../copy-source.js";
 import { S3Error } from "../errors.js";
 import { isoTime, metadataFromHeaders } from "../object-headers.js";
 import { headerValue, queryParam } from "../request-view.js";
-import { stageObject } from "../write.js";
 import { children, parseXml, readSmallBody, sendXml } from "../xml.js";
 import { ownerOf } from "./buckets.js";
 import { ifNoneMatchStar } from "./objects.js";
@@ -159,21 +158,18 @@ export async function completeMultipartUpload(ctx: OpContext) {
     throw new S3Error("MalformedXML", "You must specify at least one part");
   }
   await requireBranch(ctx, repository.id, ref);
-  const stored = await multipartCall(() =>
-    ctx.services.blocks.completeMultipart(uploadId, parts, { minPartSize: MIN_PART_BYTES }),
-  );
-  const entry = await stageObject(
-    ctx.services,
-    { repository: repository.id, branch: ref, path, ifNoneMatch },
-    {
-      address: stored.address,
-      addressType: "relative",
-      size: stored.size,
-      etag: stored.etag,
-      mtime: Math.floor(Date.now() / 1000),
+  const { entry } = await multipartCall(() =>
+    ctx.services.objects.completeMultipart({
+      repository: repository.id,
+      branch: ref,
+      path,
+      ifNoneMatch,
+      uploadId,
+      parts,
       metadata: info.metadata,
       contentType: info.contentType,
-    },
+      minPartSize: MIN_PART_BYTES,
+    }),
   );
   return sendXml(ctx.reply, "CompleteMultipartUploadResult", {
     Location: `/${repository.id}/${info.key}`,

@@ -8,7 +8,6 @@ import { bucketOf, entryOf, type OpContext, objectKey, requireBranch } from "../
 import { S3Error, toS3Error } from "../errors.js";
 import { metadataFromHeaders, notModified, quoted, setS3ObjectHeaders } from "../object-headers.js";
 import { headerValue } from "../request-view.js";
-import { writeObject } from "../write.js";
 import { children, parseXml, readSmallBody, sendXml } from "../xml.js";
 
 export async function getObject(ctx: OpContext, head: boolean) {
@@ -45,20 +44,21 @@ export function ifNoneMatchStar(ctx: OpContext): boolean {
 }
 
 export async function putObject(ctx: OpContext) {
-  const { repository, nsDir } = await bucketOf(ctx);
+  const { repository } = await bucketOf(ctx);
   const { ref, path } = objectKey(ctx);
   const ifNoneMatch = ifNoneMatchStar(ctx);
   await requireBranch(ctx, repository.id, ref);
-  const entry = await writeObject(ctx.services, {
+  const { entry } = await ctx.services.objects.upload({
     repository: repository.id,
     branch: ref,
     path,
     ifNoneMatch,
-    nsDir,
-    source: ctx.body(),
     metadata: metadataFromHeaders(ctx.view),
-    contentType: headerValue(ctx.view, "content-type") || DEFAULT_CONTENT_TYPE,
     signal: abortOnDisconnect(ctx.request.raw),
+    openBody: async () => ({
+      body: ctx.body(),
+      contentType: headerValue(ctx.view, "content-type") || DEFAULT_CONTENT_TYPE,
+    }),
   });
   return ctx.reply.code(200).header("ETag", quoted(entry)).send();
 }
