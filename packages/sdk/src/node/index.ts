@@ -11,7 +11,9 @@ import "./default-transport.js";
 
 export * from "../index.js";
 export { lakectlConfigPath, readLakectlFile } from "./config-file.js";
+export * from "./local/index.js";
 export { downloadToFile, nodeReadable, nodeWritable, uploadFile } from "./streams.js";
 export * from "./sync/index.js";
 export { type NodeTransportOptions, nodeFetch } from "./tls.js";
 export { dispatcherFetch } from "./transport.js";
+export { formatLakeFSUri, type LakeFSUri, parseLakeFSUri } from "./uri.js";

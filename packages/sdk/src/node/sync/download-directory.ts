@@ -14,6 +14,7 @@ import { DEFAULT_PART_SIZE } from "../../io/parts.js";
 import type { Reference } from "../../reference.js";
 import { pairUp } from "./changes.js";
 import { remoteMtimeSeconds, SYMLINK_TARGET_KEY, sameFile } from "./compare.js";
+import { isInternalName, PART_SUFFIX } from "./internal-names.js";
 import { directoryPrefix, isSafeRelativeKey, localPathOf } from "./keys.js";
 import { type LocalFile, walkLocal } from "./local-tree.js";
 import {
@@ -21,10 +22,9 @@ import {
   checkTransferOptions,
   type DirectoryTransferOptions,
 } from "./options.js";
-import { type DirectorySummary, TransferLedger } from "./progress.js";
+import { type DirectorySummary, type ProgressOptions, TransferLedger } from "./progress.js";
 import { listRemote, type RemoteFile } from "./remote-tree.js";
 import { type FileTask, runTasks } from "./runner.js";
-import { isInternalName, PART_SUFFIX } from "./upload-directory.js";
 
 /**
  * Downloads the objects under `prefix` on `ref` into `dir` (created if missing), in parallel,
@@ -37,11 +37,20 @@ export async function downloadDirectory(
   dir: string,
   options: DirectoryTransferOptions = {},
 ): Promise<DirectorySummary> {
-  const checked = checkTransferOptions(options);
-  const base = directoryPrefix(prefix);
+  return syncDown(ref, directoryPrefix(prefix), dir, checkTransferOptions(options), options);
+}
+
+/** Downloads what differs between the prefix on `ref` and `dir` (see downloadDirectory). */
+export async function syncDown(
+  ref: Reference,
+  base: string,
+  dir: string,
+  checked: CheckedTransferOptions,
+  progress: ProgressOptions,
+): Promise<DirectorySummary> {
   if (!checked.dryRun) await mkdir(dir, { recursive: true });
   const root = checked.dryRun ? dir : await realpath(dir);
-  const ledger = new TransferLedger(options);
+  const ledger = new TransferLedger(progress);
   await runTasks(downloadPlan(root, ref, base, checked, ledger), ledger, checked);
   return ledger.summary();
 }

@@ -5,10 +5,11 @@
  */
 import { stat } from "node:fs/promises";
 import { InvalidArgumentError } from "../../errors.js";
-import type { BaseBranch } from "../../reference.js";
+import type { BaseBranch, Reference } from "../../reference.js";
 import { uploadFile } from "../streams.js";
 import { pairUp } from "./changes.js";
 import { CLIENT_MTIME_KEY, SYMLINK_TARGET_KEY, sameFile } from "./compare.js";
+import { isInternalName } from "./internal-names.js";
 import { directoryPrefix } from "./keys.js";
 import { type LocalFile, walkLocal } from "./local-tree.js";
 import {
@@ -16,19 +17,12 @@ import {
   checkTransferOptions,
   type DirectoryTransferOptions,
 } from "./options.js";
-import { type DirectorySummary, TransferLedger } from "./progress.js";
+import { type DirectorySummary, type ProgressOptions, TransferLedger } from "./progress.js";
 import { listRemote } from "./remote-tree.js";
 import { type FileTask, runTasks } from "./runner.js";
 
 /** Paths per batch delete request (the server's limit). */
 const DELETE_BATCH = 1000;
-
-/** Names a directory walk never reports: lakectl's checkout marker and our partial downloads. */
-export function isInternalName(name: string): boolean {
-  return name === ".lakefs_ref.yaml" || name.endsWith(PART_SUFFIX);
-}
-/** Suffix of a download in progress (`.<name>.lakefs-ts.part` next to its target). */
-export const PART_SUFFIX = ".lakefs-ts.part";
 
 /**
  * Uploads the files under `dir` to `prefix` on `branch`, in parallel, skipping files the branch
@@ -42,11 +36,26 @@ export async function uploadDirectory(
   options: DirectoryTransferOptions = {},
 ): Promise<DirectorySummary> {
   const checked = checkTransferOptions(options);
-  const base = directoryPrefix(prefix);
   await requireDirectory(dir);
-  const ledger = new TransferLedger(options);
+  return syncUp(dir, branch, directoryPrefix(prefix), branch, checked, options);
+}
+
+/**
+ * Uploads what differs between `dir` and the prefix as `baseline` has it (the branch itself,
+ * or the commit a checkout reflects), and deletes (with `deleteExtraneous`) what `dir` lacks.
+ */
+export async function syncUp(
+  dir: string,
+  branch: BaseBranch,
+  base: string,
+  baseline: Reference,
+  checked: CheckedTransferOptions,
+  progress: ProgressOptions,
+): Promise<DirectorySummary> {
+  const ledger = new TransferLedger(progress);
   const deletions = new DeleteBatcher(branch, base);
-  await runTasks(uploadPlan(dir, branch, base, checked, ledger, deletions), ledger, checked);
+  const plan = uploadPlan(dir, branch, base, baseline, checked, ledger, deletions);
+  await runTasks(plan, ledger, checked);
   if (!checked.dryRun) await deletions.flush(checked.signal);
   return ledger.summary();
 }
@@ -61,6 +70,7 @@ async function* uploadPlan(
   dir: string,
   branch: BaseBranch,
   base: string,
+  baseline: Reference,
   options: CheckedTransferOptions,
   ledger: TransferLedger,
   deletions: DeleteBatcher,
@@ -72,7 +82,7 @@ async function* uploadPlan(
     ignoreName: isInternalName,
     signal: options.signal,
   });
-  const remotes = listRemote(branch, base, options.filter, options.signal);
+  const remotes = listRemote(baseline, base, options.filter, options.signal);
   for await (const { key, local, remote } of pairUp(locals, remotes)) {
     if (local === undefined) {
       if (options.deleteExtraneous && remote !== undefined) {
