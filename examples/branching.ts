@@ -29,7 +29,7 @@ try {
   // What would merging bring? (three-dot diff: changes on feature since it left main)
   for await (const change of main.diff(feature)) console.log("diff:", change.type, change.path);
   const mergeCommit = await feature.mergeInto(main, { message: "Merge feature" });
-  console.log("merged as", mergeCommit.slice(0, 12));
+  console.log("merged as", mergeCommit.id.slice(0, 12), mergeCommit.message);
 
   // Tags are immutable names for commits.
   const release = await repo.tag("v1").create(main);

@@ -66,9 +66,9 @@ describe("Branch", () => {
     const dev = await repo.branch("dev").create(main);
     await write(dev, "f.txt", "dev");
     await dev.commit("dev change");
-    const mergeId = await dev.mergeInto(main, { message: "merge dev" });
+    const merge = await dev.mergeInto(main, { message: "merge dev" });
     const merged = await main.getCommit();
-    assert.equal(merged.id, mergeId);
+    assert.deepEqual(merge, merged, "mergeInto returns the merge commit, like commit()");
     assert.equal(merged.message, "merge dev");
     assert.equal(merged.parents.length, 2);
 
@@ -87,7 +87,7 @@ describe("Branch", () => {
       return true;
     });
     const resolved = await dev.mergeInto(main, { strategy: "source-wins" });
-    assert.equal((await main.getCommit()).id, resolved);
+    assert.equal((await main.getCommit()).id, resolved.id);
     assert.equal(await main.object("c.txt").text(), "dev");
   });
 
@@ -206,7 +206,8 @@ describe("Branch options", () => {
     const same = await repo.branch("same").create(main);
     await assert.rejects(same.mergeInto(main), BadRequestError);
     const emptyMerge = await same.mergeInto(main, { allowEmpty: true });
-    assert.equal((await main.getCommit()).id, emptyMerge);
+    assert.equal((await main.getCommit()).id, emptyMerge.id);
+    assert.equal(emptyMerge.parents.length, 2);
 
     const reverted = await main.revert(squashed, { commitOverrides: { message: "undo squash" } });
     assert.equal(reverted.message, "undo squash");

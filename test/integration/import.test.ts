@@ -40,7 +40,10 @@ describe("ImportManager", { skip: needsEmbedded }, () => {
       .importData({ commitMessage: "import data", metadata: { origin: "test" } })
       .prefix(`local://${source}/data/`, "imported/")
       .object(`local://${source}/single.txt`, "one/single.txt");
-    assert.equal(manager.sources.length, 2);
+    assert.deepEqual(manager.sources, [
+      { type: "prefix", uri: `local://${source}/data/`, destination: "imported/" },
+      { type: "object", uri: `local://${source}/single.txt`, destination: "one/single.txt" },
+    ]);
     const status = await manager.run({ pollInterval: 20 });
     assert.equal(status.completed, true);
     assert.equal(status.ingestedObjects, 3);

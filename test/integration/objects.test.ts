@@ -20,6 +20,7 @@ import {
   LakeFSError,
   ObjectExistsError,
   ObjectNotFoundError,
+  PermissionError,
   type Progress,
   Repository,
   RequestTimeoutError,
@@ -355,6 +356,40 @@ for (const presign of [false, true]) {
         branch.object("copy/missing").copy({ destinationBranchId: "main", destinationPath: "x" }),
         LakeFSError,
       );
+    });
+
+    test("progress of an in-memory body follows the bytes sent, not one 100% up front", async () => {
+      const size = 12 * MiB;
+      const bytes = await concatAll(pseudoRandom(size));
+      const progress: Progress[] = [];
+      // Proxied: the slices go through one streamed request; presigned: parts of 5 MiB.
+      const info = await branch.object("progress/in-memory.bin").upload(bytes, {
+        partSize: 5 * MiB,
+        concurrency: 1,
+        onProgress: (p) => progress.push(p),
+      });
+      assert.equal(info.sizeBytes, size);
+      const loaded = progress.map((p) => p.loadedBytes);
+      assert.ok(loaded.length >= 3, `several reports, got ${loaded.length}`);
+      assert.ok(loaded[0] !== undefined && loaded[0] < size, "the first report is partial");
+      assert.deepEqual(
+        loaded,
+        [...loaded].sort((a, b) => a - b),
+        "progress only grows",
+      );
+      assert.deepEqual(progress.at(-1), { loadedBytes: size, totalBytes: size });
+    });
+
+    test("delete takes lakeFS's options: force bypasses a read-only repository", async () => {
+      const { name, storageNamespace } = target.newRepo("readonly");
+      const readOnly = await new Repository(name, { client }).create(storageNamespace, {
+        readOnly: true,
+      });
+      const obj = readOnly.branch("main").object("absent.txt");
+      await assert.rejects(obj.delete(), PermissionError);
+      await obj.delete({ force: true });
+      await readOnly.branch("main").deleteObjects(["a", "b"], { force: true });
+      await assert.rejects(obj.delete({ force: true, signal: AbortSignal.abort() }));
     });
 
     test("multipart-sized stream upload, then parallel download with progress", async () => {

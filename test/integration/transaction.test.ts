@@ -163,7 +163,9 @@ describe("transactions", () => {
     {
       await using tx = await main.startTransaction({ commitMessage: "scoped" });
       await tx.object("scoped.txt").upload("s");
-      await tx.complete();
+      const landed = await tx.complete();
+      assert.deepEqual(landed, await main.getCommit(), "complete() returns the merge commit");
+      assert.equal(landed.parents.length, 2);
       await assert.rejects(tx.complete(), TransactionError);
     }
     assert.equal(await main.object("scoped.txt").text(), "s");

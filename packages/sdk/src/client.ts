@@ -21,7 +21,15 @@ export interface ClientOptions extends Omit<Partial<HttpClientOptions>, "credent
   readonly credentials?: Credentials;
 }
 
-export interface WebIdentityOptions extends ClientOptions {
+/**
+ * What the login factories (`fromWebIdentity`, `fromAwsRole`) take besides the client's options:
+ * `signal` aborts the login; `timeout`, the new client's default, also bounds the login.
+ */
+export interface LoginOptions {
+  readonly signal?: AbortSignal;
+}
+
+export interface WebIdentityOptions extends ClientOptions, LoginOptions {
   readonly code: string;
   readonly state: string;
   readonly redirectUri: string;
@@ -29,7 +37,10 @@ export interface WebIdentityOptions extends ClientOptions {
   readonly ttlSeconds?: number;
 }
 
-export interface AwsRoleClientOptions extends Omit<ClientOptions, "credentials">, AwsRoleOptions {}
+export interface AwsRoleClientOptions
+  extends Omit<ClientOptions, "credentials">,
+    AwsRoleOptions,
+    LoginOptions {}
 
 /** A connection to one lakeFS server. Cheap to create; nothing is sent until a call is made. */
 export class Client {
@@ -97,11 +108,8 @@ export class Client {
    * Logs in with an OIDC web-identity code (`POST /sts/login`) and returns a client using the
    * resulting token. The token cannot be renewed: log in again when it expires.
    */
-  static async fromWebIdentity(
-    options: WebIdentityOptions,
-    call: CallOptions = {},
-  ): Promise<Client> {
-    const { code, state, redirectUri, ttlSeconds = 3600, ...clientOptions } = options;
+  static async fromWebIdentity(options: WebIdentityOptions): Promise<Client> {
+    const { code, state, redirectUri, ttlSeconds = 3600, signal, ...clientOptions } = options;
     const endpoint = resolveEndpoint(clientOptions.endpoint);
     const loginHttp = new HttpClient({ ...clientOptions, endpoint, credentials: undefined });
     const token = await loginHttp.request<Schema<"AuthenticationToken">>(
@@ -111,7 +119,7 @@ export class Client {
         json: { code, state, redirect_uri: redirectUri, ttl_seconds: ttlSeconds },
         expect: "json",
       },
-      call,
+      { signal },
     );
     return new Client({ ...clientOptions, endpoint, credentials: { token: token.token } });
   }
@@ -121,11 +129,9 @@ export class Client {
    * GetCallerIdentity) and returns a client whose token is renewed before it expires.
    * Logs in once right away so bad credentials fail here.
    */
-  static async fromAwsRole(
-    options: AwsRoleClientOptions = {},
-    call: CallOptions = {},
-  ): Promise<Client> {
+  static async fromAwsRole(options: AwsRoleClientOptions = {}): Promise<Client> {
     const {
+      signal,
       awsCredentials,
       stsEndpoint,
       region,
@@ -143,7 +149,7 @@ export class Client {
       presignedUrlTtlSeconds,
       tokenRequestHeaders,
     });
-    await provider({ signal: call.signal, forceRefresh: false });
+    await provider({ signal, forceRefresh: false });
     return new Client({ ...clientOptions, endpoint, credentials: provider });
   }
 }

@@ -174,7 +174,10 @@ export class ObjectChangedError extends LakeFSError {
   }
 }
 
-/** A transaction could not land; nothing was merged unless `merged` says otherwise. */
+/**
+ * A transaction could not land, or its cleanup failed. Nothing was merged, except when the
+ * message says the transaction landed and only the requested tag could not be created.
+ */
 export class TransactionError extends LakeFSError {
   override name = "TransactionError";
   /** The ephemeral branch the transaction worked on (kept when `deleteBranchOnError` is false). */

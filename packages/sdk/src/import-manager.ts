@@ -21,6 +21,16 @@ export interface WaitOptions {
   readonly pollInterval?: number;
 }
 
+/** One source of an import, as added with `prefix()` or `object()`. */
+export interface ImportSource {
+  /** `prefix`: every object under `uri`; `object`: the one object at `uri`. */
+  readonly type: "prefix" | "object";
+  /** Object-store URI, e.g. `s3://bucket/path/`. */
+  readonly uri: string;
+  /** Path prefix (for `prefix`) or object path (for `object`) in the branch. */
+  readonly destination: string;
+}
+
 const DEFAULT_POLL_INTERVAL_MS = 2000;
 
 /** Collects import sources, starts the import once, and follows it to completion. */
@@ -28,7 +38,7 @@ export class ImportManager {
   commitMessage: string;
   commitMetadata: Metadata | undefined;
   private readonly force: boolean;
-  private readonly locations: Schema<"ImportLocation">[] = [];
+  private readonly added: ImportSource[] = [];
   private id: string | undefined;
   private inProgress = false;
 
@@ -47,13 +57,13 @@ export class ImportManager {
   }
 
   /** The sources added so far. */
-  get sources(): readonly Schema<"ImportLocation">[] {
-    return this.locations;
+  get sources(): readonly ImportSource[] {
+    return [...this.added];
   }
 
   /** Imports every object under `objectStoreUri` to `destination` (a path prefix). */
   prefix(objectStoreUri: string, destination: string): this {
-    return this.add("common_prefix", objectStoreUri, destination);
+    return this.add("prefix", objectStoreUri, destination);
   }
 
   /** Imports one object to the path `destination`. */
@@ -70,7 +80,13 @@ export class ImportManager {
         method: "POST",
         path: this.route(),
         json: {
-          paths: this.locations,
+          paths: this.added.map(
+            (source): Schema<"ImportLocation"> => ({
+              type: source.type === "prefix" ? "common_prefix" : "object",
+              path: source.uri,
+              destination: source.destination,
+            }),
+          ),
           commit: {
             message: this.commitMessage,
             metadata: this.commitMetadata,
@@ -145,17 +161,17 @@ export class ImportManager {
     this.inProgress = false;
   }
 
-  private add(type: "common_prefix" | "object", path: string, destination: string): this {
+  private add(type: ImportSource["type"], uri: string, destination: string): this {
     if (this.id !== undefined) {
       throw new ImportManagerError("Cannot add additional sources to an already started import");
     }
-    if (typeof path !== "string" || path === "") {
+    if (typeof uri !== "string" || uri === "") {
       throw new InvalidArgumentError("import source must be a non-empty object store URI");
     }
     if (typeof destination !== "string") {
       throw new InvalidArgumentError("import destination must be a string");
     }
-    this.locations.push({ type, path, destination });
+    this.added.push({ type, uri, destination });
     return this;
   }
 

@@ -47,12 +47,24 @@ export {
   type WebIdentityOptions,
 } from "./client.js";
 export * from "./errors.js";
-export { ImportManager, type ImportManagerOptions, type WaitOptions } from "./import-manager.js";
+export {
+  ImportManager,
+  type ImportManagerOptions,
+  type ImportSource,
+  type WaitOptions,
+} from "./import-manager.js";
 export type { UploadBody } from "./io/body.js";
 export type { DownloadOptions } from "./io/download.js";
 export type { ReadMode, WriteMode } from "./io/modes.js";
+export type { DeleteObjectOptions } from "./io/object-api.js";
 export type { Progress, ProgressCallback } from "./io/progress.js";
-export type { ObjectReader, ReadResult, Whence } from "./io/reader.js";
+export type {
+  ObjectReader,
+  ReadOptions,
+  ReadResult,
+  SeekOptions,
+  Whence,
+} from "./io/reader.js";
 export type { UploadOptions } from "./io/upload.js";
 export type { ObjectWriter, WriterOptions } from "./io/writer.js";
 export type {

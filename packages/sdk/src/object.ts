@@ -11,6 +11,7 @@ import { normaliseMetadata } from "./io/metadata.js";
 import { checkReadMode, type ReadMode } from "./io/modes.js";
 import {
   copyObject,
+  type DeleteObjectOptions,
   deleteObject,
   type ObjectLocation,
   objectExists,
@@ -155,7 +156,7 @@ export class WriteableObject extends StoredObject {
   }
 
   /** Deletes the object (succeeds when it is already absent). */
-  delete(options: CallOptions = {}): Promise<void> {
+  delete(options: DeleteObjectOptions = {}): Promise<void> {
     return deleteObject(this.location(), options);
   }
 

@@ -6,6 +6,7 @@ import { type CallOptions, type HttpClient, path } from "./api/http.js";
 import type { Schema } from "./api/index.js";
 import { type Client, defaultClient } from "./client.js";
 import { ConflictError, DeleteObjectsError, InvalidArgumentError } from "./errors.js";
+import type { DeleteObjectOptions } from "./io/object-api.js";
 import {
   type Change,
   type Commit,
@@ -179,10 +180,11 @@ export class Reference {
   }
 
   /**
-   * Merges this ref into `destination` and returns the merge commit id. Never retried: a lost
-   * response could otherwise merge twice.
+   * Merges this ref into `destination` and returns the merge commit (like `commit`, `revert` and
+   * `cherryPick`; its `id` is what lakeFS answered). Never retried: a lost response could
+   * otherwise merge twice; only the read of the new commit afterwards is.
    */
-  async mergeInto(destination: RefLike, options: MergeOptions = {}): Promise<string> {
+  async mergeInto(destination: RefLike, options: MergeOptions = {}): Promise<Commit> {
     const { signal, timeout, ...merge } = options;
     const destinationId = refId(destination);
     try {
@@ -203,7 +205,9 @@ export class Reference {
         },
         { signal, timeout },
       );
-      return result.reference;
+      return await new Reference(this.repositoryId, result.reference, {
+        client: this.client,
+      }).getCommit({ signal, timeout });
     } catch (error) {
       // lakeFS answers a merge conflict with a MergeResult body, not a message: name the merge.
       if (error instanceof ConflictError && !hasMessage(error.body)) {
@@ -231,10 +235,8 @@ export interface ResetOptions extends CallOptions {
   readonly force?: boolean;
 }
 
-export interface DeleteObjectsOptions extends CallOptions {
-  /** Bypass a read-only repository. */
-  readonly force?: boolean;
-}
+/** Options of `deleteObjects`: the same as one object's `delete` takes. */
+export type DeleteObjectsOptions = DeleteObjectOptions;
 
 /** Paths per deleteObjects request (the server's limit). */
 const DELETE_BATCH_SIZE = 1000;
@@ -312,13 +314,13 @@ export class BaseBranch extends Reference {
         {
           method: "POST",
           path: path`/repositories/${this.repositoryId}/branches/${this.id}/objects/delete`,
-          query: { force: options.force },
+          query: { force: options.force, no_tombstone: options.noTombstone },
           json: { paths: batch } satisfies Schema<"PathList">,
           // Deleting the same paths twice has the same outcome.
           idempotent: true,
           expect: "json",
         },
-        options,
+        { signal: options.signal, timeout: options.timeout },
       );
       for (const e of result?.errors ?? []) {
         failures.push({ path: e.path ?? "", statusCode: e.status_code, message: e.message });

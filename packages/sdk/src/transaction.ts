@@ -6,7 +6,7 @@
 import { type CallOptions, path } from "./api/http.js";
 import { Branch } from "./branch.js";
 import { ConflictError, NotFoundError, TransactionError } from "./errors.js";
-import type { Metadata } from "./models.js";
+import type { Commit, Metadata } from "./models.js";
 import { BaseBranch, checkId } from "./reference.js";
 import { Tag } from "./tag.js";
 
@@ -55,12 +55,12 @@ export class TransactionBranch extends BaseBranch {
 
   /**
    * Commits (even when empty), merges into the source branch, tags the merge commit when asked,
-   * deletes the ephemeral branch, and returns the merge commit id. Throws `TransactionError`.
+   * deletes the ephemeral branch, and returns the merge commit. Throws `TransactionError`.
    */
-  async complete(): Promise<string> {
+  async complete(): Promise<Commit> {
     this.claim();
     const tx = this.asBranch();
-    let mergeCommitId: string;
+    let merge: Commit;
     try {
       await tx.commit(this.commitMessage, {
         metadata: this.commitMetadata,
@@ -68,7 +68,7 @@ export class TransactionBranch extends BaseBranch {
         ...this.call,
       });
       if (this.tag !== undefined) await assertTagAbsent(this.source, this.tag, this.call);
-      mergeCommitId = await tx.mergeInto(this.source.id, {
+      merge = await tx.mergeInto(this.source.id, {
         message: `Merge transaction ${this.id} to branch`,
         allowEmpty: true,
         ...this.call,
@@ -81,13 +81,13 @@ export class TransactionBranch extends BaseBranch {
     if (this.tag !== undefined) {
       try {
         await new Tag(this.repositoryId, this.tag, { client: this.client }).create(
-          mergeCommitId,
+          merge.id,
           this.call,
         );
       } catch (error) {
         await this.deleteQuietly();
         throw new TransactionError(
-          `transaction ${this.id} landed on ${this.source.id} as ${mergeCommitId}, but tag ${this.tag} could not be created: ${messageOf(error)}`,
+          `transaction ${this.id} landed on ${this.source.id} as ${merge.id}, but tag ${this.tag} could not be created: ${messageOf(error)}`,
           this.id,
           { cause: error },
         );
@@ -95,7 +95,7 @@ export class TransactionBranch extends BaseBranch {
     }
     // A leftover hidden branch is harmless; failing here would make a landed transaction look lost.
     await this.deleteQuietly();
-    return mergeCommitId;
+    return merge;
   }
 
   /** Drops the transaction: deletes the ephemeral branch; nothing lands. */

@@ -35,8 +35,12 @@ class MemorySource implements RangeSource {
     return { body, start, size, etag: this.etag };
   }
 
-  async size(): Promise<number> {
+  /** The call options of the last stat (signal and timeout travel with the read or seek). */
+  lastSizeCall: unknown;
+
+  async size(call?: unknown): Promise<number> {
     this.statCalls++;
+    this.lastSizeCall = call;
     return this.data.byteLength;
   }
 }
@@ -93,6 +97,18 @@ describe("ObjectReader read/seek arithmetic", () => {
     // The first fetch starts at 3; going back to 1 needs one more, the rest is buffered.
     assert.equal(source.requests.length, 2);
     assert.equal(source.statCalls, 0, "size was already known from the response");
+  });
+
+  test("size and whence also go inside the options object, with signal and timeout", async () => {
+    const { source, reader: r } = reader("0123456789", "rb", 10);
+    const signal = new AbortController().signal;
+    assert.equal(await r.seek(-4, { whence: "end", signal, timeout: 5 }), 6);
+    assert.deepEqual(source.lastSizeCall, { signal, timeout: 5 }, "whence is not sent on");
+    assert.equal(dec(await r.read({ size: 2, signal })), "67");
+    assert.equal(await r.seek(1, { whence: "current" }), 9);
+    assert.equal(await r.seek(2, {}), 2, "whence defaults to start");
+    assert.equal(dec(await r.read({})), "23456789", "no size reads to the end");
+    await assert.rejects(r.seek(0, { whence: "middle" as never }), InvalidArgumentError);
   });
 
   test("seek from the end before any read stats the object once", async () => {

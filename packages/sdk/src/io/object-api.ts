@@ -309,12 +309,21 @@ export async function putPresigned(
   return checksum;
 }
 
-export async function deleteObject(l: ObjectLocation, call: CallOptions): Promise<void> {
+/** What lakeFS lets a delete (of one object or a batch) ask for. */
+export interface DeleteObjectOptions extends CallOptions {
+  /** Bypass a read-only repository. */
+  readonly force?: boolean;
+  /** Experimental in lakeFS: remove the entry without leaving a tombstone when possible. */
+  readonly noTombstone?: boolean;
+}
+
+export async function deleteObject(l: ObjectLocation, options: DeleteObjectOptions): Promise<void> {
+  const { force, noTombstone, ...call } = options;
   await l.client.http.request(
     {
       method: "DELETE",
       path: branchObjects(l),
-      query: { path: l.path },
+      query: { path: l.path, force, no_tombstone: noTombstone },
       object: true,
       expect: "none",
     },

@@ -43,6 +43,17 @@ export interface RangeSource {
 /** Where `seek` counts from: Python's 0/1/2 or their names. */
 export type Whence = 0 | 1 | 2 | "start" | "current" | "end";
 
+/** `read({ size, signal, timeout })`: `read(size, options)` with everything in one object. */
+export interface ReadOptions extends CallOptions {
+  /** Bytes to read at most; all remaining bytes when omitted. */
+  readonly size?: number;
+}
+
+/** `seek(offset, { whence, signal, timeout })`: `whence` defaults to `"start"`. */
+export interface SeekOptions extends CallOptions {
+  readonly whence?: Whence;
+}
+
 /** `read()` yields strings in text mode ("r") and bytes in binary mode ("rb"). */
 export type ReadResult<M extends ReadMode> = M extends "r" ? string : Uint8Array;
 
@@ -112,8 +123,19 @@ export class ObjectReader<M extends ReadMode = "rb"> {
    * Moves the position and returns it. Seeking past the end is allowed (reads there return
    * empty); a negative result is an error. Seeking from the end may cost one stat request.
    */
-  seek(offset: number, whence: Whence = "start", options: CallOptions = {}): Promise<number> {
-    return this.#serial(() => this.#seek(offset, whence, options));
+  seek(offset: number, whence?: Whence, options?: CallOptions): Promise<number>;
+  /** The same, with `whence` inside the options: `seek(-10, { whence: "end", signal })`. */
+  seek(offset: number, options?: SeekOptions): Promise<number>;
+  seek(
+    offset: number,
+    whenceOrOptions: Whence | SeekOptions = "start",
+    options: CallOptions = {},
+  ): Promise<number> {
+    const { whence = "start", ...call } =
+      typeof whenceOrOptions === "object" && whenceOrOptions !== null
+        ? whenceOrOptions
+        : { ...options, whence: whenceOrOptions };
+    return this.#serial(() => this.#seek(offset, whence, call));
   }
 
   async #seek(offset: number, whence: Whence, options: CallOptions): Promise<number> {
@@ -143,9 +165,16 @@ export class ObjectReader<M extends ReadMode = "rb"> {
    * Reads up to `size` bytes from the position (all remaining bytes when omitted) and advances
    * past them. Returns an empty result at the end of the object; `read(0)` sends nothing.
    */
-  read(size?: number, options: CallOptions = {}): Promise<ReadResult<M>> {
+  read(size?: number, options?: CallOptions): Promise<ReadResult<M>>;
+  /** The same, with `size` inside the options: `read({ size: 1024, signal })`. */
+  read(options: ReadOptions): Promise<ReadResult<M>>;
+  read(sizeOrOptions?: number | ReadOptions, options: CallOptions = {}): Promise<ReadResult<M>> {
+    const { size, ...call } =
+      typeof sizeOrOptions === "object" && sizeOrOptions !== null
+        ? sizeOrOptions
+        : { ...options, size: sizeOrOptions };
     return this.#serial(async () => {
-      const bytes = await this.#readBytes(size, options);
+      const bytes = await this.#readBytes(size, call);
       return (this.mode === "r" ? this.#decode(bytes) : bytes) as ReadResult<M>;
     });
   }

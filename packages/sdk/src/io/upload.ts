@@ -139,14 +139,14 @@ export async function uploadObject(
 
 async function uploadProxiedBody(upload: Upload, body: UploadBody): Promise<ObjectStats> {
   const fixed = fixedBody(body);
-  // Known-length bodies go as they are (browsers cannot stream request bodies); a stream is only
-  // needed for unknown lengths, or to count progress.
-  const payload =
-    fixed && !upload.tracker.wantsUpdates
-      ? fixed
-      : isServerRuntime()
-        ? toReadableStream(counted(byteChunks(body), upload.tracker))
-        : await collectBlob(counted(byteChunks(body), upload.tracker));
+  // Server runtimes stream unknown lengths, and known ones when progress is wanted: counted as
+  // the transport takes them, in small slices, so progress follows the bytes sent. Otherwise the
+  // body goes whole (browsers cannot stream request bodies) and progress comes with the answer.
+  const whole =
+    isServerRuntime() && (!fixed || upload.tracker.wantsUpdates)
+      ? undefined
+      : (fixed ?? (await collectBlob(byteChunks(body))));
+  const payload = whole ?? toReadableStream(counted(progressSlices(body), upload.tracker));
   const headers = {
     "Content-Type": upload.contentType ?? "application/octet-stream",
     ...metadataHeaders(upload.metadata),
@@ -158,8 +158,21 @@ async function uploadProxiedBody(upload: Upload, body: UploadBody): Promise<Obje
     upload.exclusive,
     upload.call,
   );
+  if (whole) upload.tracker.add(whole instanceof Blob ? whole.size : whole.byteLength);
   if (upload.tracker.loadedBytes === 0) upload.tracker.report();
   return stats;
+}
+
+/** Bytes per progress step of an in-memory body: the transport takes it slice by slice. */
+const PROGRESS_SLICE_BYTES = 256 * 1024;
+
+/** The body's chunks, in-memory byte arrays cut into views of `PROGRESS_SLICE_BYTES` (no copy). */
+async function* progressSlices(body: UploadBody): AsyncGenerator<Uint8Array> {
+  for await (const chunk of byteChunks(body)) {
+    for (let at = 0; at < chunk.byteLength; at += PROGRESS_SLICE_BYTES) {
+      yield chunk.subarray(at, at + PROGRESS_SLICE_BYTES);
+    }
+  }
 }
 
 async function uploadPresigned(

@@ -158,7 +158,8 @@ function MergeDialog({
           metadata: metadataRecord(metadata),
           strategy: strategy || undefined,
           squashMerge: squash,
-        });
+        })
+        .then((commit) => commit.id);
     } catch (e) {
       throw mergeFailure(e, source, view.ref);
     }
