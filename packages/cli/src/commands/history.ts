@@ -155,14 +155,15 @@ export function registerHistory(program: Command, io: CliIO): void {
             `--strategy must be dest-wins or source-wins, got ${flags.strategy}`,
           );
         }
-        const reference = await repo(context, source.repository)
+        const merged = await repo(context, source.repository)
           .ref(source.ref)
           .mergeInto(destination.ref, {
             message: flags.message,
             strategy: flags.strategy as "dest-wins" | "source-wins" | undefined,
             squashMerge: flags.squash,
           });
-        context.output.result({ reference }, () => [
+        const reference = merged.id;
+        context.output.result({ reference, commit: commitJson(merged) }, () => [
           `Source: ${from}`,
           `Destination: ${to}`,
           `Merged "${source.ref}" into "${destination.ref}" to get "${reference}".`,
