@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only data,listing,engine,tree,latency,data-big]`: the performance picture
+ * `npm run bench [-- --quick] [-- --only data,listing,engine,tree,latency,s3,data-big]`: the performance picture
  * of lakefs-ts (SDK and embedded server). Every scenario starts its own server process; every
  * client side runs each job in its own process. Writes bench/results/latest.{json,md} (or the
  * name given with --out).
@@ -16,6 +16,7 @@ import { BIG_PHASES, dataPath } from "./scenarios/data-path.js";
 import { engineScaling } from "./scenarios/engine-scaling.js";
 import { listing } from "./scenarios/listing.js";
 import { metadataLatency } from "./scenarios/metadata-latency.js";
+import { s3Gateway } from "./scenarios/s3-gateway.js";
 import { treeScaling } from "./scenarios/tree.js";
 
 const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<BenchRecord[] | ScenarioOutput>> = {
@@ -28,6 +29,7 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<BenchRecord[] | S
   engine: engineScaling,
   tree: treeScaling,
   latency: metadataLatency,
+  s3: s3Gateway,
 };
 
 /** Run only when named with --only: data already covers them. */

@@ -2,6 +2,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { User } from "../auth/credentials.js";
 import type { Entry } from "../core/entry.js";
+import { EngineError } from "../core/errors.js";
 import type { Repository } from "../engine/types.js";
 import type { HttpServices } from "../http/context.js";
 import { type GatewayOptions, type S3Target, splitKey } from "./addressing.js";
@@ -71,4 +72,21 @@ export async function requireBranch(ctx: OpContext, repo: string, ref: string): 
       `${ref} is not a branch: writes are only allowed to branches`,
     );
   }
+}
+
+/**
+ * For a write that skipped the bucket and branch lookups (the hot path): when it failed with
+ * "not found", throws what those lookups say (NoSuchBucket, not a branch, no such branch);
+ * otherwise, or if they pass, rethrows `err`.
+ */
+export async function explainWriteFailure(
+  ctx: OpContext,
+  ref: string,
+  err: unknown,
+): Promise<never> {
+  if (err instanceof EngineError && err.kind === "not_found") {
+    const { repository } = await bucketOf(ctx);
+    await requireBranch(ctx, repository.id, ref);
+  }
+  throw err;
 }
