@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only data,listing,engine,tree,latency,s3,data-big]`: the performance picture
+ * `npm run bench [-- --quick] [-- --only data,listing,engine,tree,latency,s3,freeze,write,data-big]`: the performance picture
  * of lakefs-ts (SDK and embedded server). Every scenario starts its own server process; every
  * client side runs each job in its own process. Writes bench/results/latest.{json,md} (or the
  * name given with --out).
@@ -16,8 +16,10 @@ import { BIG_PHASES, dataPath } from "./scenarios/data-path.js";
 import { engineScaling } from "./scenarios/engine-scaling.js";
 import { listing } from "./scenarios/listing.js";
 import { metadataLatency } from "./scenarios/metadata-latency.js";
+import { responsiveness } from "./scenarios/responsiveness.js";
 import { s3Gateway } from "./scenarios/s3-gateway.js";
 import { treeScaling } from "./scenarios/tree.js";
+import { writePath } from "./scenarios/write-path.js";
 
 const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<BenchRecord[] | ScenarioOutput>> = {
   data: async (ctx) => [...(await dataPath(ctx, false)), ...(await dataPath(ctx, true))],
@@ -30,6 +32,8 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<BenchRecord[] | S
   tree: treeScaling,
   latency: metadataLatency,
   s3: s3Gateway,
+  freeze: responsiveness,
+  write: writePath,
 };
 
 /** Run only when named with --only: data already covers them. */

@@ -4,10 +4,10 @@
  */
 
 import { badRequest, conflict, forbidden, renameNotFound } from "../core/errors.js";
+import { updateBranch } from "./branch-update.js";
 import {
   dirtyBranch,
   type EngineContext,
-  lostRace,
   newToken,
   pageOf,
   tokensOf,
@@ -93,27 +93,30 @@ export function deleteBranch(
 }
 
 /** Discards uncommitted changes: all, one object, or under a raw string prefix. */
-export function resetBranch(
+export async function resetBranch(
   ctx: EngineContext,
   repo: string,
   branch: string,
   options: ResetOptions,
-): void {
+): Promise<void> {
   const r = ctx.repo(repo);
   ctx.branch(repo, branch);
   ctx.guardWrite(r, branch, options.force);
   const tree = ctx.tree(r);
+  if (options.type === "reset") {
+    await updateBranch(ctx, repo, branch, (b) => ({
+      next: { ...b, stagingToken: newToken(repo, branch), sealedTokens: [] },
+      dropTokens: tokensOf(b),
+      result: undefined,
+    }));
+    return;
+  }
+  // Object and prefix resets only stage values; the branch record does not change.
   ctx.store.transaction(() => {
     const b = ctx.branch(repo, branch);
     const tokens = tokensOf(b);
     const metarangeId = ctx.commit(repo, b.commitId).metarangeId;
     switch (options.type) {
-      case "reset": {
-        const next = { ...b, stagingToken: newToken(repo, branch), sealedTokens: [] };
-        if (!ctx.store.updateBranch(repo, b, next)) throw lostRace();
-        ctx.store.deleteTokens(tokens);
-        return;
-      }
       case "object": {
         const path = options.path ?? "";
         validatePath(path);
@@ -141,29 +144,34 @@ export function resetBranch(
  * Moves the branch head to the commit `ref` resolves to. Refuses (400 dirty) only when sealed
  * tokens hold changes; changes in the current staging token stay on top of the new head.
  */
-export function hardResetBranch(
+export async function hardResetBranch(
   ctx: EngineContext,
   repo: string,
   branch: string,
   ref: string,
   options: ForceOption = {},
-): void {
+): Promise<void> {
   const r = ctx.repo(repo);
   validateRef(ref);
   ctx.branch(repo, branch);
   ctx.guardWrite(r, branch, options.force);
   const tree = ctx.tree(r);
-  ctx.store.transaction(() => {
-    const b = ctx.branch(repo, branch);
-    const target = ctx.commitOf(repo, ref);
+  const target = ctx.commitOf(repo, ref);
+  const requireCleanSealed = (b: BranchRow) => {
     const head = ctx.commit(repo, b.commitId);
     if (hasChanges(ctx.store, tree, head.metarangeId, b.sealedTokens)) throw dirtyBranch();
+  };
+  await updateBranch(ctx, repo, branch, (b) => {
+    requireCleanSealed(b);
     // Every token stays: their values (even identity-equal ones) now layer on the new head.
-    if (!ctx.store.updateBranch(repo, b, { ...b, commitId: target.id })) throw lostRace();
+    return {
+      check: () => requireCleanSealed(b),
+      next: { ...b, commitId: target.id },
+      result: undefined,
+    };
   });
 }
 
-/** Replaces the rule set. Protected branches refuse staging writes, resets and commits (403). */
 export function setBranchProtectionRules(
   ctx: EngineContext,
   repo: string,

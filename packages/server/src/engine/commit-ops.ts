@@ -1,28 +1,28 @@
 /**
- * Commit (seal the staging token, then build and swap the head with retries) and the commit log
+ * Commit (seal the staging token, build the tree on the tree worker, move the head through
+ * `updateBranch`) and the commit log
  * (history order, paging, `since`/`stopAt`/`limit`, object and prefix filters).
  */
 
 import { sameIdentity } from "../core/entry.js";
 import { badRequest, forbidden, notFound, renameNotFound } from "../core/errors.js";
 import { history } from "./ancestry.js";
+import { updateBranch } from "./branch-update.js";
 import { makeCommit } from "./commit-id.js";
-import { type EngineContext, lostRace, newToken, tokensOf, writable } from "./context.js";
+import { type EngineContext, newToken, tokensOf, writable } from "./context.js";
 import { isProtected } from "./protection.js";
-import { hasChanges, stagedChanges } from "./staging.js";
-import { type BranchRow, type RepositoryRow, tooManyAttempts } from "./store.js";
+import { hasChanges } from "./staging.js";
+import type { BranchRow, RepositoryRow } from "./store.js";
 import type { Commit, CommitOptions, LogOptions, Page } from "./types.js";
 import { pageSize } from "./validate.js";
 
-const COMMIT_ATTEMPTS = 10;
-
 /** Seals the staging token and commits it. 400 `commit: no changes` unless `allowEmpty`. */
-export function commit(
+export async function commit(
   ctx: EngineContext,
   repo: string,
   branch: string,
   options: CommitOptions,
-): Commit {
+): Promise<Commit> {
   const r = ctx.repo(repo);
   ctx.branch(repo, branch);
   writable(r, options.force);
@@ -44,7 +44,7 @@ export function commit(
       throw notFound(`metarange ${options.sourceMetarange} not found`);
     }
   }
-  seal(ctx, repo, branch, (b) => {
+  await seal(ctx, repo, branch, (b) => {
     if (
       options.sourceMetarange !== undefined &&
       hasChanges(ctx.store, tree, ctx.commit(repo, b.commitId).metarangeId, tokensOf(b))
@@ -52,8 +52,8 @@ export function commit(
       throw badRequest("cannot use source MetaRange on a branch with uncommitted changes");
     }
   });
-  for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
-    const b = ctx.branch(repo, branch);
+  const treeDir = ctx.treeDir(r);
+  return updateBranch(ctx, repo, branch, async (b) => {
     const head = ctx.commit(repo, b.commitId);
     let metarangeId: string;
     let changed: boolean;
@@ -61,7 +61,12 @@ export function commit(
       metarangeId = options.sourceMetarange;
       changed = metarangeId !== head.metarangeId;
     } else {
-      const res = tree.apply(head.metarangeId, stagedChanges(ctx.store, b.sealedTokens));
+      const res = await ctx.treeJobs.run({
+        kind: "apply-tokens",
+        treeDir,
+        base: head.metarangeId,
+        tokens: b.sealedTokens,
+      });
       metarangeId = res.metarangeId;
       changed = res.added + res.removed + res.changed > 0;
     }
@@ -77,17 +82,13 @@ export function commit(
       },
       [head.generation],
     );
-    const swapped = ctx.store.transaction(() => {
-      if (!ctx.store.updateBranch(repo, b, { ...b, commitId: commit.id, sealedTokens: [] })) {
-        return false;
-      }
-      ctx.store.insertCommit(repo, commit);
-      ctx.store.deleteTokens(b.sealedTokens);
-      return true;
-    });
-    if (swapped) return commit;
-  }
-  throw tooManyAttempts();
+    return {
+      next: { ...b, commitId: commit.id, sealedTokens: [] },
+      commit,
+      dropTokens: b.sealedTokens,
+      result: commit,
+    };
+  });
 }
 
 /** Commits reachable from `ref`, newest (highest generation) first. */
@@ -133,23 +134,23 @@ export function logCommits(
 }
 
 /** Moves the current staging token to the front of the sealed list (after `check`). */
-function seal(
+async function seal(
   ctx: EngineContext,
   repo: string,
   branch: string,
   check: (b: BranchRow) => void,
-): void {
-  ctx.store.transaction(() => {
-    const b = ctx.branch(repo, branch);
-    check(b);
-    if (!ctx.store.hasStaged(b.stagingToken)) return;
-    const next = {
-      ...b,
-      stagingToken: newToken(repo, branch),
-      sealedTokens: [b.stagingToken, ...b.sealedTokens],
-    };
-    if (!ctx.store.updateBranch(repo, b, next)) throw lostRace();
-  });
+): Promise<void> {
+  await updateBranch(ctx, repo, branch, (b) => ({
+    check: () => check(b),
+    next: ctx.store.hasStaged(b.stagingToken)
+      ? {
+          ...b,
+          stagingToken: newToken(repo, branch),
+          sealedTokens: [b.stagingToken, ...b.sealedTokens],
+        }
+      : b,
+    result: undefined,
+  }));
 }
 
 /** A log filter: commits that changed one of `objects` or something under `prefixes`. */

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import type { Entry } from "../core/entry.js";
-import { badRequest, conflict, forbidden, notFound } from "../core/errors.js";
+import { badRequest, forbidden, notFound } from "../core/errors.js";
 import type { EngineDeps } from "./deps.js";
 import type { Imports } from "./import-jobs.js";
 import { isProtected, PROTECTION_KEY } from "./protection.js";
@@ -14,6 +14,7 @@ import { lookupStaged } from "./staging.js";
 import type { BranchRow, RepositoryRow, Store } from "./store.js";
 import { createTreeStore } from "./tree/index.js";
 import type { TreeStore } from "./tree/types.js";
+import type { TreeJobRunner } from "./tree-jobs.js";
 import type { BranchProtectionRule, Commit, Page } from "./types.js";
 import { validateBranchId, validateRepositoryId } from "./validate.js";
 
@@ -24,6 +25,8 @@ export class EngineContext {
     readonly deps: EngineDeps,
     readonly store: Store,
     readonly imports: Imports,
+    /** Long tree work (commit, merge, import trees), off the calling thread. */
+    readonly treeJobs: TreeJobRunner,
   ) {}
 
   /** Unix seconds. */
@@ -59,12 +62,16 @@ export class EngineContext {
     return this.commit(repo, res.commitId);
   }
 
-  /** The repository's tree store (`<namespace dir>/_lakefs`), opened once per namespace. */
+  /** The directory of the repository's tree files (`<namespace dir>/_lakefs`). */
+  treeDir(r: RepositoryRow): string {
+    return join(this.deps.namespaceDir(r.storageNamespace), "_lakefs");
+  }
+
+  /** The repository's tree store, opened once per namespace. */
   tree(r: RepositoryRow): TreeStore {
     let t = this.trees.get(r.storageNamespace);
     if (!t) {
-      const dir = join(this.deps.namespaceDir(r.storageNamespace), "_lakefs");
-      t = createTreeStore(dir, this.deps.treeOptions);
+      t = createTreeStore(this.treeDir(r), this.deps.treeOptions);
       this.trees.set(r.storageNamespace, t);
     }
     return t;
@@ -124,6 +131,3 @@ export function pageOf<T>(rows: T[], limit: number, idOf: (row: T) => string): P
 }
 
 export const dirtyBranch = () => badRequest("uncommitted changes (dirty branch)");
-
-/** A compare-and-set on the branch record lost to a concurrent update. */
-export const lostRace = () => conflict();

@@ -69,6 +69,7 @@ import {
   getTag as getTagOp,
   listTags as listTagsOp,
 } from "./tags.js";
+import { TreeWorkerClient } from "./tree-worker-client.js";
 import type {
   Branch,
   BranchProtectionRule,
@@ -111,12 +112,14 @@ export class Engine {
   constructor(readonly deps: EngineDeps) {
     const store = new Store(deps.db);
     const imports = new Imports(store, () => this.ctx.now());
-    this.ctx = new EngineContext(deps, store, imports);
+    const treeJobs = new TreeWorkerClient(deps.db.name, deps.treeOptions);
+    this.ctx = new EngineContext(deps, store, imports, treeJobs);
   }
 
-  /** Cancels running imports and closes the database connection. */
+  /** Cancels running imports, stops the tree worker and closes the database connection. */
   async close(): Promise<void> {
     this.ctx.imports.cancelAll();
+    await this.ctx.treeJobs.close();
     this.deps.db.close();
   }
 
@@ -194,7 +197,7 @@ export class Engine {
 
   /** Deletes the metadata only; object data and trees stay in the namespace. */
   async deleteRepository(id: string, options: ForceOption = {}): Promise<void> {
-    deleteRepositoryOp(this.ctx, id, options);
+    await deleteRepositoryOp(this.ctx, id, options);
   }
 
   async getRepositoryMetadata(id: string): Promise<Record<string, string>> {
@@ -204,11 +207,11 @@ export class Engine {
 
   /** Adds or overwrites the given keys. */
   async setRepositoryMetadata(id: string, set: Readonly<Record<string, string>>): Promise<void> {
-    setRepositoryMetadataOp(this.ctx, id, set);
+    await setRepositoryMetadataOp(this.ctx, id, set);
   }
 
   async deleteRepositoryMetadata(id: string, keys: readonly string[]): Promise<void> {
-    deleteRepositoryMetadataOp(this.ctx, id, keys);
+    await deleteRepositoryMetadataOp(this.ctx, id, keys);
   }
 
   async setReadOnly(id: string, readOnly: boolean): Promise<void> {
@@ -235,12 +238,12 @@ export class Engine {
 
   /** 403 `cannot delete repository default branch`. */
   async deleteBranch(repo: string, id: string, options: ForceOption = {}): Promise<void> {
-    deleteBranchOp(this.ctx, repo, id, options);
+    await deleteBranchOp(this.ctx, repo, id, options);
   }
 
   /** Discards uncommitted changes: all, one object, or under a raw string prefix. */
   async resetBranch(repo: string, branch: string, options: ResetOptions): Promise<void> {
-    resetBranchOp(this.ctx, repo, branch, options);
+    await resetBranchOp(this.ctx, repo, branch, options);
   }
 
   /**
@@ -253,7 +256,7 @@ export class Engine {
     ref: string,
     options: ForceOption = {},
   ): Promise<void> {
-    hardResetBranchOp(this.ctx, repo, branch, ref, options);
+    await hardResetBranchOp(this.ctx, repo, branch, ref, options);
   }
 
   async getBranchProtectionRules(repo: string): Promise<BranchProtectionRule[]> {
@@ -266,7 +269,7 @@ export class Engine {
     repo: string,
     rules: readonly BranchProtectionRule[],
   ): Promise<void> {
-    setBranchProtectionRulesOp(this.ctx, repo, rules);
+    await setBranchProtectionRulesOp(this.ctx, repo, rules);
   }
 
   // ---- tags --------------------------------------------------------------------------------------
@@ -286,7 +289,7 @@ export class Engine {
   }
 
   async deleteTag(repo: string, id: string, options: ForceOption = {}): Promise<void> {
-    deleteTagOp(this.ctx, repo, id, options);
+    await deleteTagOp(this.ctx, repo, id, options);
   }
 
   // ---- commits and refs --------------------------------------------------------------------------
@@ -392,7 +395,7 @@ export class Engine {
     path: string,
     options: StageEntryOptions = {},
   ): Promise<void> {
-    checkStageableOp(this.ctx, repo, branch, path, options);
+    await checkStageableOp(this.ctx, repo, branch, path, options);
   }
 
   /** Stages a value; `ifNoneMatch` throws `PreconditionFailedError` when the path has one. */
@@ -403,7 +406,7 @@ export class Engine {
     entry: Entry,
     options: StageEntryOptions = {},
   ): Promise<void> {
-    stageEntryOp(this.ctx, repo, branch, path, entry, options);
+    await stageEntryOp(this.ctx, repo, branch, path, entry, options);
   }
 
   /** Deletes a path (silently succeeds when it does not exist). */
@@ -413,7 +416,7 @@ export class Engine {
     path: string,
     options: ForceOption = {},
   ): Promise<void> {
-    deleteEntryOp(this.ctx, repo, branch, path, options);
+    await deleteEntryOp(this.ctx, repo, branch, path, options);
   }
 
   /** Batch delete (≤ 1000 paths); per-path failures are returned, not thrown. */
@@ -433,7 +436,7 @@ export class Engine {
     path: string,
     metadata: Readonly<Record<string, string>>,
   ): Promise<void> {
-    updateUserMetadataOp(this.ctx, repo, branch, path, metadata);
+    await updateUserMetadataOp(this.ctx, repo, branch, path, metadata);
   }
 
   // ---- import ------------------------------------------------------------------------------------

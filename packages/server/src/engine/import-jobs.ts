@@ -18,7 +18,7 @@ const CANCELED = "Canceled";
 /** What an import job runs besides the walk (see `Imports.start`). */
 export interface ImportSteps {
   readonly check: () => void;
-  readonly commit: (token: string) => Commit;
+  readonly commit: (token: string) => Promise<Commit>;
 }
 
 interface Job {
@@ -125,7 +125,7 @@ export class Imports {
       }
       if (job.cancelled) return;
       flush();
-      const c = steps.commit(token);
+      const c = await steps.commit(token);
       this.stop(job, {
         completed: true,
         ingestedObjects: ingested,

@@ -3,12 +3,11 @@
  * the result onto the branch: each destination prefix replaced by the imported entries.
  */
 
-import { type Change, compareKeys } from "../core/entry.js";
 import { badRequest, forbidden } from "../core/errors.js";
 import { makeCommit } from "./commit-id.js";
 import { dirtyBranch, type EngineContext, tokensOf, writable } from "./context.js";
 import { MERGE_STRATEGY_KEY, updateClean } from "./merge.js";
-import { hasChanges, mergeByKey } from "./staging.js";
+import { hasChanges } from "./staging.js";
 import type { RepositoryRow } from "./store.js";
 import type { Commit, ImportOptions, ImportSourceSpec, ImportWalker } from "./types.js";
 import { validatePath } from "./validate.js";
@@ -59,27 +58,21 @@ function withPrefixDestination(s: ImportSourceSpec): ImportSourceSpec {
 }
 
 /** Builds the import commit: each destination replaced by the imported entries in `token`. */
-function commitImport(
+async function commitImport(
   ctx: EngineContext,
   r: RepositoryRow,
   branch: string,
   token: string,
   options: ImportOptions,
-): Commit {
-  const tree = ctx.tree(r);
-  const commit = updateClean(ctx, r, branch, (head) => {
-    // Tombstones for everything under the destination prefixes; imported entries win.
-    const removed = new Set<string>();
-    for (const s of options.sources) {
-      if (s.type === "object") continue;
-      for (const [key] of tree.entries(head.metarangeId, s.destination)) {
-        if (!key.startsWith(s.destination)) break;
-        removed.add(key);
-      }
-    }
-    const tombstones = [...removed].sort(compareKeys).map((key): Change => ({ key, value: null }));
-    const changes = mergeByKey<Change>([ctx.store.scanStaged(token), tombstones]);
-    const { metarangeId } = tree.apply(head.metarangeId, changes);
+): Promise<Commit> {
+  const commit = await updateClean(ctx, r, branch, async (head) => {
+    const { metarangeId } = await ctx.treeJobs.run({
+      kind: "import",
+      treeDir: ctx.treeDir(r),
+      base: head.metarangeId,
+      token,
+      replacePrefixes: options.sources.flatMap((s) => (s.type === "object" ? [] : [s.destination])),
+    });
     return makeCommit(
       {
         committer: options.committer ?? "",

@@ -5,18 +5,12 @@
 
 import { badRequest, conflict, MergeConflictError } from "../core/errors.js";
 import { mergeBase } from "./ancestry.js";
+import { updateBranch } from "./branch-update.js";
 import { makeCommit } from "./commit-id.js";
-import {
-  dirtyBranch,
-  type EngineContext,
-  lostRace,
-  newToken,
-  tokensOf,
-  writable,
-} from "./context.js";
+import { dirtyBranch, type EngineContext, newToken, tokensOf, writable } from "./context.js";
 import { hasChanges } from "./staging.js";
-import type { RepositoryRow } from "./store.js";
-import type { MergeStrategy, TreeStore } from "./tree/types.js";
+import type { BranchRow, RepositoryRow } from "./store.js";
+import type { MergeStrategy } from "./tree/types.js";
 import type { CherryPickOptions, Commit, MergeOptions, RevertOptions } from "./types.js";
 import { validateRef } from "./validate.js";
 
@@ -37,20 +31,19 @@ export function findMergeBase(
 }
 
 /** Merges `source` (a ref) into a branch with a new merge commit; conflicts throw `MergeConflictError`. */
-export function merge(
+export async function merge(
   ctx: EngineContext,
   repo: string,
   source: string,
   destinationBranch: string,
   options: MergeOptions = {},
-): Commit {
+): Promise<Commit> {
   const r = ctx.repo(repo);
   const strategy = parseStrategy(options.strategy);
   validateRef(source, "sourceRef");
   ctx.branch(repo, destinationBranch);
   writable(r, options.force);
-  const tree = ctx.tree(r);
-  return updateClean(ctx, r, destinationBranch, (head) => {
+  return updateClean(ctx, r, destinationBranch, async (head) => {
     const src = ctx.commitOf(repo, source);
     const base = mergeBaseOf(ctx, repo, head.id, src.id);
     if (base.metarangeId === src.metarangeId && !options.allowEmpty && !options.force) {
@@ -59,7 +52,7 @@ export function merge(
     const metarangeId =
       base.metarangeId === head.metarangeId
         ? src.metarangeId
-        : mergedTree(tree, base.metarangeId, src.metarangeId, head.metarangeId, strategy);
+        : await mergedTree(ctx, r, base.metarangeId, src.metarangeId, head.metarangeId, strategy);
     const parents = options.squashMerge ? [head.id] : [head.id, src.id];
     return makeCommit(
       {
@@ -84,12 +77,13 @@ export function revert(
   repo: string,
   branch: string,
   options: RevertOptions,
-): Commit {
+): Promise<Commit> {
   const mergeCommitError = () =>
     conflict("must specify 1-based parent number for reverting merge commit");
-  return updateFromCommit(ctx, repo, branch, options, mergeCommitError, (on) => {
-    const metarangeId = mergedTree(
-      on.tree,
+  return updateFromCommit(ctx, repo, branch, options, mergeCommitError, async (on) => {
+    const metarangeId = await mergedTree(
+      ctx,
+      on.repository,
       on.target.metarangeId,
       on.parentTree,
       on.head.metarangeId,
@@ -118,13 +112,14 @@ export function cherryPick(
   repo: string,
   branch: string,
   options: CherryPickOptions,
-): Commit {
+): Promise<Commit> {
   const mergeCommitError = () =>
     badRequest("must specify 1-based parent number for cherry-picking merge commit");
-  return updateFromCommit(ctx, repo, branch, options, mergeCommitError, (on) => {
+  return updateFromCommit(ctx, repo, branch, options, mergeCommitError, async (on) => {
     const picked = on.target;
-    const metarangeId = mergedTree(
-      on.tree,
+    const metarangeId = await mergedTree(
+      ctx,
+      on.repository,
       on.parentTree,
       picked.metarangeId,
       on.head.metarangeId,
@@ -150,7 +145,7 @@ export function cherryPick(
 
 /** What revert and cherry-pick build their commit from. */
 interface CommitOnHead {
-  readonly tree: TreeStore;
+  readonly repository: RepositoryRow;
   readonly head: Commit;
   /** The reverted or picked commit. */
   readonly target: Commit;
@@ -168,49 +163,48 @@ function updateFromCommit(
   branch: string,
   options: RevertOptions | CherryPickOptions,
   mergeCommitError: () => Error,
-  build: (on: CommitOnHead) => Commit,
-): Commit {
+  build: (on: CommitOnHead) => Promise<Commit>,
+): Promise<Commit> {
   const r = ctx.repo(repo);
   validateRef(options.ref);
   ctx.branch(repo, branch);
   writable(r, options.force);
-  const tree = ctx.tree(r);
   return updateClean(ctx, r, branch, (head) => {
     const target = ctx.commitOf(repo, options.ref);
     if (target.parents.length > 1 && !options.parentNumber) throw mergeCommitError();
     const parentTree = parentTreeOf(ctx, repo, target, options.parentNumber);
-    return build({ tree, head, target, parentTree });
+    return build({ repository: r, head, target, parentTree });
   });
 }
 
 /**
- * Merge-like branch update (merge, revert, cherry-pick): the branch must be clean; `build`
- * computes the new commit from the head; the commit is stored and the head moved atomically.
+ * Merge-like branch update (merge, revert, cherry-pick, import): the branch must be clean
+ * (checked on the snapshot and again inside the swap, so nothing staged meanwhile is dropped);
+ * `build` computes the new commit from the head; `updateBranch` stores it and moves the head.
  */
 export function updateClean(
   ctx: EngineContext,
   r: RepositoryRow,
   branch: string,
-  build: (head: Commit) => Commit,
-): Commit {
+  build: (head: Commit) => Promise<Commit>,
+): Promise<Commit> {
   const tree = ctx.tree(r);
-  return ctx.store.transaction(() => {
-    const b = ctx.branch(r.id, branch);
+  const requireClean = (b: BranchRow) => {
     const head = ctx.commit(r.id, b.commitId);
     if (hasChanges(ctx.store, tree, head.metarangeId, tokensOf(b))) throw dirtyBranch();
-    const commit = build(head);
-    ctx.store.insertCommit(r.id, commit);
-    // The tokens hold no real changes, but identity-equal values or stray tombstones would
-    // become changes on top of the new head: start from a fresh token, like lakeFS's seal.
-    const next = {
-      ...b,
-      commitId: commit.id,
-      stagingToken: newToken(r.id, branch),
-      sealedTokens: [],
+  };
+  return updateBranch(ctx, r.id, branch, async (b) => {
+    requireClean(b);
+    const commit = await build(ctx.commit(r.id, b.commitId));
+    return {
+      check: () => requireClean(b),
+      // The tokens hold no real changes, but identity-equal values or stray tombstones would
+      // become changes on top of the new head: start from a fresh token, like lakeFS's seal.
+      next: { ...b, commitId: commit.id, stagingToken: newToken(r.id, branch), sealedTokens: [] },
+      commit,
+      dropTokens: tokensOf(b),
+      result: commit,
     };
-    if (!ctx.store.updateBranch(r.id, b, next)) throw lostRace();
-    ctx.store.deleteTokens(tokensOf(b));
-    return commit;
   });
 }
 
@@ -242,14 +236,23 @@ function parseStrategy(strategy: string | undefined): MergeStrategy {
   throw badRequest("argument strategy: invalid value: validation error");
 }
 
-function mergedTree(
-  tree: TreeStore,
+/** The three-way merge on the tree worker; a conflict throws `MergeConflictError`. */
+async function mergedTree(
+  ctx: EngineContext,
+  r: RepositoryRow,
   base: string,
   source: string,
   dest: string,
   strategy: MergeStrategy,
-): string {
-  const res = tree.merge(base, source, dest, strategy);
+): Promise<string> {
+  const res = await ctx.treeJobs.run({
+    kind: "merge",
+    treeDir: ctx.treeDir(r),
+    base,
+    source,
+    dest,
+    strategy,
+  });
   if (res.conflict !== undefined) throw new MergeConflictError(res.conflict);
   return res.metarangeId;
 }

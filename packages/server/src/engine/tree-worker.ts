@@ -1,0 +1,46 @@
+/**
+ * Worker-thread entry for tree jobs (tree-jobs.ts): its own SQLite connection (WAL lets it read
+ * while the main thread writes) and its own tree stores and range cache. Jobs run one at a time,
+ * in arrival order; each answer carries the job's id, and an error keeps its engine kind.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import Database from "better-sqlite3";
+import { EngineError } from "../core/errors.js";
+import { Store } from "./store.js";
+import { createTreeStore, type TreeStore, type TreeStoreOptions } from "./tree/index.js";
+import { runTreeJob, type TreeJob } from "./tree-jobs.js";
+
+export interface TreeWorkerData {
+  readonly dbPath: string;
+  readonly treeOptions?: TreeStoreOptions | undefined;
+}
+
+export type TreeWorkerReply =
+  | { readonly id: number; readonly result: unknown }
+  | {
+      readonly id: number;
+      readonly error: { readonly message: string; readonly kind?: string | undefined };
+    };
+
+const data = workerData as TreeWorkerData;
+const store = new Store(new Database(data.dbPath));
+const trees = new Map<string, TreeStore>();
+
+parentPort!.on("message", (msg: { id: number; job: TreeJob }) => {
+  let reply: TreeWorkerReply;
+  try {
+    let tree = trees.get(msg.job.treeDir);
+    if (!tree) {
+      tree = createTreeStore(msg.job.treeDir, data.treeOptions);
+      trees.set(msg.job.treeDir, tree);
+    }
+    reply = { id: msg.id, result: runTreeJob(store, tree, msg.job) };
+  } catch (err) {
+    const e = err as Error;
+    reply = {
+      id: msg.id,
+      error: { message: e.message, kind: err instanceof EngineError ? err.kind : undefined },
+    };
+  }
+  parentPort!.postMessage(reply);
+});
