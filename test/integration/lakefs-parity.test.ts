@@ -214,6 +214,34 @@ describe("lakeFS parity on the wire", () => {
     }
   });
 
+  it("merges a ref whose tree was emptied into a branch still at the first commit", async () => {
+    const repo = await newRepo();
+    const api = `/repositories/${repo}`;
+    const [initial] = (await call("GET", `${api}/refs/main/commits`)).json.results;
+    assert.equal(initial.meta_range_id, "");
+    await call("POST", `${api}/branches`, { json: { name: "dev", source: "main" } });
+    await call("POST", `${api}/branches`, { json: { name: "idle", source: "main" } });
+    const nothing = await call("POST", `${api}/refs/idle/merge/main`, { json: {} });
+    assert.equal(nothing.status, 400);
+    assert.equal(nothing.json.message, "update branch main: no changes");
+
+    await call("POST", `${api}/branches/dev/objects?path=x`, { body: "x" });
+    await call("POST", `${api}/branches/dev/commits`, { json: { message: "add x" } });
+    await call("DELETE", `${api}/branches/dev/objects?path=x`);
+    const emptied = await call("POST", `${api}/branches/dev/commits`, {
+      json: { message: "remove x" },
+    });
+    assert.equal(emptied.status, 201);
+    assert.notEqual(emptied.json.meta_range_id, "");
+
+    const merged = await call("POST", `${api}/refs/dev/merge/main`, { json: {} });
+    assert.equal(merged.status, 200, merged.text);
+    const [head] = (await call("GET", `${api}/refs/main/commits?amount=1`)).json.results;
+    assert.equal(head.id, merged.json.reference);
+    assert.deepEqual(head.parents, [initial.id, emptied.json.id]);
+    assert.equal(head.meta_range_id, emptied.json.meta_range_id);
+  });
+
   describe("sample data (sample_data / include_samples)", () => {
     let repo: string;
     before(async () => {

@@ -121,6 +121,30 @@ describe("diff", () => {
 });
 
 describe("merge", () => {
+  test("a tree emptied by a commit is a written tree: merging it into the first commit is a change", async () => {
+    const e = f.engine;
+    const initial = await e.getCommit(R, "main");
+    assert.equal(initial.metarangeId, "");
+    await e.createBranch(R, { name: "dev", source: "main" });
+    await e.createBranch(R, { name: "idle", source: "main" });
+    // A branch still at the first commit has nothing to merge.
+    await assert.rejects(
+      async () => await e.merge(R, "idle", "main"),
+      engineError("bad_request", "update branch main: no changes"),
+    );
+    await change("dev", { x: "x" });
+    const emptied = await change("dev", { x: null });
+    assert.match(emptied.metarangeId, /^[0-9a-f]{64}$/);
+    assert.notEqual(emptied.metarangeId, initial.metarangeId);
+
+    f.tick();
+    const merged = await e.merge(R, "dev", "main");
+    assert.deepEqual(merged.parents, [initial.id, emptied.id]);
+    assert.equal(merged.metarangeId, emptied.metarangeId);
+    assert.equal((await e.getBranch(R, "main")).commitId, merged.id);
+    assert.deepEqual(await content("main"), {});
+  });
+
   test("commit shape, default message, strategy metadata, generation", async () => {
     const e = f.engine;
     await e.createBranch(R, { name: "dev", source: "main" });

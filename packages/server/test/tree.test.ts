@@ -258,16 +258,43 @@ describe("apply", () => {
       r.metarangeId,
       ["b", "c", "d"].map((key) => ({ key, value: null })),
     );
-    assert.deepEqual(emptied, { metarangeId: "", added: 0, removed: 3, changed: 0 });
+    // An emptied tree is written (as graveler does): an id of its own, not the first commit's "".
+    assert.deepEqual(
+      { ...emptied, metarangeId: "" },
+      { metarangeId: "", added: 0, removed: 3, changed: 0 },
+    );
+    assert.match(emptied.metarangeId, /^[0-9a-f]{64}$/);
+    assert.deepEqual([...tree.entries(emptied.metarangeId)], []);
+    assert.equal(emptied.metarangeId, tree.apply("", []).metarangeId);
   });
 
   test("the empty tree", () => {
     const tree = createTreeStore(newDir());
-    assert.deepEqual(tree.apply("", []), { metarangeId: "", added: 0, removed: 0, changed: 0 });
-    assert.deepEqual(tree.apply("", [{ key: "x", value: null }]).metarangeId, "");
-    assert.equal(tree.get("", "x"), undefined);
-    assert.deepEqual([...tree.entries("", "a")], []);
+    // "" is the unwritten empty tree; applying to it writes an empty metarange with its own id.
+    const written = tree.apply("", []);
+    assert.deepEqual(
+      { ...written, metarangeId: "" },
+      {
+        metarangeId: "",
+        added: 0,
+        removed: 0,
+        changed: 0,
+      },
+    );
+    assert.match(written.metarangeId, /^[0-9a-f]{64}$/);
+    assert.ok(tree.rawFile("metarange", written.metarangeId));
+    assert.equal(tree.apply("", [{ key: "x", value: null }]).metarangeId, written.metarangeId);
+    for (const id of ["", written.metarangeId]) {
+      assert.equal(tree.get(id, "x"), undefined);
+      assert.deepEqual([...tree.entries(id, "a")], []);
+    }
     assert.deepEqual([...tree.diff("", "")], []);
+    assert.deepEqual([...tree.diff("", written.metarangeId)], []);
+    assert.deepEqual([...tree.diff(written.metarangeId, "")], []);
+    // Both empty trees merge into each other without changes.
+    assert.deepEqual(tree.merge("", written.metarangeId, "", "none"), {
+      metarangeId: written.metarangeId,
+    });
   });
 
   test("rejects unsorted, duplicate and invalid changes", () => {

@@ -153,7 +153,6 @@ export function encodeMetarange(refs: readonly RangeRef[]): Buffer {
 
 export function decodeMetarange(buf: Buffer): RangeRef[] {
   const { reader, count } = openFile(buf, METARANGE_KIND);
-  if (count === 0) throw new FormatError("empty metarange");
   const refs: RangeRef[] = new Array(count);
   for (let i = 0; i < count; i++) {
     const minKey = reader.string();

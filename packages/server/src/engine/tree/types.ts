@@ -1,6 +1,7 @@
 /**
  * The committed-data store: immutable, content-addressed ranges and metaranges (the graveler
- * model). A metarange id names a whole tree; "" is the empty tree. Everything here is
+ * model). A metarange id names a whole tree; "" is the empty tree of a repository's first commit (any
+ * later empty tree is a written, empty metarange with an id of its own). Everything here is
  * synchronous: range files are small, immutable and cached, and the metadata store
  * (better-sqlite3) is synchronous too, so engine operations stay atomic within the process.
  */

@@ -55,14 +55,17 @@ export class TreeWriter {
     else this.held = ref;
   }
 
-  /** Writes the metarange (after any pending range) and returns its id; "" when empty. */
+  /**
+   * Writes the metarange (after any pending range) and returns its id. An empty tree is written
+   * too, as graveler does: only a repository's first commit has the unwritten empty tree "", so a
+   * later commit that empties the tree differs from it (and merges into it are not "no changes").
+   */
   finish(): string {
     if (this.held !== undefined) {
       this.refs.push(this.held);
       this.held = undefined;
     }
     if (this.count > 0) this.closeRange();
-    if (this.refs.length === 0) return "";
     const id = this.files.write(encodeMetarange(this.refs));
     this.files.syncDir();
     return id;
