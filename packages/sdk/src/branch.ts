@@ -1,6 +1,7 @@
 /** `Branch`: a movable ref with a staging area; commits, merges, reverts, imports, transactions. */
 import { type CallOptions, path } from "./api/http.js";
 import type { Schema } from "./api/index.js";
+import { answer } from "./api/typed.js";
 import { ConflictError, InvalidArgumentError } from "./errors.js";
 import { ImportManager } from "./import-manager.js";
 import { type Commit, type Metadata, toCommit } from "./models.js";
@@ -66,6 +67,11 @@ function checkParentNumber(n: number | undefined): void {
 
 /** A branch handle. Cheap and lazy: no request until an async method is called. */
 export class Branch extends BaseBranch {
+  /** The path parameters of this branch's operations in the typed client. */
+  private get pathParams(): { repository: string; branch: string } {
+    return { repository: this.repositoryId, branch: this.id };
+  }
+
   private get route(): string {
     return path`/repositories/${this.repositoryId}/branches/${this.id}`;
   }
@@ -98,9 +104,12 @@ export class Branch extends BaseBranch {
 
   /** The commit the branch points at now, as a Reference to its id. */
   async head(call: CallOptions = {}): Promise<Reference> {
-    const ref = await this.http.request<Schema<"Ref">>(
-      { method: "GET", path: this.route, expect: "json" },
-      call,
+    const ref = await answer(
+      this.client.api.GET("/repositories/{repository}/branches/{branch}", {
+        params: { path: this.pathParams },
+        signal: call.signal,
+        timeout: call.timeout,
+      }),
     );
     return new Reference(this.repositoryId, ref.commit_id, { client: this.client });
   }
@@ -109,21 +118,20 @@ export class Branch extends BaseBranch {
   async commit(message: string, options: CommitOptions = {}): Promise<Commit> {
     if (typeof message !== "string")
       throw new InvalidArgumentError("commit message must be a string");
-    const commit = await this.http.request<Schema<"Commit">>(
-      {
-        method: "POST",
-        path: `${this.route}/commits`,
-        longRunning: true,
-        json: {
+    const commit = await answer(
+      this.client.api.POST("/repositories/{repository}/branches/{branch}/commits", {
+        params: { path: this.pathParams },
+        body: {
           message,
           metadata: options.metadata,
           ...(options.date && { date: Math.floor(options.date.getTime() / 1000) }),
           allow_empty: options.allowEmpty ?? false,
           force: options.force ?? false,
-        } satisfies Schema<"CommitCreation">,
-        expect: "json",
-      },
-      options,
+        },
+        longRunning: true,
+        signal: options.signal,
+        timeout: options.timeout,
+      }),
     );
     return toCommit(commit);
   }
@@ -164,20 +172,19 @@ export class Branch extends BaseBranch {
   /** Applies the changes of `reference` on top of this branch; returns the new commit. Never retried. */
   async cherryPick(reference: RefLike, options: CherryPickOptions = {}): Promise<Commit> {
     checkParentNumber(options.parentNumber);
-    const commit = await this.http.request<Schema<"Commit">>(
-      {
-        method: "POST",
-        path: `${this.route}/cherry-pick`,
-        longRunning: true,
-        json: {
+    const commit = await answer(
+      this.client.api.POST("/repositories/{repository}/branches/{branch}/cherry-pick", {
+        params: { path: this.pathParams },
+        body: {
           ref: refId(reference),
           ...(options.parentNumber !== undefined && { parent_number: options.parentNumber }),
           ...(options.commitOverrides && { commit_overrides: options.commitOverrides }),
           force: options.force ?? false,
-        } satisfies Schema<"CherryPickCreation">,
-        expect: "json",
-      },
-      options,
+        },
+        longRunning: true,
+        signal: options.signal,
+        timeout: options.timeout,
+      }),
     );
     return toCommit(commit);
   }

@@ -6,6 +6,7 @@ import {
   type HttpClientOptions,
 } from "./api/http.js";
 import type { Schema } from "./api/index.js";
+import { answer, createLakeFSApi, type LakeFSApi } from "./api/typed.js";
 import { type AwsRoleOptions, awsRoleCredentialsProvider } from "./auth/aws-role.js";
 import { resolveConfig, resolveEndpoint } from "./config.js";
 import { NotFoundError } from "./errors.js";
@@ -45,6 +46,7 @@ export interface AwsRoleClientOptions
 /** A connection to one lakeFS server. Cheap to create; nothing is sent until a call is made. */
 export class Client {
   private httpClient: HttpClient | undefined;
+  private apiClient: LakeFSApi | undefined;
   private serverConfig: Promise<ServerConfiguration> | undefined;
 
   constructor(private readonly options: ClientOptions = {}) {}
@@ -69,11 +71,29 @@ export class Client {
     return this.httpClient;
   }
 
+  /**
+   * The typed low-level client: every lakeFS operation, for what the resource classes do not
+   * wrap (like the Python SDK's `client.sdk_client`). Paths, parameters, bodies and responses are
+   * checked against lakeFS's OpenAPI types; calls share this client's authentication, retries,
+   * timeouts and typed errors, so a call that returns has succeeded:
+   *
+   * ```ts
+   * const { data } = await client.api.GET("/repositories/{repository}/branches/{branch}", {
+   *   params: { path: { repository: "repo", branch: "main" } },
+   *   signal,
+   * });
+   * ```
+   */
+  get api(): LakeFSApi {
+    this.apiClient ??= createLakeFSApi(this.http);
+    return this.apiClient;
+  }
+
   /** The server's version and storage settings (fetched once per client, `GET /config`). */
   config(call: CallOptions = {}): Promise<ServerConfiguration> {
-    this.serverConfig ??= this.http
-      .request<Schema<"Config">>({ method: "GET", path: "/config", expect: "json" }, call)
-      .then(toServerConfiguration);
+    this.serverConfig ??= answer(
+      this.api.GET("/config", { signal: call.signal, timeout: call.timeout }),
+    ).then(toServerConfiguration);
     // A failed fetch (e.g. cancelled) must not poison later calls.
     this.serverConfig.catch(() => {
       this.serverConfig = undefined;

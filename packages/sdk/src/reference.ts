@@ -4,6 +4,7 @@
  */
 import { type CallOptions, type HttpClient, path } from "./api/http.js";
 import type { Schema } from "./api/index.js";
+import { answer } from "./api/typed.js";
 import { type Client, defaultClient } from "./client.js";
 import { ConflictError, DeleteObjectsError, InvalidArgumentError } from "./errors.js";
 import type { DeleteObjectOptions } from "./io/object-api.js";
@@ -117,13 +118,12 @@ export class Reference {
 
   /** The commit this ref points at now (fetched on every call; refs move). */
   async getCommit(call: CallOptions = {}): Promise<Commit> {
-    const commit = await this.http.request<Schema<"Commit">>(
-      {
-        method: "GET",
-        path: path`/repositories/${this.repositoryId}/commits/${this.id}`,
-        expect: "json",
-      },
-      call,
+    const commit = await answer(
+      this.client.api.GET("/repositories/{repository}/commits/{commitId}", {
+        params: { path: { repository: this.repositoryId, commitId: this.id } },
+        signal: call.signal,
+        timeout: call.timeout,
+      }),
     );
     return toCommit(commit);
   }
@@ -188,22 +188,30 @@ export class Reference {
     const { signal, timeout, ...merge } = options;
     const destinationId = refId(destination);
     try {
-      const result = await this.http.request<Schema<"MergeResult">>(
-        {
-          method: "POST",
-          path: path`/repositories/${this.repositoryId}/refs/${this.id}/merge/${destinationId}`,
-          longRunning: true,
-          json: {
-            message: merge.message,
-            metadata: merge.metadata,
-            strategy: merge.strategy,
-            force: merge.force ?? false,
-            allow_empty: merge.allowEmpty ?? false,
-            squash_merge: merge.squashMerge ?? false,
-          } satisfies Schema<"Merge">,
-          expect: "json",
-        },
-        { signal, timeout },
+      const result = await answer(
+        this.client.api.POST(
+          "/repositories/{repository}/refs/{sourceRef}/merge/{destinationBranch}",
+          {
+            params: {
+              path: {
+                repository: this.repositoryId,
+                sourceRef: this.id,
+                destinationBranch: destinationId,
+              },
+            },
+            body: {
+              message: merge.message,
+              metadata: merge.metadata,
+              strategy: merge.strategy,
+              force: merge.force ?? false,
+              allow_empty: merge.allowEmpty ?? false,
+              squash_merge: merge.squashMerge ?? false,
+            },
+            longRunning: true,
+            signal,
+            timeout,
+          },
+        ),
       );
       return await new Reference(this.repositoryId, result.reference, {
         client: this.client,

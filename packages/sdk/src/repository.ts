@@ -2,6 +2,7 @@
 import { Actions } from "./actions.js";
 import { type CallOptions, type HttpClient, path } from "./api/http.js";
 import type { Schema } from "./api/index.js";
+import { answer } from "./api/typed.js";
 import { Branch } from "./branch.js";
 import { type Client, defaultClient } from "./client.js";
 import { ConflictError } from "./errors.js";
@@ -55,23 +56,19 @@ export class Repository {
     checkId("storage namespace", storageNamespace);
     const defaultBranch = options.defaultBranch ?? "main";
     try {
-      await this.http.request<Schema<"Repository">>(
-        {
-          method: "POST",
-          path: "/repositories",
-          query: { bare: options.bare },
-          json: {
-            name: this.id,
-            storage_namespace: storageNamespace,
-            default_branch: defaultBranch,
-            sample_data: options.includeSamples ?? false,
-            read_only: options.readOnly ?? false,
-            ...(options.storageId !== undefined && { storage_id: options.storageId }),
-          } satisfies Schema<"RepositoryCreation">,
-          expect: "json",
+      await this.client.api.POST("/repositories", {
+        params: { query: { bare: options.bare } },
+        body: {
+          name: this.id,
+          storage_namespace: storageNamespace,
+          default_branch: defaultBranch,
+          sample_data: options.includeSamples ?? false,
+          read_only: options.readOnly ?? false,
+          ...(options.storageId !== undefined && { storage_id: options.storageId }),
         },
-        options,
-      );
+        signal: options.signal,
+        timeout: options.timeout,
+      });
       return this;
     } catch (error) {
       if (!(options.existOk && error instanceof ConflictError)) throw error;
@@ -99,19 +96,23 @@ export class Repository {
 
   /** The repository's settings (fetched on every call). */
   async properties(call: CallOptions = {}): Promise<RepositoryProperties> {
-    const repo = await this.http.request<Schema<"Repository">>(
-      { method: "GET", path: this.route, expect: "json" },
-      call,
+    const repo = await answer(
+      this.client.api.GET("/repositories/{repository}", {
+        params: { path: { repository: this.id } },
+        signal: call.signal,
+        timeout: call.timeout,
+      }),
     );
     return toRepositoryProperties(repo);
   }
 
   /** The repository's key/value metadata. */
   async metadata(call: CallOptions = {}): Promise<Record<string, string>> {
-    const metadata = await this.http.request<Schema<"RepositoryMetadata">>(
-      { method: "GET", path: `${this.route}/metadata`, expect: "json" },
-      call,
-    );
+    const { data: metadata } = await this.client.api.GET("/repositories/{repository}/metadata", {
+      params: { path: { repository: this.id } },
+      signal: call.signal,
+      timeout: call.timeout,
+    });
     return { ...(metadata ?? {}) };
   }
 

@@ -1,6 +1,5 @@
 /** `Tag`: an immutable name for a commit. */
 import { type CallOptions, path } from "./api/http.js";
-import type { Schema } from "./api/index.js";
 import { ConflictError } from "./errors.js";
 import { explainConflict, Reference, type RefLike, refId } from "./reference.js";
 
@@ -20,19 +19,12 @@ export class Tag extends Reference {
   async create(source: RefLike, options: CreateTagOptions = {}): Promise<this> {
     const sourceRef = refId(source);
     try {
-      await this.http.request<Schema<"Ref">>(
-        {
-          method: "POST",
-          path: path`/repositories/${this.repositoryId}/tags`,
-          json: {
-            id: this.id,
-            ref: sourceRef,
-            force: options.force ?? false,
-          } satisfies Schema<"TagCreation">,
-          expect: "json",
-        },
-        options,
-      );
+      await this.client.api.POST("/repositories/{repository}/tags", {
+        params: { path: { repository: this.repositoryId } },
+        body: { id: this.id, ref: sourceRef, force: options.force ?? false },
+        signal: options.signal,
+        timeout: options.timeout,
+      });
       return this;
     } catch (error) {
       if (!(options.existOk && error instanceof ConflictError)) throw error;

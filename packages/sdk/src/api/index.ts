@@ -6,7 +6,7 @@ import type { components } from "./schema.js";
 /** A lakeFS wire schema by name, e.g. `Schema<"Commit">`. */
 export type Schema<N extends keyof components["schemas"]> = components["schemas"][N];
 
-/** The HTTP layer, for calling endpoints the resource classes do not cover. */
+/** The HTTP layer underneath. */
 export {
   type CallOptions,
   HttpClient,
@@ -15,3 +15,5 @@ export {
   path,
   type RequestSpec,
 } from "./http.js";
+/** The typed low-level client (`client.api`): every operation, bound to `paths`. */
+export { type ApiCallOptions, createLakeFSApi, type LakeFSApi } from "./typed.js";
