@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only data,listing,engine,tree,latency,s3,freeze,write,data-big]`: the performance picture
+ * `npm run bench [-- --quick] [-- --only data,listing,engine,tree,latency,s3,freeze,write,directory,data-big]`: the performance picture
  * of lakefs-ts (SDK and embedded server). Every scenario starts its own server process; every
  * client side runs each job in its own process. Writes bench/results/latest.{json,md} (or the
  * name given with --out).
@@ -13,6 +13,7 @@ import { writeResults } from "./lib/report.js";
 import type { SideName } from "./lib/sides.js";
 import type { BenchContext } from "./scenarios/context.js";
 import { BIG_PHASES, dataPath } from "./scenarios/data-path.js";
+import { directoryTransfers } from "./scenarios/directory.js";
 import { engineScaling } from "./scenarios/engine-scaling.js";
 import { listing } from "./scenarios/listing.js";
 import { metadataLatency } from "./scenarios/metadata-latency.js";
@@ -34,6 +35,7 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<BenchRecord[] | S
   s3: s3Gateway,
   freeze: responsiveness,
   write: writePath,
+  directory: directoryTransfers,
 };
 
 /** Run only when named with --only: data already covers them. */

@@ -1,0 +1,158 @@
+/**
+ * Directory transfers (`npm run bench -- --only directory`): a 10,000-file tree (1,000 with
+ * --quick) of mixed sizes, uploaded and downloaded with uploadDirectory / downloadDirectory and,
+ * in the same run, file by file through the SDK's object API; presign off and on. Target: the
+ * directory functions >= 3x the one-by-one baseline in files/s. Full runs also move a 2 GiB file
+ * with downloadDirectory / uploadDirectory and report the client's peak RSS (target < 256 MiB).
+ */
+import {
+  closeSync,
+  ftruncateSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { AdminApi } from "../lib/api.js";
+import type { DirectoryJob } from "../lib/directory-main.js";
+import { nodeArgs, runToEnd } from "../lib/processes.js";
+import { atLeast, atMost, type BenchRecord, round } from "../lib/record.js";
+import { startBenchServer } from "../lib/server.js";
+import { GiB, MiB } from "../lib/stats.js";
+import type { BenchContext } from "./context.js";
+
+interface JobOutcome {
+  readonly seconds: number;
+  readonly files: number;
+  readonly bytes: number;
+  readonly peakRssBytes: number;
+}
+
+/** Writes the tree: nested directories, unicode names, mostly small files with a long tail. */
+function writeTree(root: string, count: number): string[] {
+  const keys: string[] = [];
+  const names = ["données", "日本語", "emoji-😀", "plain"];
+  for (let i = 0; i < count; i++) {
+    const roll = (i * 7919) % 100;
+    const size =
+      roll < 80
+        ? 512 + ((i * 131) % 7680)
+        : roll < 98
+          ? 16384 + ((i * 977) % 49152)
+          : 262144 + ((i * 4099) % 786432);
+    const key = `${names[i % 4]}-${i % 10}/${i % 7}/${names[(i >> 2) % 4]}-${i}.bin`;
+    const file = join(root, key);
+    mkdirSync(dirname(file), { recursive: true });
+    const bytes = Buffer.alloc(size, i % 251);
+    bytes.writeUInt32LE(i, 0);
+    const fd = openSync(file, "w");
+    writeSync(fd, bytes);
+    closeSync(fd);
+    keys.push(key);
+  }
+  return keys;
+}
+
+async function runDirectoryJob(job: DirectoryJob): Promise<JobOutcome> {
+  const out = await runToEnd(
+    process.execPath,
+    nodeArgs("bench/lib/directory-main.ts", JSON.stringify(job)),
+    job.kind,
+  );
+  const line = out.split("\n").find((l) => l.startsWith("RESULT "));
+  if (!line) throw new Error(`${job.kind}: no RESULT line`);
+  return JSON.parse(line.slice("RESULT ".length)) as JobOutcome;
+}
+
+function rates(name: string, outcome: JobOutcome): BenchRecord[] {
+  return [
+    { name: `${name}.files-per-s`, value: round(outcome.files / outcome.seconds), unit: "files/s" },
+    { name: `${name}.MB-per-s`, value: round(outcome.bytes / 1e6 / outcome.seconds), unit: "MB/s" },
+  ];
+}
+
+export async function directoryTransfers(ctx: BenchContext): Promise<BenchRecord[]> {
+  const count = ctx.quick ? 1000 : 10_000;
+  const work = mkdtempSync(join(tmpdir(), "lakefs-ts-bench-dir-"));
+  const records: BenchRecord[] = [];
+  try {
+    const tree = join(work, "tree");
+    ctx.log(`directory: writing a ${count}-file tree`);
+    const keys = writeTree(tree, count);
+    for (const presign of [false, true]) {
+      const mode = presign ? "presign-on" : "presign-off";
+      const server = await startBenchServer({ presign });
+      try {
+        const repo = "bench-dir";
+        await new AdminApi(server).createRepo(repo);
+        const base = { ...server, repo };
+        const run = async (kind: DirectoryJob["kind"], dir: string, prefix: string, extra = {}) => {
+          ctx.log(`directory ${mode}: ${kind}`);
+          return runDirectoryJob({ ...base, kind, dir, prefix, ...extra });
+        };
+        const upDir = await run("upload-dir", tree, "dir/");
+        const upFiles = await run("upload-files", tree, "files/", { keys });
+        const downDir = await run("download-dir", join(work, `${mode}-dir`), "dir/");
+        const downFiles = await run("download-files", join(work, `${mode}-files`), "files/");
+        for (const [direction, dir, files] of [
+          ["upload", upDir, upFiles],
+          ["download", downDir, downFiles],
+        ] as const) {
+          const name = `directory.${mode}.${direction}-${count}-files`;
+          records.push(...rates(`${name}.directory`, dir), ...rates(`${name}.one-by-one`, files));
+          const ratio = dir.seconds > 0 ? files.seconds / dir.seconds : 0;
+          records.push({
+            name: `${name}.speedup`,
+            value: round(ratio),
+            unit: "x",
+            ratio: { value: round(ratio), relativeTo: `${name}.one-by-one` },
+            target: atLeast(ratio, 3),
+          });
+        }
+        if (!ctx.quick) records.push(...(await bigFile(ctx, work, mode, run)));
+      } finally {
+        await server.stop();
+      }
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return records;
+}
+
+/** A 2 GiB file (sparse, written in place) up and down through the directory functions. */
+async function bigFile(
+  ctx: BenchContext,
+  work: string,
+  mode: string,
+  run: (kind: DirectoryJob["kind"], dir: string, prefix: string) => Promise<JobOutcome>,
+): Promise<BenchRecord[]> {
+  const dir = join(work, `${mode}-big`);
+  mkdirSync(dir, { recursive: true });
+  const fd = openSync(join(dir, "big.bin"), "w");
+  for (let o = 0; o < 2 * GiB; o += 64 * MiB)
+    writeSync(fd, Buffer.from(`block at ${o}`), 0, undefined, o);
+  ftruncateSync(fd, 2 * GiB);
+  closeSync(fd);
+  ctx.log(`directory ${mode}: 2 GiB file`);
+  const up = await run("upload-dir", dir, "big/");
+  const down = await run("download-dir", join(work, `${mode}-big-copy`), "big/");
+  const records: BenchRecord[] = [];
+  for (const [direction, outcome] of [
+    ["upload", up],
+    ["download", down],
+  ] as const) {
+    const name = `directory.${mode}.${direction}-2GiB`;
+    const rss = outcome.peakRssBytes / MiB;
+    records.push(...rates(name, outcome).slice(1), {
+      name: `${name}.client-peak-rss`,
+      value: round(rss),
+      unit: "MiB",
+      target: atMost(rss, 256, " MiB"),
+    });
+  }
+  return records;
+}
