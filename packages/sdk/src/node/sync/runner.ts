@@ -3,6 +3,7 @@
  * hold up the small ones behind it). The plan is read ahead by a bounded window so totals are
  * known early; the first failure aborts the tasks in flight.
  */
+import { setMaxListeners } from "node:events";
 import pMap, { pMapSkip } from "p-map";
 import { lookahead } from "./lookahead.js";
 import type { DirectoryChange, TransferLedger } from "./progress.js";
@@ -29,6 +30,8 @@ export async function runTasks(
   const signal = options.signal
     ? AbortSignal.any([options.signal, controller.signal])
     : controller.signal;
+  // Every file in flight listens on it (several listeners each, inside the SDK).
+  setMaxListeners(options.concurrency * 8 + 16, signal);
   // p-map rejects at the first failure; the tasks still running are stopped and awaited here
   // so that nothing (a temp file, a request) outlives the call.
   const running = new Set<Promise<void>>();

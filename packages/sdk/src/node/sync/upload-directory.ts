@@ -21,6 +21,12 @@ import { type DirectorySummary, type ProgressOptions, TransferLedger } from "./p
 import { listRemote } from "./remote-tree.js";
 import { type FileTask, runTasks } from "./runner.js";
 
+/**
+ * Files below this size report progress once, when done: asking the SDK for byte progress makes
+ * it stream the body through a counter instead of sending the file as one sized body.
+ */
+const BYTE_PROGRESS_MIN = 1024 * 1024;
+
 /** Paths per batch delete request (the server's limit). */
 const DELETE_BATCH = 1000;
 
@@ -124,7 +130,7 @@ export function uploadTask(
         metadata,
         preSign: options.preSign,
         signal,
-        onProgress: (p) => loaded(p.loadedBytes),
+        onProgress: local.size >= BYTE_PROGRESS_MIN ? (p) => loaded(p.loadedBytes) : undefined,
       });
     },
   };
