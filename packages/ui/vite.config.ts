@@ -10,6 +10,8 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { defineConfig, type Plugin } from "vite";
 
 const OUT_DIR = fileURLToPath(new URL("../server/ui/", import.meta.url));
+/** `npm run dev` forwards API calls to this lakefs-ts-server (or lakeFS). */
+const DEV_API_TARGET = process.env.LAKEFS_UI_DEV_SERVER ?? "http://127.0.0.1:8000";
 /** Smaller files gain nothing from compression. */
 const MIN_COMPRESS_BYTES = 1024;
 
@@ -44,4 +46,5 @@ export default defineConfig({
     reportCompressedSize: false,
   },
   plugins: [precompress(OUT_DIR)],
+  server: { proxy: { "/api": DEV_API_TARGET, "/logout": DEV_API_TARGET } },
 });
