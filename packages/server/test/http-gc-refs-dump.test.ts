@@ -107,10 +107,7 @@ describe("HTTP GC rules, statistics, refs dump and restore", () => {
   });
 
   it("answers the usage report as text for Accept: text/plain", async () => {
-    const r = await api.call("GET", "/usage-report/summary", {
-      headers: { accept: "text/plain" },
-      contract: false,
-    });
+    const r = await api.call("GET", "/usage-report/summary", { headers: { accept: "text/plain" } });
     assert.equal(r.status, 200);
     assert.match(r.headers.get("content-type") ?? "", /^text\/plain/);
     assert.match(r.text, /^Usage for installation ID: [0-9a-f-]{36}\n\d{4}-\d{2}: {0,11}\d+\n$/);

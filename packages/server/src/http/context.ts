@@ -55,3 +55,14 @@ export async function repositoryStorage(
   const repository = await services.engine.getRepository(repositoryId);
   return { repository, nsDir: services.blocks.namespaceDir(repository.storageNamespace) };
 }
+
+/**
+ * A `…/set_allowed` preflight (204): every caller may manage these settings (there is no RBAC),
+ * so it only checks that the repository exists.
+ */
+export function preflightRoute(app: FastifyInstance, services: HttpServices, url: string): void {
+  app.get<{ Params: { repository: string } }>(url, async (req, reply) => {
+    await services.engine.getRepository(req.params.repository);
+    return reply.code(204).send();
+  });
+}

@@ -5,7 +5,7 @@
  */
 import type { Schema } from "lakefs-ts/api";
 import type { GcRules } from "../../engine/gc-rules.js";
-import type { RouteArea } from "../context.js";
+import { preflightRoute, type RouteArea } from "../context.js";
 import { int, object, type RepoParams, repoParams, str } from "../validation.js";
 
 /** lakeFS's link-address lifetime (6 hours), which it reports as the GC grace period. */
@@ -32,7 +32,8 @@ function rulesWire(rules: GcRules): Schema<"GarbageCollectionRules"> {
   };
 }
 
-export const gcRoutes: RouteArea = (app, { engine }) => {
+export const gcRoutes: RouteArea = (app, services) => {
+  const { engine } = services;
   // `settings/gc_rules` and the deprecated `gc/rules` (set with POST there) behave alike.
   for (const [path, setMethod] of [
     ["/repositories/:repository/settings/gc_rules", "PUT"],
@@ -66,15 +67,7 @@ export const gcRoutes: RouteArea = (app, { engine }) => {
     );
   }
 
-  // Every caller may set rules (no RBAC), so the preflight only checks the repository.
-  app.get<{ Params: RepoParams }>(
-    "/repositories/:repository/gc/rules/set_allowed",
-    { schema: { params: repoParams } },
-    async (req, reply) => {
-      await engine.getRepository(req.params.repository);
-      return reply.code(204).send();
-    },
-  );
+  preflightRoute(app, services, "/repositories/:repository/gc/rules/set_allowed");
 
   app.get(
     "/config/garbage-collection",

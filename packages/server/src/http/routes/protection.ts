@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import type { Schema } from "lakefs-ts/api";
 import { EngineError, notFound } from "../../core/errors.js";
 import type { BranchProtectionRule } from "../../engine/types.js";
-import type { RouteArea } from "../context.js";
+import { preflightRoute, type RouteArea } from "../context.js";
 import { nonEmptyStr, object, type RepoParams, repoParams } from "../validation.js";
 
 const rule = object({ pattern: nonEmptyStr }, ["pattern"]);
@@ -17,7 +17,8 @@ function rulesEtag(rules: readonly BranchProtectionRule[]): string {
   return createHash("sha256").update(JSON.stringify(patterns)).digest("hex");
 }
 
-export const protectionRoutes: RouteArea = (app, { engine }) => {
+export const protectionRoutes: RouteArea = (app, services) => {
+  const { engine } = services;
   app.get<{ Params: RepoParams }>(
     "/repositories/:repository/settings/branch_protection",
     { schema: { params: repoParams } },
@@ -49,15 +50,7 @@ export const protectionRoutes: RouteArea = (app, { engine }) => {
     },
   );
 
-  // Every caller may manage rules here (no RBAC), so the preflight only checks the repository.
-  app.get<{ Params: RepoParams }>(
-    "/repositories/:repository/branch_protection/set_allowed",
-    { schema: { params: repoParams } },
-    async (req, reply) => {
-      await engine.getRepository(req.params.repository);
-      return reply.code(204).send();
-    },
-  );
+  preflightRoute(app, services, "/repositories/:repository/branch_protection/set_allowed");
 
   app.get<{ Params: RepoParams }>(
     "/repositories/:repository/branch_protection",
