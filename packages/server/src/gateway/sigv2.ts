@@ -8,8 +8,8 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { S3Error } from "./errors.js";
 import { headerValue, queryParam, type RequestView } from "./request-view.js";
 import {
+  checkRequestTime,
   type KeyLookup,
-  MAX_CLOCK_SKEW_MS,
   signatureMismatch,
   unknownAccessKey,
   type Verified,
@@ -121,19 +121,7 @@ export function verifyV2Header(
   const given = value.slice(colon + 1);
   const amzDate = headerValue(view, "x-amz-date");
   const date = amzDate ?? headerValue(view, "date");
-  const time = date === undefined ? Number.NaN : Date.parse(date);
-  if (Number.isNaN(time)) {
-    throw new S3Error(
-      "AccessDenied",
-      "AWS authentication requires a valid Date or x-amz-date header",
-    );
-  }
-  if (Math.abs(now - time) > MAX_CLOCK_SKEW_MS) {
-    throw new S3Error(
-      "RequestTimeTooSkewed",
-      "The difference between the request time and the current time is too large.",
-    );
-  }
+  checkRequestTime(date === undefined ? undefined : Date.parse(date), now);
   const key = lookup(accessKeyId);
   if (key === undefined) throw unknownAccessKey();
   // With x-amz-date the Date line is empty: the header is signed among the x-amz-* ones.

@@ -86,6 +86,25 @@ function toAmzDate(ms: number): string {
     .replace(/\.\d{3}/, "");
 }
 
+/**
+ * A header-signed request's time must be valid and within the clock-skew window (SigV4 and
+ * SigV2 alike). Presigned URLs carry their own expiry instead.
+ */
+export function checkRequestTime(time: number | undefined, now: number): void {
+  if (time === undefined || Number.isNaN(time)) {
+    throw new S3Error(
+      "AccessDenied",
+      "AWS authentication requires a valid Date or x-amz-date header",
+    );
+  }
+  if (Math.abs(now - time) > MAX_CLOCK_SKEW_MS) {
+    throw new S3Error(
+      "RequestTimeTooSkewed",
+      "The difference between the request time and the current time is too large.",
+    );
+  }
+}
+
 interface Credential {
   readonly accessKeyId: string;
   readonly date: string;
@@ -229,19 +248,8 @@ export function verifyHeaderSignature(
     : dateHeader
       ? Date.parse(dateHeader)
       : undefined;
-  if (time === undefined || Number.isNaN(time)) {
-    throw new S3Error(
-      "AccessDenied",
-      "AWS authentication requires a valid Date or x-amz-date header",
-    );
-  }
-  if (Math.abs(now - time) > MAX_CLOCK_SKEW_MS) {
-    throw new S3Error(
-      "RequestTimeTooSkewed",
-      "The difference between the request time and the current time is too large.",
-    );
-  }
-  const amzDate = amzHeader ?? toAmzDate(time);
+  checkRequestTime(time, now);
+  const amzDate = amzHeader ?? toAmzDate(time!);
   if (amzDate.slice(0, 8) !== credential.date) throw malformed();
 
   let payloadHash = headerValue(view, "x-amz-content-sha256");
