@@ -1,6 +1,6 @@
 /**
  * Routes lakeFS OSS serves on a single-user quickstart that used to answer 501 here (issue #17
- * item 8): user reads, the usage report, action runs (none ever exist: actions are not run).
+ * item 8): user reads, the usage report, action runs of a repository without actions.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -63,7 +63,7 @@ describe("HTTP users, usage report and action runs", () => {
     assert.ok(second.json.reports[0].count > report.count);
   });
 
-  it("lists no action runs (an empty list, not 501) and knows no run ids", async () => {
+  it("lists no action runs for a repository without actions (an empty list, not 501)", async () => {
     const runs = await api.call("GET", `/repositories/${repo}/actions/runs`);
     assert.equal(runs.status, 200);
     assert.deepEqual(runs.json, {
