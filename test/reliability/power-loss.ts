@@ -8,6 +8,8 @@
  * Full run: `npm run test:power-loss` (POWER_TRIALS cuts, default 50; POWER_CLIENTS;
  * POWER_MAX_RUN_MS; CONTROL_TRIALS, default 10, per negative control; RELIABILITY_SEED).
  */
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { type CrashResult, runCrashTrials } from "./crash.js";
 import { fuseUnavailable } from "./support/powerfs.js";
 import { seedFromEnv } from "./support/random.js";
@@ -64,6 +66,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       unsafe,
     });
     const { lost, kills, acknowledged } = control;
+    rmSync(join(control.dataDir, "..", ".."), { recursive: true, force: true }); // losses expected
     console.log(JSON.stringify({ unsafe, kills, acknowledged, lost: lost.slice(0, 5) }, null, 2));
     if (lost.length === 0) {
       console.log(`FAIL: the harness did not notice the missing ${unsafe} fsync`);
