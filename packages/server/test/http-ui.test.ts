@@ -184,4 +184,19 @@ describe("the shipped UI through the embedded server", () => {
     assert.equal(api.status, 404);
     assert.match((await api.json()).message, /path not found/);
   });
+
+  test("S3-signed requests to / go to the gateway, never the page", async () => {
+    const signed = await fetch(`${server.url}/`, {
+      headers: {
+        accept: "text/html",
+        authorization:
+          "AWS4-HMAC-SHA256 Credential=AKIANOSUCHKEY/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00",
+      },
+    });
+    // The gateway refuses the made-up signature with an S3 error document.
+    assert.ok(signed.status === 400 || signed.status === 403, String(signed.status));
+    const body = await signed.text();
+    assert.match(body, /<Error>/);
+    assert.doesNotMatch(body, /id="app"/);
+  });
 });
