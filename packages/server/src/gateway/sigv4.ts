@@ -64,6 +64,22 @@ export function signingKey(secret: string, date: string, region: string, service
   return hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), "aws4_request");
 }
 
+/** Derived keys change once a day per secret and scope; most requests reuse one. */
+const MAX_CACHED_KEYS = 256;
+const derivedKeys = new Map<string, Buffer>();
+
+/** `signingKey`, remembered per secret and scope (a bounded cache, in memory only). */
+function cachedSigningKey(secret: string, credential: Credential): Buffer {
+  const id = `${secret}\n${credential.scope}`;
+  let key = derivedKeys.get(id);
+  if (key === undefined) {
+    if (derivedKeys.size >= MAX_CACHED_KEYS) derivedKeys.clear();
+    key = signingKey(secret, credential.date, credential.region, credential.service);
+    derivedKeys.set(id, key);
+  }
+  return key;
+}
+
 /** Constant-time comparison of two hex signatures. */
 export function sameSignature(expected: string, given: string): boolean {
   const a = Buffer.from(expected, "utf8");
@@ -181,7 +197,7 @@ function checkSignature(input: SignatureInput, secret: string): Buffer {
     if (value === undefined) throw signatureMismatch();
     headerLines.push(`${name}:${value}\n`);
   }
-  const key = signingKey(secret, credential.date, credential.region, credential.service);
+  const key = cachedSigningKey(secret, credential);
   const query = canonicalQuery(view, input.omitQuery);
   for (const uri of canonicalUris(view)) {
     const canonical = [
