@@ -9,6 +9,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -172,8 +173,12 @@ def test_aws_cli_cp_ls_sync_rm_s3api(server, repo, tmp_path):
 
     local = tmp_path / "tree"
     (local / "sub").mkdir(parents=True)
+    an_hour_ago = time.time() - 3600
     for name, body in {"a.txt": b"alpha", "sub/b.txt": b"beta", "sub/c.txt": b"gamma"}.items():
         (local / name).write_bytes(body)
+        # sync compares mtimes with Last-Modified (whole seconds): a file written in the second
+        # of its upload would look newer than its copy and be sent again.
+        os.utime(local / name, (an_hour_ago, an_hour_ago))
     aws(server, tmp_path, "s3", "sync", str(local), f"s3://{repo.id}/main/tree/")
     listed = aws(server, tmp_path, "s3", "ls", "--recursive", f"s3://{repo.id}/main/tree/")
     assert sorted(line.split()[-1] for line in listed.splitlines()) == [
