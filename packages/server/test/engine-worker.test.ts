@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
+import { fsyncDir } from "../src/block/files.js";
 import { updateBranch } from "../src/engine/branch-update.js";
 import type { EngineContext } from "../src/engine/context.js";
 import { TreeWorkerClient } from "../src/engine/tree-worker-client.js";
@@ -110,5 +111,33 @@ describe("branch updates", () => {
       }),
       engineError("too_many_attempts", "Too many attempts, try again later"),
     );
+  });
+});
+
+describe("group commit", () => {
+  it("commits concurrent writes together; a refused one fails alone", async () => {
+    await repo(f);
+    await f.engine.stageEntry(R, "main", "taken", entry("t"));
+    const writes = Array.from({ length: 30 }, (_, i) =>
+      f.engine.stageEntry(R, "main", `w/${i}`, entry(`w${i}`)),
+    );
+    const refused = f.engine.stageEntry(R, "main", "taken", entry("again"), { ifNoneMatch: true });
+    const deleted = f.engine.deleteEntry(R, "main", "w/0");
+    await Promise.all(writes);
+    await assert.rejects(refused, engineError("precondition_failed"));
+    await deleted;
+    assert.equal((await f.engine.getEntry(R, "main", "taken")).etag, "etag-t");
+    assert.equal((await f.engine.getEntry(R, "main", "w/29")).etag, "etag-w29");
+    // Writes apply in submission order within the batch: the delete came after w/0's write.
+    await assert.rejects(f.engine.getEntry(R, "main", "w/0"), engineError("not_found"));
+  });
+
+  it("shares directory fsyncs between concurrent callers and reports errors to each", async () => {
+    const dirs = Array.from({ length: 20 }, () => fsyncDir(f.dir));
+    await Promise.all(dirs);
+    const missing = join(f.dir, "missing");
+    const failing = Array.from({ length: 3 }, () => fsyncDir(missing));
+    for (const p of failing) await assert.rejects(p, /ENOENT/);
+    await fsyncDir(f.dir);
   });
 });

@@ -102,18 +102,21 @@ import type {
   StageEntryOptions,
   Tag,
 } from "./types.js";
+import { WriteBatcher } from "./write-batch.js";
 
 export type { EngineDeps } from "./deps.js";
 export type * from "./types.js";
 
 export class Engine {
   private readonly ctx: EngineContext;
+  private readonly writes: WriteBatcher;
 
   constructor(readonly deps: EngineDeps) {
     const store = new Store(deps.db);
     const imports = new Imports(store, () => this.ctx.now());
     const treeJobs = new TreeWorkerClient(deps.db.name, deps.treeOptions);
     this.ctx = new EngineContext(deps, store, imports, treeJobs);
+    this.writes = new WriteBatcher(deps.db);
   }
 
   /** Cancels running imports, stops the tree worker and closes the database connection. */
@@ -398,7 +401,10 @@ export class Engine {
     await checkStageableOp(this.ctx, repo, branch, path, options);
   }
 
-  /** Stages a value; `ifNoneMatch` throws `PreconditionFailedError` when the path has one. */
+  /**
+   * Stages a value; `ifNoneMatch` throws `PreconditionFailedError` when the path has one.
+   * Concurrent writes share one transaction (group commit, write-batch.ts); resolves once durable.
+   */
   async stageEntry(
     repo: string,
     branch: string,
@@ -406,7 +412,7 @@ export class Engine {
     entry: Entry,
     options: StageEntryOptions = {},
   ): Promise<void> {
-    await stageEntryOp(this.ctx, repo, branch, path, entry, options);
+    await this.writes.submit(() => stageEntryOp(this.ctx, repo, branch, path, entry, options));
   }
 
   /** Deletes a path (silently succeeds when it does not exist). */
@@ -416,7 +422,7 @@ export class Engine {
     path: string,
     options: ForceOption = {},
   ): Promise<void> {
-    await deleteEntryOp(this.ctx, repo, branch, path, options);
+    await this.writes.submit(() => deleteEntryOp(this.ctx, repo, branch, path, options));
   }
 
   /** Batch delete (≤ 1000 paths); per-path failures are returned, not thrown. */
