@@ -6,20 +6,12 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { stringify } from "yaml";
+import { type CliIO, UsageError } from "./cli-io.js";
 import { fsckCommand } from "./fsck.js";
 import { LAKEFS_API_VERSION, startServer } from "./index.js";
 import type { RunningServer, ServerOptions } from "./options.js";
 
-/** A mistake in the command line: reported with a pointer to `--help`, exit code 2. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
-
-/** Where a command writes; tests capture it. */
-export interface CliIO {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
+export { type CliIO, UsageError } from "./cli-io.js";
 
 const processIO: CliIO = {
   out: (text) => process.stdout.write(text),
