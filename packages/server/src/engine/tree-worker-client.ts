@@ -3,8 +3,9 @@
  * the same `EngineError`; a crashed worker fails every pending job (the next job starts a fresh
  * worker), so no request waits forever. `close()` terminates the worker.
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { EngineError, type EngineErrorKind } from "../core/errors.js";
+import { startModuleWorker } from "../core/module-worker.js";
 import type { TreeStoreOptions } from "./tree/index.js";
 import type { TreeJob, TreeJobResult, TreeJobRunner } from "./tree-jobs.js";
 import type { TreeWorkerData, TreeWorkerReply } from "./tree-worker.js";
@@ -12,18 +13,6 @@ import type { TreeWorkerData, TreeWorkerReply } from "./tree-worker.js";
 interface Pending {
   resolve(value: unknown): void;
   reject(err: Error): void;
-}
-
-// Built, the worker is the .js next to this file. From source (tests, benches run through tsx)
-// it is the .ts file, which a worker can only load through tsx's `tsImport`.
-function spawnWorker(workerData: TreeWorkerData): Worker {
-  if (!import.meta.url.endsWith(".ts")) {
-    return new Worker(new URL("./tree-worker.js", import.meta.url), { workerData });
-  }
-  const entry = JSON.stringify(new URL("./tree-worker.ts", import.meta.url).href);
-  const tsx = JSON.stringify(import.meta.resolve("tsx/esm/api"));
-  const code = `import(${tsx}).then((tsx) => tsx.tsImport(${entry}, ${entry}))`;
-  return new Worker(code, { eval: true, workerData });
 }
 
 export class TreeWorkerClient implements TreeJobRunner {
@@ -59,7 +48,8 @@ export class TreeWorkerClient implements TreeJobRunner {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = spawnWorker({ dbPath: this.dbPath, treeOptions: this.treeOptions });
+    const workerData: TreeWorkerData = { dbPath: this.dbPath, treeOptions: this.treeOptions };
+    const worker = startModuleWorker(import.meta.url, "tree-worker", { workerData });
     worker.on("message", (reply: TreeWorkerReply) => {
       const p = this.pending.get(reply.id);
       if (!p) return;
