@@ -16,6 +16,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { Agent, request } from "undici";
+import { pool, timedSeconds } from "../lib/concurrency.js";
 import { payloadMd5, payloadStream, smallObject } from "../lib/payload.js";
 import type { ObjectSet } from "../lib/populate.js";
 import { startPopulatedServer } from "../lib/populated-server.js";
@@ -146,22 +147,6 @@ async function presignedGet(c: Clients, key: string): Promise<number> {
 const put = (side: Side) => ({ s3: s3Put, rest: restPut, "s3-presigned": presignedPut })[side];
 const get = (side: Side) => ({ s3: s3Get, rest: restGet, "s3-presigned": presignedGet })[side];
 
-/** Runs `job(i)` for i in [0, count) with `IN_FLIGHT` running at once. */
-async function pooled(count: number, job: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < count) await job(next++);
-    }),
-  );
-}
-
-async function timed(fn: () => Promise<void>): Promise<number> {
-  const start = performance.now();
-  await fn();
-  return (performance.now() - start) / 1000;
-}
-
 async function createRepo(c: Clients) {
   const res = await request(`${c.endpoint}/repositories`, {
     method: "POST",
@@ -233,13 +218,13 @@ async function dataPath(ctx: BenchContext): Promise<BenchRecord[]> {
         ctx.log(`s3 gateway rep ${rep + 1}/${reps}: ${bigSize / MiB} MiB via ${side}`);
         const key = `big-${side}-${rep}.bin`;
         let etag = "";
-        const putSeconds = await timed(async () => {
+        const putSeconds = await timedSeconds(async () => {
           etag = await put(side)(c, key, payloadStream(bigSize), bigSize);
         });
         if (etag !== expected) throw new Error(`${side} PUT: ETag ${etag}, expected ${expected}`);
         figures.putBig[side].push(bigSize / 1e6 / putSeconds);
         let read = 0;
-        const getSeconds = await timed(async () => {
+        const getSeconds = await timedSeconds(async () => {
           read = await get(side)(c, key);
         });
         if (read !== bigSize) throw new Error(`${side} GET: ${read} bytes, expected ${bigSize}`);
@@ -248,14 +233,14 @@ async function dataPath(ctx: BenchContext): Promise<BenchRecord[]> {
       for (const side of order) {
         ctx.log(`s3 gateway rep ${rep + 1}/${reps}: ${smallCount} x 4 KiB via ${side}`);
         const prefix = `small-${side}-${rep}/`;
-        const putSeconds = await timed(() =>
-          pooled(smallCount, async (i) => {
+        const putSeconds = await timedSeconds(() =>
+          pool(smallCount, IN_FLIGHT, async (i) => {
             await put(side)(c, `${prefix}${i}`, smallObject(i, smallSize), smallSize);
           }),
         );
         figures.putSmall[side].push(smallCount / putSeconds);
-        const getSeconds = await timed(() =>
-          pooled(smallCount, async (i) => {
+        const getSeconds = await timedSeconds(() =>
+          pool(smallCount, IN_FLIGHT, async (i) => {
             if ((await get(side)(c, `${prefix}${i}`)) !== smallSize) throw new Error("short read");
           }),
         );
@@ -290,7 +275,7 @@ async function listing(ctx: BenchContext): Promise<BenchRecord[]> {
     for (let rep = 0; rep < (ctx.quick ? 1 : 3); rep++) {
       let listed = 0;
       seconds.push(
-        await timed(async () => {
+        await timedSeconds(async () => {
           let token: string | undefined;
           do {
             const page = await c.s3.send(

@@ -8,6 +8,7 @@
  */
 import { Readable } from "node:stream";
 import { AdminApi } from "../lib/api.js";
+import { pool, timedSeconds } from "../lib/concurrency.js";
 import { payloadChunks, smallObject } from "../lib/payload.js";
 import { exited, nodeArgs, spawnUntil } from "../lib/processes.js";
 import { atLeast, type BenchRecord, round } from "../lib/record.js";
@@ -26,22 +27,6 @@ interface Sizes {
   readonly reps: number;
 }
 
-/** Runs `tasks` with at most `limit` at a time. */
-async function pool(count: number, limit: number, task: (i: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < count) await task(next++);
-    }),
-  );
-}
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await fn();
-  return (performance.now() - start) / 1000;
-}
-
 /** The floor's three figures (seconds), measured from this process with fetch. */
 async function floorSeconds(url: string, s: Sizes, rep: number) {
   const put = async (name: string, body: BodyInit) => {
@@ -53,13 +38,13 @@ async function floorSeconds(url: string, s: Sizes, rep: number) {
     if (res.status !== 201) throw new Error(`floor PUT ${name}: ${res.status}`);
     await res.arrayBuffer();
   };
-  const small = await timed(() =>
+  const small = await timedSeconds(() =>
     pool(s.small, CONCURRENCY, (i) => put(`s${rep}-${i}`, smallObject(i, SMALL_SIZE))),
   );
-  const big = await timed(() =>
+  const big = await timedSeconds(() =>
     put(`big${rep}`, Readable.toWeb(Readable.from(payloadChunks(s.big))) as ReadableStream),
   );
-  const down = await timed(async () => {
+  const down = await timedSeconds(async () => {
     const res = await fetch(`${url}/big${rep}`);
     let bytes = 0;
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
