@@ -72,10 +72,6 @@ export class Branch extends BaseBranch {
     return { repository: this.repositoryId, branch: this.id };
   }
 
-  private get route(): string {
-    return path`/repositories/${this.repositoryId}/branches/${this.id}`;
-  }
-
   /**
    * Creates this branch from `source` (its committed state). Not retried blindly; with
    * `existOk` an existing branch is accepted.
@@ -138,10 +134,11 @@ export class Branch extends BaseBranch {
 
   /** Deletes the branch (its commits stay reachable from other refs). */
   async delete(options: CallOptions & { force?: boolean } = {}): Promise<void> {
-    await this.http.request(
-      { method: "DELETE", path: this.route, query: { force: options.force }, expect: "none" },
-      options,
-    );
+    await this.client.api.DELETE("/repositories/{repository}/branches/{branch}", {
+      params: { path: this.pathParams, query: { force: options.force } },
+      signal: options.signal,
+      timeout: options.timeout,
+    });
   }
 
   /**
@@ -150,22 +147,19 @@ export class Branch extends BaseBranch {
    */
   async revert(reference: RefLike, options: RevertOptions = {}): Promise<Commit> {
     checkParentNumber(options.parentNumber);
-    await this.http.request(
-      {
-        method: "POST",
-        path: `${this.route}/revert`,
-        longRunning: true,
-        json: {
-          ref: refId(reference),
-          parent_number: options.parentNumber ?? 0,
-          ...(options.commitOverrides && { commit_overrides: options.commitOverrides }),
-          allow_empty: options.allowEmpty ?? false,
-          force: options.force ?? false,
-        } satisfies Schema<"RevertCreation">,
-        expect: "none",
+    await this.client.api.POST("/repositories/{repository}/branches/{branch}/revert", {
+      params: { path: this.pathParams },
+      body: {
+        ref: refId(reference),
+        parent_number: options.parentNumber ?? 0,
+        ...(options.commitOverrides && { commit_overrides: options.commitOverrides }),
+        allow_empty: options.allowEmpty ?? false,
+        force: options.force ?? false,
       },
-      options,
-    );
+      longRunning: true,
+      signal: options.signal,
+      timeout: options.timeout,
+    });
     return this.getCommit(options);
   }
 
@@ -197,15 +191,11 @@ export class Branch extends BaseBranch {
     reference: RefLike,
     options: CallOptions & { force?: boolean } = {},
   ): Promise<void> {
-    await this.http.request(
-      {
-        method: "PUT",
-        path: `${this.route}/hard_reset`,
-        query: { ref: refId(reference), force: options.force },
-        expect: "none",
-      },
-      options,
-    );
+    await this.client.api.PUT("/repositories/{repository}/branches/{branch}/hard_reset", {
+      params: { path: this.pathParams, query: { ref: refId(reference), force: options.force } },
+      signal: options.signal,
+      timeout: options.timeout,
+    });
   }
 
   /** An import of object-store data into this branch; add sources, then `run()` or `start()`. */

@@ -1,6 +1,6 @@
 /** `ImportManager`: brings object-store data into a branch as one commit, without copying it. */
-import { type CallOptions, path, sleep } from "./api/http.js";
-import type { Schema } from "./api/index.js";
+import { type CallOptions, sleep } from "./api/http.js";
+import { answer } from "./api/typed.js";
 import { ImportManagerError, InvalidArgumentError, RequestTimeoutError } from "./errors.js";
 import { type ImportStatus, type Metadata, toImportStatus } from "./models.js";
 import type { BaseBranch } from "./reference.js";
@@ -75,18 +75,15 @@ export class ImportManager {
   async start(call: CallOptions = {}): Promise<string> {
     if (this.inProgress) throw new ImportManagerError("Import in progress");
     if (this.id !== undefined) throw new ImportManagerError("Import Manager can only be used once");
-    const response = await this.branch.client.http.request<Schema<"ImportCreationResponse">>(
-      {
-        method: "POST",
-        path: this.route(),
-        json: {
-          paths: this.added.map(
-            (source): Schema<"ImportLocation"> => ({
-              type: source.type === "prefix" ? "common_prefix" : "object",
-              path: source.uri,
-              destination: source.destination,
-            }),
-          ),
+    const response = await answer(
+      this.branch.client.api.POST("/repositories/{repository}/branches/{branch}/import", {
+        params: { path: this.pathParams() },
+        body: {
+          paths: this.added.map((source) => ({
+            type: source.type === "prefix" ? ("common_prefix" as const) : ("object" as const),
+            path: source.uri,
+            destination: source.destination,
+          })),
           commit: {
             message: this.commitMessage,
             metadata: this.commitMetadata,
@@ -94,10 +91,10 @@ export class ImportManager {
             force: false,
           },
           force: this.force,
-        } satisfies Schema<"ImportCreation">,
-        expect: "json",
-      },
-      call,
+        },
+        signal: call.signal,
+        timeout: call.timeout,
+      }),
     );
     this.id = response.id;
     this.inProgress = true;
@@ -108,9 +105,12 @@ export class ImportManager {
   async status(call: CallOptions = {}): Promise<ImportStatus> {
     const id = this.requireId();
     const status = toImportStatus(
-      await this.branch.client.http.request<Schema<"ImportStatus">>(
-        { method: "GET", path: this.route(), query: { id }, expect: "json" },
-        call,
+      await answer(
+        this.branch.client.api.GET("/repositories/{repository}/branches/{branch}/import", {
+          params: { path: this.pathParams(), query: { id } },
+          signal: call.signal,
+          timeout: call.timeout,
+        }),
       ),
     );
     if (status.completed || status.error !== undefined) this.inProgress = false;
@@ -154,10 +154,11 @@ export class ImportManager {
   /** Cancels the running import (ConflictError if it already completed). */
   async cancel(call: CallOptions = {}): Promise<void> {
     const id = this.requireId();
-    await this.branch.client.http.request(
-      { method: "DELETE", path: this.route(), query: { id }, expect: "none" },
-      call,
-    );
+    await this.branch.client.api.DELETE("/repositories/{repository}/branches/{branch}/import", {
+      params: { path: this.pathParams(), query: { id } },
+      signal: call.signal,
+      timeout: call.timeout,
+    });
     this.inProgress = false;
   }
 
@@ -180,7 +181,7 @@ export class ImportManager {
     return this.id;
   }
 
-  private route(): string {
-    return path`/repositories/${this.branch.repositoryId}/branches/${this.branch.id}/import`;
+  private pathParams(): { repository: string; branch: string } {
+    return { repository: this.branch.repositoryId, branch: this.branch.id };
   }
 }

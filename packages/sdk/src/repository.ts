@@ -88,10 +88,11 @@ export class Repository {
 
   /** Deletes the repository's metadata (its stored objects stay in the namespace). */
   async delete(options: CallOptions & { force?: boolean } = {}): Promise<void> {
-    await this.http.request(
-      { method: "DELETE", path: this.route, query: { force: options.force }, expect: "none" },
-      options,
-    );
+    await this.client.api.DELETE("/repositories/{repository}", {
+      params: { path: { repository: this.id }, query: { force: options.force } },
+      signal: options.signal,
+      timeout: options.timeout,
+    });
   }
 
   /** The repository's settings (fetched on every call). */

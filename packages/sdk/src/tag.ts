@@ -1,5 +1,5 @@
 /** `Tag`: an immutable name for a commit. */
-import { type CallOptions, path } from "./api/http.js";
+import type { CallOptions } from "./api/http.js";
 import { ConflictError } from "./errors.js";
 import { explainConflict, Reference, type RefLike, refId } from "./reference.js";
 
@@ -42,14 +42,13 @@ export class Tag extends Reference {
 
   /** Deletes the tag (the commit stays). */
   async delete(options: CallOptions & { force?: boolean } = {}): Promise<void> {
-    await this.http.request(
-      {
-        method: "DELETE",
-        path: path`/repositories/${this.repositoryId}/tags/${this.id}`,
+    await this.client.api.DELETE("/repositories/{repository}/tags/{tag}", {
+      params: {
+        path: { repository: this.repositoryId, tag: this.id },
         query: { force: options.force },
-        expect: "none",
       },
-      options,
-    );
+      signal: options.signal,
+      timeout: options.timeout,
+    });
   }
 }
