@@ -281,19 +281,16 @@ export class BaseBranch extends Reference {
     if (type !== "reset" && (typeof options.path !== "string" || options.path === "")) {
       throw new InvalidArgumentError(`resetChanges with pathType ${type} needs a path`);
     }
-    await this.http.request(
-      {
-        method: "PUT",
-        path: path`/repositories/${this.repositoryId}/branches/${this.id}`,
-        json: {
-          type,
-          ...(type !== "reset" && { path: options.path }),
-          force: options.force ?? false,
-        } satisfies Schema<"ResetCreation">,
-        expect: "none",
+    await this.client.api.PUT("/repositories/{repository}/branches/{branch}", {
+      params: { path: { repository: this.repositoryId, branch: this.id } },
+      body: {
+        type,
+        ...(type !== "reset" && { path: options.path }),
+        force: options.force ?? false,
       },
-      options,
-    );
+      signal: options.signal,
+      timeout: options.timeout,
+    });
   }
 
   /**
@@ -318,17 +315,18 @@ export class BaseBranch extends Reference {
     const failures: ObjectDeleteError[] = [];
     for (let i = 0; i < paths.length; i += DELETE_BATCH_SIZE) {
       const batch = paths.slice(i, i + DELETE_BATCH_SIZE);
-      const result = await this.http.request<Schema<"ObjectErrorList">>(
-        {
-          method: "POST",
-          path: path`/repositories/${this.repositoryId}/branches/${this.id}/objects/delete`,
-          query: { force: options.force, no_tombstone: options.noTombstone },
-          json: { paths: batch } satisfies Schema<"PathList">,
+      const result = await answer(
+        this.client.api.POST("/repositories/{repository}/branches/{branch}/objects/delete", {
+          params: {
+            path: { repository: this.repositoryId, branch: this.id },
+            query: { force: options.force, no_tombstone: options.noTombstone },
+          },
+          body: { paths: batch },
           // Deleting the same paths twice has the same outcome.
           idempotent: true,
-          expect: "json",
-        },
-        { signal: options.signal, timeout: options.timeout },
+          signal: options.signal,
+          timeout: options.timeout,
+        }),
       );
       for (const e of result?.errors ?? []) {
         failures.push({ path: e.path ?? "", statusCode: e.status_code, message: e.message });

@@ -3,7 +3,7 @@
  * optionally tag the merge commit, and delete the ephemeral branch. If anything fails before the
  * merge lands, the source branch is untouched.
  */
-import { type CallOptions, path } from "./api/http.js";
+import type { CallOptions } from "./api/http.js";
 import { Branch } from "./branch.js";
 import { ConflictError, NotFoundError, TransactionError } from "./errors.js";
 import type { Commit, Metadata } from "./models.js";
@@ -173,14 +173,11 @@ function messageOf(error: unknown): string {
 /** Fails with ConflictError when the tag exists (so nothing lands under a tag we cannot create). */
 async function assertTagAbsent(source: Branch, tag: string, call: CallOptions): Promise<void> {
   try {
-    await source.client.http.request(
-      {
-        method: "GET",
-        path: path`/repositories/${source.repositoryId}/tags/${tag}`,
-        expect: "none",
-      },
-      call,
-    );
+    await source.client.api.GET("/repositories/{repository}/tags/{tag}", {
+      params: { path: { repository: source.repositoryId, tag } },
+      signal: call.signal,
+      timeout: call.timeout,
+    });
   } catch (error) {
     if (error instanceof NotFoundError) return;
     throw error;
