@@ -1,6 +1,5 @@
 /** `Branch`: a movable ref with a staging area; commits, merges, reverts, imports, transactions. */
-import { type CallOptions, path } from "./api/http.js";
-import type { Schema } from "./api/index.js";
+import type { CallOptions } from "./api/http.js";
 import { answer } from "./api/typed.js";
 import { ConflictError, InvalidArgumentError } from "./errors.js";
 import { ImportManager } from "./import-manager.js";
@@ -78,20 +77,18 @@ export class Branch extends BaseBranch {
    */
   async create(source: RefLike, options: CreateBranchOptions = {}): Promise<this> {
     try {
-      await this.http.request(
-        {
-          method: "POST",
-          path: path`/repositories/${this.repositoryId}/branches`,
-          json: {
-            name: this.id,
-            source: refId(source),
-            force: options.force ?? false,
-            hidden: options.hidden ?? false,
-          } satisfies Schema<"BranchCreation">,
-          expect: "none",
+      await this.client.api.POST("/repositories/{repository}/branches", {
+        params: { path: { repository: this.repositoryId } },
+        body: {
+          name: this.id,
+          source: refId(source),
+          force: options.force ?? false,
+          hidden: options.hidden ?? false,
         },
-        options,
-      );
+        parseAs: "text",
+        signal: options.signal,
+        timeout: options.timeout,
+      });
     } catch (error) {
       if (!(options.existOk && error instanceof ConflictError)) throw error;
     }

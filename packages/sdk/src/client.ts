@@ -5,7 +5,6 @@ import {
   HttpClient,
   type HttpClientOptions,
 } from "./api/http.js";
-import type { Schema } from "./api/index.js";
 import { answer, createLakeFSApi, type LakeFSApi } from "./api/typed.js";
 import { type AwsRoleOptions, awsRoleCredentialsProvider } from "./auth/aws-role.js";
 import { resolveConfig, resolveEndpoint } from "./config.js";
@@ -132,14 +131,11 @@ export class Client {
     const { code, state, redirectUri, ttlSeconds = 3600, signal, ...clientOptions } = options;
     const endpoint = resolveEndpoint(clientOptions.endpoint);
     const loginHttp = new HttpClient({ ...clientOptions, endpoint, credentials: undefined });
-    const token = await loginHttp.request<Schema<"AuthenticationToken">>(
-      {
-        method: "POST",
-        path: "/sts/login",
-        json: { code, state, redirect_uri: redirectUri, ttl_seconds: ttlSeconds },
-        expect: "json",
-      },
-      { signal },
+    const token = await answer(
+      createLakeFSApi(loginHttp).POST("/sts/login", {
+        body: { code, state, redirect_uri: redirectUri, ttl_seconds: ttlSeconds },
+        signal,
+      }),
     );
     return new Client({ ...clientOptions, endpoint, credentials: { token: token.token } });
   }

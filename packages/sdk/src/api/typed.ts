@@ -38,12 +38,18 @@ export function createLakeFSApi(http: HttpClient): LakeFSApi {
 
 /**
  * Sends openapi-fetch's `Request` with `http`. openapi-fetch copies options it does not know
- * onto the `Request`, which is how `ApiCallOptions` arrive here. Bodies are read into bytes so a
- * retry can send them again.
+ * onto the `Request`, which is how `ApiCallOptions` arrive here. Bodies are read whole (they
+ * are small JSON documents or caller-provided bytes) so a retry can send them again.
  */
 async function sendThrough(http: HttpClient, request: Request): Promise<Response> {
   const options = request as Request & ApiCallOptions;
-  const body = request.body === null ? undefined : new Uint8Array(await request.arrayBuffer());
+  // JSON goes as text, like the SDK's other JSON requests; anything else as bytes.
+  const body =
+    request.body === null
+      ? undefined
+      : /json/i.test(request.headers.get("content-type") ?? "")
+        ? await request.text()
+        : new Uint8Array(await request.arrayBuffer());
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => {
     headers[name] = value;
