@@ -36,6 +36,11 @@ function canonicalCase(key: string): string {
   return key.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
 }
 
+/** RFC 9110 token characters: what a header name may hold. */
+const HEADER_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Visible Latin-1 text, spaces and tabs: what Node sends as a header value. */
+const HEADER_TEXT = /^[\t\x20-\x7e\x80-\xff]*$/;
+
 /** Quoted ETag as S3 sends it. */
 export const quoted = (entry: Pick<Entry, "etag">) => `"${entry.etag}"`;
 
@@ -59,9 +64,15 @@ export function setS3ObjectHeaders(reply: FastifyReply, view: RequestView, entry
     .header("Last-Modified", new Date(entry.mtime * 1000).toUTCString())
     .header("Content-Type", entry.contentType || "application/octet-stream")
     .header("Accept-Ranges", "bytes");
+  // Metadata written through the lakeFS API (e.g. lakectl's `::lakefs::client-mtime`) may not
+  // fit in a header; S3 leaves such entries out and counts them in x-amz-missing-meta.
+  let missing = 0;
   for (const [key, value] of Object.entries(entry.metadata)) {
-    reply.header(`X-Amz-Meta-${canonicalCase(key)}`, value);
+    if (HEADER_TOKEN.test(key) && HEADER_TEXT.test(value)) {
+      reply.header(`X-Amz-Meta-${canonicalCase(key)}`, value);
+    } else missing++;
   }
+  if (missing > 0) reply.header("x-amz-missing-meta", String(missing));
   for (const [param, header] of Object.entries(RESPONSE_OVERRIDES)) {
     const value = queryParam(view, param);
     if (value !== undefined) reply.header(header, value);
