@@ -1,7 +1,8 @@
 /**
  * Crash-consistency harness. The server runs as a child process; several clients drive a random
  * workload (uploads, presigned multipart uploads, S3-gateway puts, multipart uploads and deletes,
- * deletes, commits, merges, branch and tag operations, imports) each on its own branch, and the server is SIGKILLed at a random moment —
+ * deletes, commits guarded by a pre-commit webhook action, merges, branch and tag operations,
+ * imports) each on its own branch, and the server is SIGKILLed at a random moment —
  * with fault "power", its data directory is on powerfs and the power is cut right after the
  * kill, so only what the server fsynced survives (`power-loss.ts`). Between trials `fsck` checks
  * the data directory, and after each restart every acknowledged write, commit, branch and tag is
@@ -12,6 +13,8 @@
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -43,6 +46,8 @@ const REPO = "crash";
 const PATHS_PER_CLIENT = 10;
 const IMPORT_SOURCES = 3;
 const S3_MIN_PART = 5 * 1024 * 1024;
+/** A pre-commit webhook on every client branch: each acknowledged commit must keep its run. */
+const ACTION_FILE = "_lakefs_actions/audit.yaml";
 
 export interface CrashOptions {
   readonly trials: number;
@@ -247,7 +252,9 @@ class CrashClient {
       }
       case "delete":
       case "s3delete": {
-        const path = this.rng.pick([...this.files.keys()].filter((p) => !p.includes("/imported/")));
+        const path = this.rng.pick(
+          [...this.files.keys()].filter((p) => !p.includes("/imported/") && p !== ACTION_FILE),
+        );
         if (path === undefined) return;
         this.pending = { kind: "object", path, before: this.files.get(path), after: undefined };
         if (op === "s3delete") {
@@ -488,6 +495,42 @@ function writeImportSources(root: string): void {
   }
 }
 
+/** Commit ids of the branch's completed pre-commit action runs. */
+async function auditedCommits(endpoint: string, branch: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  let after = "";
+  for (;;) {
+    const res = await expectStatus(endpoint, "GET", `/repositories/${REPO}/actions/runs`, 200, {
+      query: { branch, after, amount: 1000 },
+    });
+    const page = res.body as {
+      results: { commit_id: string; event_type: string; status: string }[];
+      pagination: { has_more: boolean; next_offset: string };
+    };
+    for (const run of page.results) {
+      if (run.event_type === "pre-commit" && run.status === "completed") ids.add(run.commit_id);
+    }
+    if (!page.pagination.has_more) return ids;
+    after = page.pagination.next_offset;
+  }
+}
+
+/** A webhook that accepts every event (the harness process outlives each server it kills). */
+async function acceptingWebhook(): Promise<{ url: string; close(): void }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.end("ok"));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/audit`,
+    close() {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
 /** Checks commits (content for new ones and a sample of old ones), refs and some bytes. */
 async function verifyHistory(
   endpoint: string,
@@ -527,6 +570,11 @@ async function verifyHistory(
         );
       }
       ref.maybeGone = false;
+    }
+    // The pre-commit run of an acknowledged commit was recorded before the commit answered.
+    const audited = await auditedCommits(endpoint, client.branch);
+    for (const c of client.commits) {
+      if (!audited.has(c.id)) lost.push(`commit ${c.id}: no completed pre-commit action run`);
     }
     for (const id of client.merges) {
       const res = await call(endpoint, "GET", `/repositories/${REPO}/commits/${id}`);
@@ -584,11 +632,23 @@ export async function runCrashTrials(
   await expectStatus(server.endpoint, "POST", "/repositories", 201, {
     json: { name: REPO, storage_namespace: `local://${REPO}`, default_branch: "main" },
   });
+  const webhook = await acceptingWebhook();
+  const action = Buffer.from(
+    `name: audit\non:\n  pre-commit:\n    branches: ["client-*"]\nhooks:\n  - id: audit\n    type: webhook\n    properties:\n      url: ${webhook.url}\n`,
+  );
+  await expectStatus(server.endpoint, "POST", `/repositories/${REPO}/branches/main/objects`, 201, {
+    query: { path: ACTION_FILE },
+    raw: action,
+  });
+  await expectStatus(server.endpoint, "POST", `/repositories/${REPO}/branches/main/commits`, 201, {
+    json: { message: "install the audit action" },
+  });
   for (const c of clients) {
     const res = await expectStatus(server.endpoint, "POST", `/repositories/${REPO}/branches`, 201, {
       json: { name: c.branch, source: "main" },
     });
     c.head = String(res.body instanceof Buffer ? res.body.toString() : res.body).trim();
+    c.files.set(ACTION_FILE, objectState(action, {}));
   }
   for (let trial = 1; trial <= options.trials && server; trial++) {
     const runs = clients.map((c) => c.run(server!.endpoint, trial));
@@ -625,6 +685,7 @@ export async function runCrashTrials(
     if (lost.length > 0) break;
   }
   await server?.stop();
+  webhook.close();
   await disk?.unmount();
   if (lost.length === 0) rmSync(work, { recursive: true, force: true });
   return {

@@ -129,4 +129,36 @@ describe("HTTP import: destinations and asynchronous errors", () => {
     }
     assert.deepEqual(await keys(repo), []);
   });
+
+  it("runs the branch's pre-commit hooks around the import's commit, as lakeFS does", async () => {
+    const repo = await api.createRepo("import-hooks");
+    const action = (script: string) =>
+      `name: review\non:\n  pre-commit:\nhooks:\n  - id: review\n    type: lua\n    properties:\n      script: '${script}'\n`;
+    const install = async (script: string) => {
+      await api.upload(repo, "main", "_lakefs_actions/review.yaml", action(script));
+      await api.commit(repo, "main", "hook");
+    };
+    await install('if action.commit.message == "import" then error("imports need review") end');
+    const source = [
+      { type: "common_prefix", path: `local://${root}/src/nested/`, destination: "dst/" },
+    ];
+    const refused = await settle(repo, (await start(repo, source)).json.id);
+    assert.match(
+      refused.json.error?.message ?? "",
+      /pre-commit hook aborted, run id '.*imports need review/,
+    );
+    assert.deepEqual(await keys(repo), ["_lakefs_actions/review.yaml"]);
+
+    await install("print(action.event_type)");
+    const done = await settle(repo, (await start(repo, source)).json.id);
+    assert.equal(done.json.completed, true, JSON.stringify(done.json));
+    const runs = await api.call(
+      "GET",
+      `/repositories/${repo}/actions/runs?commit=${done.json.commit.id}`,
+    );
+    assert.ok(
+      runs.json.results.some((r: { event_type: string }) => r.event_type === "pre-commit"),
+      JSON.stringify(runs.json),
+    );
+  });
 });

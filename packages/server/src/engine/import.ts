@@ -44,7 +44,10 @@ export function startImport(
   };
   return ctx.imports.start(repo, branch, sources, walker, {
     check: requireClean,
-    commit: (token) => commitImport(ctx, r, branch, token, planned),
+    commit: (token) => {
+      const commit = () => commitImport(ctx, r, branch, token, planned);
+      return options.guardCommit ? options.guardCommit(commit) : commit();
+    },
   });
 }
 

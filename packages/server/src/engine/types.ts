@@ -246,6 +246,11 @@ export interface ImportOptions extends ForceOption {
     readonly metadata?: Readonly<Record<string, string>> | undefined;
   };
   readonly committer?: string | undefined;
+  /**
+   * Wraps the import's commit (the caller's pre/post-commit hooks); a rejection fails the import
+   * in its status and nothing lands.
+   */
+  readonly guardCommit?: ((commit: () => Promise<Commit>) => Promise<Commit>) | undefined;
 }
 
 /** One imported object: `relPath` is relative to the source ("" for an object source). */

@@ -62,6 +62,7 @@ export const importRoutes: RouteArea = (app, s) => {
       const body = req.body;
       const { nsDir } = await repositoryStorage(s, repository);
       await engine.getBranch(repository, branch);
+      const committer = committerOf(req);
       // Sources outside the allowed roots (or overlapping our own storage) are refused now and
       // never read; everything else — a missing source, a dirty branch — fails in the status,
       // where lakeFS reports it.
@@ -76,7 +77,24 @@ export const importRoutes: RouteArea = (app, s) => {
         })),
         commit: { message: body.commit.message || undefined, metadata: body.commit.metadata },
         force: body.force,
-        committer: committerOf(req),
+        committer,
+        // lakeFS runs the branch's pre- and post-commit hooks around the import's commit.
+        guardCommit: (commit) =>
+          s.actions.around(
+            "commit",
+            {
+              repositoryId: repository,
+              branchId: branch,
+              sourceRef: branch,
+              commit: {
+                message: body.commit.message || "Import objects",
+                committer,
+                metadata: body.commit.metadata ?? {},
+              },
+            },
+            commit,
+            (c) => ({ sourceRef: c.id, commitId: c.id }),
+          ),
       });
       reply.code(202);
       return { id };
