@@ -6,13 +6,10 @@
  *
  *   node --conditions=development --import tsx examples/actions.ts
  */
-import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Client, HookAbortedError, repository } from "lakefs-ts/node";
-import { QUICKSTART_CREDENTIALS, startServer } from "lakefs-ts-server";
+import { HookAbortedError, repository } from "lakefs-ts/node";
+import { openExampleTarget } from "./support/lakefs.js";
 
 // The webhook: lakeFS POSTs the event as JSON; any non-2xx answer blocks a pre- hook.
 const webhook = createServer((req, res) => {
@@ -30,13 +27,12 @@ const webhook = createServer((req, res) => {
 await new Promise<void>((resolve) => webhook.listen(0, "127.0.0.1", resolve));
 const hookUrl = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/check`;
 
-const dataDir = mkdtempSync(join(tmpdir(), "lakefs-actions-"));
-const server = await startServer({ dataDir, port: 0, quickstart: true });
+// The lakeFS in LAKECTL_* (it must reach this machine's loopback), else an embedded server.
+const target = await openExampleTarget();
 try {
-  const client = new Client({ endpoint: server.url, credentials: QUICKSTART_CREDENTIALS });
-  const repo = await repository(`actions-demo-${Date.now()}`, { client }).create(
-    `local://actions-demo-${Date.now()}`,
-  );
+  const { client } = target;
+  const { name, storageNamespace } = target.newRepo("actions-demo");
+  const repo = await repository(name, { client }).create(storageNamespace);
   const main = repo.branch("main");
 
   await main.object("_lakefs_actions/ticket.yaml").upload(`name: Require a ticket
@@ -67,7 +63,6 @@ hooks:
   const commit = await main.commit("PROJ-2: add report");
   console.log("committed", commit.id.slice(0, 12), "—", commit.message);
 } finally {
-  await server.close();
+  await target.close();
   webhook.close();
-  rmSync(dataDir, { recursive: true, force: true });
 }

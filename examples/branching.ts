@@ -1,20 +1,17 @@
 /**
  * Branches, commits, diffs, merges, tags, reverts and history: the version-control calls.
- * Runs against an embedded server started in-process.
+ * Runs against the lakeFS in LAKECTL_* when set, else an embedded server started in-process.
  *
  *   node --conditions=development --import tsx examples/branching.ts
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Client, ConflictError, repository } from "lakefs-ts/node";
-import { QUICKSTART_CREDENTIALS, startServer } from "lakefs-ts-server";
+import { ConflictError, repository } from "lakefs-ts/node";
+import { openExampleTarget } from "./support/lakefs.js";
 
-const dataDir = mkdtempSync(join(tmpdir(), "lakefs-branching-"));
-const server = await startServer({ dataDir, port: 0, quickstart: true });
+const target = await openExampleTarget();
 try {
-  const client = new Client({ endpoint: server.url, credentials: QUICKSTART_CREDENTIALS });
-  const repo = await repository("branching-demo", { client }).create("local://branching-demo");
+  const { client } = target;
+  const { name, storageNamespace } = target.newRepo("branching-demo");
+  const repo = await repository(name, { client }).create(storageNamespace);
   const main = repo.branch("main");
   await main.object("data/a.csv").upload("id,value\n1,one\n");
   await main.commit("Add a.csv", { metadata: { source: "example" } });
@@ -59,6 +56,5 @@ try {
     console.log(commit.creationDate.toISOString(), commit.id.slice(0, 12), commit.message);
   }
 } finally {
-  await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await target.close();
 }

@@ -14,10 +14,11 @@ import {
   repository,
   setDefaultClient,
 } from "lakefs-ts/node";
-import { QUICKSTART_CREDENTIALS, startServer } from "lakefs-ts-server";
+import { openExampleTarget } from "./support/lakefs.js";
 
+// The lakeFS in LAKECTL_* when set (its settings go into the file below), else an embedded one.
+const target = await openExampleTarget();
 const dataDir = mkdtempSync(join(tmpdir(), "lakefs-config-"));
-const server = await startServer({ dataDir, port: 0, quickstart: true });
 try {
   // What `lakectl config` would write.
   const configFile = join(dataDir, "lakectl.yaml");
@@ -25,10 +26,10 @@ try {
     configFile,
     [
       "server:",
-      `  endpoint_url: ${server.url}`,
+      `  endpoint_url: ${target.endpoint}`,
       "credentials:",
-      `  access_key_id: ${QUICKSTART_CREDENTIALS.accessKeyId}`,
-      `  secret_access_key: ${QUICKSTART_CREDENTIALS.secretAccessKey}`,
+      `  access_key_id: ${target.credentials.accessKeyId}`,
+      `  secret_access_key: ${JSON.stringify(target.credentials.secretAccessKey)}`,
       "",
     ].join("\n"),
   );
@@ -38,7 +39,8 @@ try {
   process.env.LAKECTL_CONFIG_FILE = configFile;
 
   // No client anywhere: handles use the default client, configured from the file.
-  await repository("configured", {}).create("local://configured");
+  const { name, storageNamespace } = target.newRepo("configured");
+  await repository(name, {}).create(storageNamespace);
   for await (const repo of repositories()) console.log("repository:", repo.id);
   console.log("server version:", await defaultClient().version());
 
@@ -46,12 +48,12 @@ try {
   setDefaultClient(undefined);
   process.env.LAKECTL_CONFIG_FILE = join(dataDir, "missing.yaml");
   try {
-    await repository("configured").properties();
+    await repository(name).properties();
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
     console.log("ConfigurationError:", error.message);
   }
 } finally {
-  await server.close();
+  await target.close();
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -1,6 +1,7 @@
 /**
  * Import: bring existing object-store data into a branch as one commit, without copying it.
- * The embedded server imports from `local://` directories under its configured import roots.
+ * The embedded server imports from `local://` directories under its configured import roots, so
+ * this example always starts one (a lakeFS named by LAKECTL_* would need this directory allowed).
  *
  *   node --conditions=development --import tsx examples/import.ts
  */
@@ -20,7 +21,8 @@ writeFileSync(join(bucket, "README"), "raw data\n");
 const server = await startServer({ dataDir, port: 0, quickstart: true, importRoots: [bucket] });
 try {
   const client = new Client({ endpoint: server.url, credentials: QUICKSTART_CREDENTIALS });
-  const repo = await repository("import-demo", { client }).create("local://import-demo");
+  const name = `import-demo-${Date.now().toString(36)}`;
+  const repo = await repository(name, { client }).create(`local://${name}`);
   const ingest = await repo.branch("ingest").create("main");
 
   const status = await ingest

@@ -1,7 +1,8 @@
 /**
  * Object I/O: uploads from every kind of source, seekable reads, line iteration, streaming
- * writers, and parallel transfers of large objects with progress. Runs against an embedded
- * server with presigned URLs enabled, so large uploads take the presigned multipart path.
+ * writers, and parallel transfers of large objects with progress. Runs against the lakeFS in
+ * LAKECTL_* when set, else an embedded server with presigned URLs enabled, so large uploads take
+ * the presigned multipart path.
  *
  *   node --conditions=development --import tsx examples/objects.ts
  */
@@ -9,14 +10,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { Client, downloadToFile, ObjectExistsError, repository, uploadFile } from "lakefs-ts/node";
-import { QUICKSTART_CREDENTIALS, startServer } from "lakefs-ts-server";
+import { downloadToFile, ObjectExistsError, repository, uploadFile } from "lakefs-ts/node";
+import { openExampleTarget } from "./support/lakefs.js";
 
-const dataDir = mkdtempSync(join(tmpdir(), "lakefs-objects-"));
-const server = await startServer({ dataDir, port: 0, quickstart: true, presign: true });
+const target = await openExampleTarget({ presign: true });
 try {
-  const client = new Client({ endpoint: server.url, credentials: QUICKSTART_CREDENTIALS });
-  const repo = await repository("objects-demo", { client }).create("local://objects-demo");
+  const { client } = target;
+  const { name, storageNamespace } = target.newRepo("objects-demo");
+  const repo = await repository(name, { client }).create(storageNamespace);
   const main = repo.branch("main");
 
   // Upload anything: strings, bytes, Blobs, Web streams, Node streams, async iterables.
@@ -86,6 +87,5 @@ try {
   await copy.delete();
   console.log("copy exists after delete:", await copy.exists());
 } finally {
-  await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await target.close();
 }

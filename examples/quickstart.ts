@@ -1,24 +1,22 @@
 /**
  * The quick example: create a repository, write a file with a writer, commit, and read it back.
- * It starts an embedded lakeFS-compatible server in-process so it runs with zero setup; against a
- * real lakeFS, drop the server and use `new Client()` (reads LAKECTL_* or ~/.lakectl.yaml).
+ * It starts an embedded lakeFS-compatible server in-process so it runs with zero setup; with
+ * LAKECTL_SERVER_ENDPOINT_URL and LAKECTL_CREDENTIALS_* set it uses that lakeFS instead
+ * (`examples/support/lakefs.ts`), through `new Client()`, which reads them as lakectl does.
  *
  *   npm run demo
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Client, repository } from "lakefs-ts/node";
-import { QUICKSTART_CREDENTIALS, startServer } from "lakefs-ts-server";
+import { repository } from "lakefs-ts/node";
+import { openExampleTarget } from "./support/lakefs.js";
 
-const dataDir = mkdtempSync(join(tmpdir(), "lakefs-quickstart-"));
-const server = await startServer({ dataDir, port: 0, quickstart: true });
+const target = await openExampleTarget();
 try {
   // 1. Configure the client (explicitly here; by default it reads LAKECTL_* or ~/.lakectl.yaml).
-  const client = new Client({ endpoint: server.url, credentials: QUICKSTART_CREDENTIALS });
+  const { client } = target;
 
   // 2. Create a new repository.
-  const repo = await repository("my-new-repo", { client }).create("local://my-new-repo");
+  const { name, storageNamespace } = target.newRepo("my-new-repo");
+  const repo = await repository(name, { client }).create(storageNamespace);
 
   // 3. Get the main branch.
   const main = repo.branch("main");
@@ -39,6 +37,5 @@ try {
     console.log(await reader.read()); // Hello, lakeFS!
   }
 } finally {
-  await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await target.close();
 }

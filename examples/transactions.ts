@@ -3,17 +3,14 @@
  *
  *   node --conditions=development --import tsx examples/transactions.ts
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Client, repository } from "lakefs-ts/node";
-import { QUICKSTART_CREDENTIALS, startServer } from "lakefs-ts-server";
+import { repository } from "lakefs-ts/node";
+import { openExampleTarget } from "./support/lakefs.js";
 
-const dataDir = mkdtempSync(join(tmpdir(), "lakefs-tx-"));
-const server = await startServer({ dataDir, port: 0, quickstart: true });
+const target = await openExampleTarget();
 try {
-  const client = new Client({ endpoint: server.url, credentials: QUICKSTART_CREDENTIALS });
-  const repo = await repository("tx-demo", { client }).create("local://tx-demo");
+  const { client } = target;
+  const { name, storageNamespace } = target.newRepo("tx-demo");
+  const repo = await repository(name, { client }).create(storageNamespace);
   const main = repo.branch("main");
 
   // The callback works on a hidden branch; on return it is committed, merged and tagged.
@@ -56,6 +53,5 @@ try {
   }
   for await (const commit of main.log({ maxAmount: 2 })) console.log("log:", commit.message);
 } finally {
-  await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await target.close();
 }

@@ -24,6 +24,7 @@ import {
   type Progress,
   Repository,
   RequestTimeoutError,
+  ServerError,
 } from "lakefs-ts";
 import { downloadToFile, nodeReadable, nodeWritable, uploadFile } from "lakefs-ts/node";
 import { needsEmbedded, openTarget, type TestTarget } from "../support/lakefs.js";
@@ -573,8 +574,11 @@ for (const presign of [false, true]) {
         assert.ok(info.physicalAddressExpiry instanceof Date);
         assert.equal(await obj.text({ preSign: false }), await obj.text({ preSign: true }));
       } else {
-        await assert.rejects(obj.stat({ preSign: true }), BadRequestError);
-        await assert.rejects(obj.upload("x", { preSign: true }), BadRequestError);
+        // Presign on local storage: ours is a 400; lakeFS answers 500 (docs/compatibility.md).
+        const refused = (e: unknown) =>
+          e instanceof BadRequestError || (!target.embedded && e instanceof ServerError);
+        await assert.rejects(obj.stat({ preSign: true }), refused);
+        await assert.rejects(obj.upload("x", { preSign: true }), refused);
       }
     });
 

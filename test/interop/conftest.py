@@ -8,6 +8,10 @@ its own temporary data directory, started once per session when a test first nee
 * `import_server`   with --import-root <tmp>, so local directories can be imported.
 
 Every test gets its own repository (`repo`, or `new_repo(client)` for more).
+
+With LAKEFS_TEST_ENDPOINT, LAKEFS_TEST_ACCESS_KEY_ID, LAKEFS_TEST_SECRET_ACCESS_KEY and
+LAKEFS_TEST_STORAGE_NAMESPACE set (as for the TypeScript suite), `server` is that lakeFS and the
+fixtures that need our own server (presign, import roots) skip.
 """
 
 from __future__ import annotations
@@ -24,7 +28,14 @@ from pathlib import Path
 
 import lakefs
 import pytest
-from helpers import ACCESS_KEY_ID, ROOT, SECRET_ACCESS_KEY, new_repo
+from helpers import (
+    ACCESS_KEY_ID,
+    EXTERNAL_ENDPOINT,
+    NEEDS_EMBEDDED,
+    ROOT,
+    SECRET_ACCESS_KEY,
+    new_repo,
+)
 from lakefs.client import Client
 
 SERVER_BIN = ROOT / "packages" / "server" / "bin" / "lakefs-ts-server.js"
@@ -34,10 +45,10 @@ STARTUP_TIMEOUT_S = 60
 @dataclass
 class RunningServer:
     url: str
-    data_dir: Path
+    data_dir: Path | None
     import_root: Path | None
-    process: subprocess.Popen
-    log_path: Path
+    process: subprocess.Popen | None
+    log_path: Path | None
 
     def client(self, **overrides) -> Client:
         options = {"host": self.url, "username": ACCESS_KEY_ID, "password": SECRET_ACCESS_KEY}
@@ -45,7 +56,7 @@ class RunningServer:
         return Client(**options)
 
     def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
+        return self.log_path.read_text(errors="replace") if self.log_path else ""
 
 
 def _free_port() -> int:
@@ -121,16 +132,23 @@ def _server_fixture(tmp_path_factory, name: str, *extra: str, with_import_root: 
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
+    if EXTERNAL_ENDPOINT:
+        yield RunningServer(EXTERNAL_ENDPOINT, None, None, None, None)
+        return
     yield from _server_fixture(tmp_path_factory, "plain")
 
 
 @pytest.fixture(scope="session")
 def presign_server(tmp_path_factory):
+    if EXTERNAL_ENDPOINT:
+        pytest.skip(NEEDS_EMBEDDED)
     yield from _server_fixture(tmp_path_factory, "presign", "--presign")
 
 
 @pytest.fixture(scope="session")
 def import_server(tmp_path_factory):
+    if EXTERNAL_ENDPOINT:
+        pytest.skip(NEEDS_EMBEDDED)
     yield from _server_fixture(tmp_path_factory, "import", with_import_root=True)
 
 

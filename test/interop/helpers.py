@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import urllib.error
 import urllib.request
 import uuid
@@ -13,9 +14,27 @@ import lakefs
 from lakefs.client import Client
 
 ROOT = Path(__file__).resolve().parents[2]
-# lakeFS's well-known quickstart key pair, which `run --quickstart` installs.
-ACCESS_KEY_ID = "AKIAIOSFOLQUICKSTART"
-SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+# The same switch as test/support/lakefs.ts: with LAKEFS_TEST_ENDPOINT (plus the access key,
+# secret and a storage namespace prefix) the suite runs against that lakeFS instead of starting
+# the embedded server.
+EXTERNAL_ENDPOINT = os.environ.get("LAKEFS_TEST_ENDPOINT", "").rstrip("/").removesuffix("/api/v1")
+if EXTERNAL_ENDPOINT:
+    ACCESS_KEY_ID = os.environ["LAKEFS_TEST_ACCESS_KEY_ID"]
+    SECRET_ACCESS_KEY = os.environ["LAKEFS_TEST_SECRET_ACCESS_KEY"]
+    NAMESPACE_PREFIX = os.environ["LAKEFS_TEST_STORAGE_NAMESPACE"].rstrip("/") + "/"
+else:
+    # lakeFS's well-known quickstart key pair, which `run --quickstart` installs.
+    ACCESS_KEY_ID = "AKIAIOSFOLQUICKSTART"
+    SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    NAMESPACE_PREFIX = "local://"
+
+NEEDS_EMBEDDED = "needs the embedded server (LAKEFS_TEST_ENDPOINT points at another lakeFS)"
+
+
+def namespace(name: str) -> str:
+    """The storage namespace for a repository named `name` on the server under test."""
+    return f"{NAMESPACE_PREFIX}{name}"
 
 
 def unique(prefix: str) -> str:
@@ -26,7 +45,7 @@ def new_repo(client: Client, prefix: str = "py", **kwargs) -> lakefs.Repository:
     """A fresh repository with a unique name and its own storage namespace."""
     name = unique(prefix)
     return lakefs.repository(name, client=client).create(
-        storage_namespace=f"local://{name}", **kwargs
+        storage_namespace=namespace(name), **kwargs
     )
 
 

@@ -4,17 +4,17 @@ import lakefs
 import lakefs_sdk
 import pydantic.v1 as pydantic
 import pytest
-from helpers import ACCESS_KEY_ID, SECRET_ACCESS_KEY, new_repo, raw_request, unique
+from helpers import ACCESS_KEY_ID, SECRET_ACCESS_KEY, namespace, new_repo, raw_request, unique
 from lakefs.exceptions import BadRequestException, ConflictException, NotFoundException
 
 
 def test_create_sets_properties_and_initial_commit(client):
     name = unique("props")
-    repo = lakefs.repository(name, client=client).create(storage_namespace=f"local://{name}")
+    repo = lakefs.repository(name, client=client).create(storage_namespace=namespace(name))
     props = repo.properties
     assert props.id == name
     assert props.default_branch == "main"
-    assert props.storage_namespace == f"local://{name}"
+    assert props.storage_namespace == namespace(name)
     assert props.storage_id == ""  # single-storage servers send an empty string
     assert isinstance(props.creation_date, int) and props.creation_date > 1_600_000_000
 
@@ -40,9 +40,9 @@ def test_create_twice_conflicts_unless_exist_ok(client):
     name = repo.id
     again = lakefs.repository(name, client=client)
     with pytest.raises(ConflictException):
-        again.create(storage_namespace=f"local://{name}-other")
-    same = again.create(storage_namespace=f"local://{name}-other", exist_ok=True)
-    assert same.properties.storage_namespace == f"local://{name}"
+        again.create(storage_namespace=namespace(f"{name}-other"))
+    same = again.create(storage_namespace=namespace(f"{name}-other"), exist_ok=True)
+    assert same.properties.storage_namespace == namespace(name)
 
 
 def test_namespace_in_use_is_rejected(client):
@@ -54,13 +54,13 @@ def test_namespace_in_use_is_rejected(client):
 
 @pytest.mark.parametrize("name", ["UpperCase", "a", "under_score", "-dash-first"])
 def test_invalid_repository_name(server, client, name):
-    namespace = f"local://{unique('x')}"
+    ns = namespace(unique("x"))
     # The generated model checks the name pattern before sending anything...
     with pytest.raises(pydantic.ValidationError):
-        lakefs.repository(name, client=client).create(storage_namespace=namespace)
+        lakefs.repository(name, client=client).create(storage_namespace=ns)
     # ...and the server refuses it too when a client skips that check.
     status, body = raw_request(
-        server, "POST", "/repositories", {"name": name, "storage_namespace": namespace}
+        server, "POST", "/repositories", {"name": name, "storage_namespace": ns}
     )
     assert status == 400 and body["message"]
 
@@ -106,13 +106,16 @@ def test_missing_repository_metadata_is_not_found(client):
         _ = lakefs.repository(unique("missing"), client=client).metadata
 
 
-def test_server_configuration(server, presign_server):
+def test_server_configuration(server):
     plain = server.client()
     assert isinstance(plain.version, str) and plain.version != ""
     config = plain.storage_config
     assert config.blockstore_type == "local"
     assert config.pre_sign_support is False
     assert config.blockstore_namespace_example.startswith("local://")
+
+
+def test_presign_server_configuration(presign_server):
     assert presign_server.client().storage_config.pre_sign_support is True
 
 
