@@ -51,6 +51,11 @@ export function hookAborted(event: EventType, runId: string, reason: string): En
   );
 }
 
+interface RunOutcome {
+  readonly recorded: boolean;
+  readonly failure?: string;
+}
+
 interface Task {
   readonly action: Action;
   readonly hookIndex: number;
@@ -75,14 +80,15 @@ export class ActionsService {
   }
 
   /**
-   * Runs the `pre-` hooks of `record` and returns its run id (for the matching `post-` run to
-   * reference). Throws the 412 that aborts the operation when a hook fails.
+   * Runs the `pre-` hooks of `record` and returns its run id when a run was recorded (for the
+   * operation's commit to be added to it). Throws the 412 that aborts the operation when a hook
+   * fails.
    */
-  async runPre(record: HookRecord): Promise<string> {
+  async runPre(record: HookRecord): Promise<string | undefined> {
     const runId = newRunId();
-    const failure = await this.run(runId, record);
+    const { recorded, failure } = await this.run(runId, record);
     if (failure !== undefined) throw hookAborted(record.eventType, runId, failure);
-    return runId;
+    return recorded ? runId : undefined;
   }
 
   /** Starts the `post-` hooks of `record` in the background. */
@@ -123,7 +129,7 @@ export class ActionsService {
     const result = await operation();
     const postRecord: HookRecord = { ...pre, ...post(result), eventType: `post-${op}` };
     // As lakeFS does before answering: the pre- run learns the commit it guarded.
-    if (postRecord.commitId)
+    if (preRunId !== undefined && postRecord.commitId)
       await this.setCommitId(storageNamespace, preRunId, postRecord.commitId);
     this.runPost(postRecord);
     return result;
@@ -191,8 +197,11 @@ export class ActionsService {
     return actions;
   }
 
-  /** Runs the matching hooks; returns the failure reason, or undefined when all passed. */
-  private async run(runId: string, record: HookRecord): Promise<string | undefined> {
+  /**
+   * Runs the matching hooks. `recorded`: a run was written (some hook matched); `failure`: why
+   * the run (or loading its actions) failed.
+   */
+  private async run(runId: string, record: HookRecord): Promise<RunOutcome> {
     const nsDir = this.nsDir(record.storageNamespace);
     let actions: Action[];
     try {
@@ -200,9 +209,9 @@ export class ActionsService {
         (action) => matches(action, record.eventType, record.branchId),
       );
     } catch (err) {
-      if (err instanceof InvalidActionError) return err.message;
+      if (err instanceof InvalidActionError) return { recorded: false, failure: err.message };
       // A ref that does not exist defines no actions; the operation itself reports it.
-      if (err instanceof EngineError && err.kind === "not_found") return undefined;
+      if (err instanceof EngineError && err.kind === "not_found") return { recorded: false };
       throw err;
     }
     const byAction = actions
@@ -210,7 +219,7 @@ export class ActionsService {
         action.hooks.map((_, h): Task => ({ action, hookIndex: h, hookRunId: hookRunId(a, h) })),
       )
       .filter((tasks) => tasks.length > 0);
-    if (byAction.length === 0) return undefined;
+    if (byAction.length === 0) return { recorded: false };
 
     const results = await Promise.all(
       byAction.map((tasks) => this.runAction(runId, record, tasks, nsDir)),
@@ -232,7 +241,9 @@ export class ActionsService {
     };
     const manifest: RunManifest = { run, hooks };
     await this.runs.writeManifest(nsDir, manifest);
-    return errors.length === 0 ? undefined : errors.join("; ");
+    return errors.length === 0
+      ? { recorded: true }
+      : { recorded: true, failure: errors.join("; ") };
   }
 
   private async runAction(
