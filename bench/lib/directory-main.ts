@@ -3,7 +3,7 @@
  * tree through uploadDirectory / downloadDirectory, or the same files one by one through the
  * SDK's object API (the baseline). Prints `RESULT {seconds, files, bytes, peakRssBytes}`.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Client, repository } from "lakefs-ts";
 import { downloadDirectory, downloadToFile, uploadDirectory, uploadFile } from "lakefs-ts/node";
@@ -20,7 +20,8 @@ export interface DirectoryJob {
   readonly keys?: readonly string[];
 }
 
-const job = JSON.parse(process.argv[2] ?? "{}") as DirectoryJob;
+// The job arrives in a file: a 10,000-key work list is too long for a command line.
+const job = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as DirectoryJob;
 const client = new Client({
   endpoint: job.endpoint,
   credentials: { accessKeyId: job.accessKeyId, secretAccessKey: job.secretAccessKey },

@@ -12,6 +12,7 @@ import {
   mkdtempSync,
   openSync,
   rmSync,
+  writeFileSync,
   writeSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -57,11 +58,13 @@ function writeTree(root: string, count: number): string[] {
 }
 
 async function runDirectoryJob(job: DirectoryJob): Promise<JobOutcome> {
+  const jobFile = join(mkdtempSync(join(tmpdir(), "lakefs-ts-bench-job-")), "job.json");
+  writeFileSync(jobFile, JSON.stringify(job));
   const out = await runToEnd(
     process.execPath,
-    nodeArgs("bench/lib/directory-main.ts", JSON.stringify(job)),
+    nodeArgs("bench/lib/directory-main.ts", jobFile),
     job.kind,
-  );
+  ).finally(() => rmSync(dirname(jobFile), { recursive: true, force: true }));
   const line = out.split("\n").find((l) => l.startsWith("RESULT "));
   if (!line) throw new Error(`${job.kind}: no RESULT line`);
   return JSON.parse(line.slice("RESULT ".length)) as JobOutcome;
