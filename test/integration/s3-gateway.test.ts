@@ -183,6 +183,47 @@ describe("S3 gateway with @aws-sdk/client-s3", { skip: needsEmbedded }, () => {
     );
   });
 
+  test("every flexible checksum the SDK computes is verified, in a header and in a trailer", async () => {
+    const algorithms = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"] as const;
+    const chunks = Array.from({ length: 7 }, (_, i) => Buffer.alloc(70_001, 31 * i + 7));
+    const whole = Buffer.concat(chunks);
+    for (const algorithm of algorithms) {
+      for (const body of ["buffer", "stream"] as const) {
+        const key = `main/checksums/${algorithm}-${body}.bin`;
+        await s3.send(
+          new PutObjectCommand({
+            Bucket: repo.id,
+            Key: key,
+            Body: body === "buffer" ? whole : Readable.from(chunks),
+            ContentLength: whole.length,
+            ChecksumAlgorithm: algorithm,
+          }),
+        );
+        const got = await s3.send(new GetObjectCommand({ Bucket: repo.id, Key: key }));
+        assert.equal(md5(Buffer.from(await got.Body!.transformToByteArray())), md5(whole));
+      }
+    }
+    // A value that does not match the bytes: BadDigest, and nothing is stored.
+    const wrong = {
+      ChecksumCRC32C: Buffer.from([1, 2, 3, 4]).toString("base64"),
+      ChecksumCRC64NVME: Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]).toString("base64"),
+    };
+    for (const [field, value] of Object.entries(wrong)) {
+      const key = `main/checksums/wrong-${field}.bin`;
+      assert.deepEqual(
+        await s3Error(
+          s3.send(new PutObjectCommand({ Bucket: repo.id, Key: key, Body: whole, [field]: value })),
+        ),
+        { name: "BadDigest", status: 400 },
+        field,
+      );
+      assert.equal(
+        (await s3Error(s3.send(new HeadObjectCommand({ Bucket: repo.id, Key: key })))).status,
+        404,
+      );
+    }
+  });
+
   test("Content-MD5 is checked (BadDigest stores nothing) and If-None-Match: * refuses overwrites", async () => {
     const wrong = Buffer.from(md5("other"), "hex").toString("base64");
     assert.deepEqual(

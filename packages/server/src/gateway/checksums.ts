@@ -1,11 +1,12 @@
 /**
  * Integrity checks on object bytes as they stream in: `Content-MD5`, the signed payload SHA-256
  * and S3's flexible checksums (`x-amz-checksum-<algorithm>`, in a header or an aws-chunked
- * trailer). CRC32, SHA-1 and SHA-256 are verified; CRC32C and CRC64NVME are accepted unverified
- * (Node has no native implementation of either).
+ * trailer). Every algorithm S3 defines is verified: CRC32 with zlib, CRC32C and CRC64NVME with
+ * ./crc.ts, SHA-1 and SHA-256 with node:crypto.
  */
 import { createHash, type Hash } from "node:crypto";
 import { crc32 } from "node:zlib";
+import { Crc64Nvme, crc32c } from "./crc.js";
 import { S3Error } from "./errors.js";
 
 /** Accumulates a digest over streamed bytes; `value()` in the encoding clients send it. */
@@ -19,11 +20,12 @@ function hashDigest(algorithm: string, encoding: "hex" | "base64"): Digest {
   return { update: (bytes) => hash.update(bytes), value: () => hash.digest(encoding) };
 }
 
-function crc32Digest(): Digest {
+/** A CRC-32 family digest: 4 big-endian bytes in base64. */
+function crc32FamilyDigest(step: (bytes: Uint8Array, previous: number) => number): Digest {
   let crc = 0;
   return {
     update: (bytes) => {
-      crc = crc32(bytes, crc);
+      crc = step(bytes, crc);
     },
     value: () => {
       const out = Buffer.alloc(4);
@@ -33,13 +35,18 @@ function crc32Digest(): Digest {
   };
 }
 
-/** The checksum header names S3 defines, and how to compute each (null: accepted unverified). */
-const FLEXIBLE_CHECKSUMS: Record<string, (() => Digest) | null> = {
-  "x-amz-checksum-crc32": crc32Digest,
+function crc64NvmeDigest(): Digest {
+  const crc = new Crc64Nvme();
+  return { update: (bytes) => crc.update(bytes), value: () => crc.digest().toString("base64") };
+}
+
+/** The checksum header names S3 defines, and how to compute each. */
+const FLEXIBLE_CHECKSUMS: Record<string, () => Digest> = {
+  "x-amz-checksum-crc32": () => crc32FamilyDigest(crc32),
+  "x-amz-checksum-crc32c": () => crc32FamilyDigest(crc32c),
+  "x-amz-checksum-crc64nvme": crc64NvmeDigest,
   "x-amz-checksum-sha1": () => hashDigest("sha1", "base64"),
   "x-amz-checksum-sha256": () => hashDigest("sha256", "base64"),
-  "x-amz-checksum-crc32c": null,
-  "x-amz-checksum-crc64nvme": null,
 };
 
 /** A digest to compare against `expected` at the end of the body, failing with `code`. */
@@ -53,16 +60,13 @@ export interface PendingCheck {
 
 export const isChecksumHeader = (name: string) => name in FLEXIBLE_CHECKSUMS;
 
-/** A check for the flexible checksum `name`, or undefined when it is accepted unverified. */
-export function checksumCheck(
-  name: string,
-  expected: string | undefined,
-): PendingCheck | undefined {
+/** A check for the flexible checksum `name`. */
+export function checksumCheck(name: string, expected: string | undefined): PendingCheck {
   const make = FLEXIBLE_CHECKSUMS[name];
   if (make === undefined) {
     throw new S3Error("InvalidRequest", `unsupported checksum ${name}`);
   }
-  return make === null ? undefined : { digest: make(), expected, code: "BadDigest", name };
+  return { digest: make(), expected, code: "BadDigest", name };
 }
 
 /** The check for a `Content-MD5` header (malformed → InvalidDigest). */

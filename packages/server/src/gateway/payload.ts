@@ -34,12 +34,11 @@ function checksFor(view: RequestView, protection: PayloadProtection, streaming: 
       throw new S3Error("InvalidRequest", `unsupported trailer ${trailerName}`);
     }
     trailerCheck = checksumCheck(trailerName, undefined);
-    if (trailerCheck) checks.push(trailerCheck);
+    checks.push(trailerCheck);
   }
   for (const name of Object.keys(view.headers)) {
     if (name === trailerName || !isChecksumHeader(name)) continue;
-    const check = checksumCheck(name, headerValue(view, name));
-    if (check) checks.push(check);
+    checks.push(checksumCheck(name, headerValue(view, name)));
   }
   return { checks, trailerName, trailerCheck };
 }
