@@ -6,26 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { openApi, type TestApi } from "./http-helpers.js";
-
-function luaAction(name: string, event: string, properties: string): string {
-  return [
-    `name: ${name}`,
-    "on:",
-    `  ${event}:`,
-    "hooks:",
-    "  - id: lua_hook",
-    "    type: lua",
-    "    properties:",
-    properties,
-  ].join("\n");
-}
-
-const indent = (code: string) =>
-  code
-    .trim()
-    .split("\n")
-    .map((l) => `        ${l}`)
-    .join("\n");
+import { indent, luaAction, hookOutput as outputOf } from "./lua-hooks.js";
 
 describe("Lua hooks", () => {
   let api: TestApi;
@@ -35,15 +16,7 @@ describe("Lua hooks", () => {
   });
   after(() => api?.close());
 
-  async function hookOutput(repo: string, message: string): Promise<string> {
-    const runId = /run id '([0-9a-v]{20})'/.exec(message)?.[1];
-    assert.ok(runId, message);
-    const out = await api.call(
-      "GET",
-      `/repositories/${repo}/actions/runs/${runId}/hooks/0000_0000/output`,
-    );
-    return out.text;
-  }
+  const hookOutput = (repo: string, message: string) => outputOf(api, repo, message);
 
   it("sees the commit through `action`, prints to its output, and blocks with error()", async () => {
     const repo = await api.createRepo("lua-commit");

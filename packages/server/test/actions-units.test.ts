@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { InvalidActionError, matches, parseAction } from "../src/actions/action-file.js";
 import { evaluateCondition } from "../src/actions/condition.js";
 import { globMatch } from "../src/actions/glob.js";
+import { formatGo, parseGo } from "../src/actions/lua-library/go-time.js";
 import { fillEnv, PropertyError, parseDuration } from "../src/actions/properties.js";
 import { hookRunId, newRunId } from "../src/actions/run-id.js";
 
@@ -116,5 +117,45 @@ describe("run ids", () => {
     assert.match(older, /^[0-9a-v]{20}$/);
     assert.ok(newer < older);
     assert.equal(hookRunId(0, 12), "0000_0012");
+  });
+});
+
+describe("Go time layouts (Lua time module)", () => {
+  it("formats and parses back what it formatted", () => {
+    const layouts = [
+      "2006-01-02T15:04:05-07:00",
+      "2006-01-02T15:04:05Z07:00",
+      "Mon, 02 Jan 2006 15:04:05 -0700",
+      "January 2, 2006 3:04:05 PM",
+      "20060102150405",
+      "2006-002 15:04:05",
+    ];
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 4_000_000_000 }),
+        fc.constantFrom(...layouts),
+        (s, layout) => {
+          assert.equal(parseGo(layout, formatGo(s, layout, "UTC")), s * 1e9);
+        },
+      ),
+    );
+  });
+
+  it("formats in a zone with its offset, and parses offsets and fractions", () => {
+    assert.equal(
+      formatGo(0, "2006-01-02 15:04 -07:00 Z07:00", "Asia/Kolkata"),
+      "1970-01-01 05:30 +05:30 +05:30",
+    );
+    assert.equal(formatGo(0, "15:04:05.000 .999 Z0700", "UTC"), "00:00:00.000  Z");
+    assert.equal(parseGo("2006-01-02T15:04:05Z07:00", "1970-01-01T05:30:00.5+05:30"), 0.5e9);
+    assert.equal(parseGo("02/01/06 3PM", "31/12/99 12AM"), Date.UTC(1999, 11, 31) * 1e6);
+  });
+
+  it("rejects values that do not fit the layout, as Go words it", () => {
+    assert.throws(() => parseGo("2006-01-02", "2006-13-01"), /month out of range/);
+    assert.throws(() => parseGo("2006-01-02", "2006-02-30"), /day out of range/);
+    assert.throws(() => parseGo("2006-01-02", "06-01-02"), /cannot parse "06-01-02" as "2006"/);
+    assert.throws(() => parseGo("2006", "2006 and more"), /extra text: " and more"/);
+    assert.throws(() => formatGo(0, "2006", "Nowhere/City"), /unknown time zone Nowhere\/City/);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { LuaFactory } from "wasmoon";
-import { LUA_HOST_FUNCTIONS, LUA_PRELUDE } from "./lua-library.js";
+import { hostFunctions, prelude } from "./lua-library/index.js";
 
 export interface LuaJob {
   readonly code: string;
@@ -16,13 +16,9 @@ export interface LuaJob {
 async function run({ code, globals }: LuaJob): Promise<void> {
   const lua = await new LuaFactory().createEngine({ enableProxy: false, injectObjects: false });
   try {
-    lua.global.set("print", (...values: unknown[]) => {
-      parentPort?.postMessage({
-        out: `${values.map((v) => (v === null || v === undefined ? "nil" : String(v))).join("\t")}\n`,
-      });
-    });
-    for (const [name, fn] of Object.entries(LUA_HOST_FUNCTIONS)) lua.global.set(name, fn);
-    await lua.doString(LUA_PRELUDE);
+    lua.global.set("__write", (out: string) => parentPort?.postMessage({ out }));
+    lua.global.set("__host", hostFunctions());
+    await lua.doString(prelude());
     for (const [name, value] of Object.entries(globals)) lua.global.set(name, value);
     await lua.doString(code);
   } finally {

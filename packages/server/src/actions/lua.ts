@@ -2,12 +2,13 @@
  * Lua hooks: `properties.script` (inline) or `properties.script_path` (a file on the source
  * ref), with lakeFS's globals — `action` (the event, with its commit), `args` (the hook's
  * `properties.args`, `{{ ENV.… }}` filled) and `username` — and the library in
- * `lua-library.ts`. Each run gets its own worker thread with memory limits and a deadline
+ * `lua-library/`. Each run gets its own worker thread with memory limits and a deadline
  * (`properties.timeout`, default 1 minute); `error(…)` in the script fails the hook.
  */
 import { startModuleWorker } from "../core/module-worker.js";
 import type { ActionHook } from "./action-file.js";
 import type { HookRecord } from "./events.js";
+import { hookFailure } from "./lua-library/index.js";
 import { type EnvOptions, fillEnv, PropertyError, parseDuration } from "./properties.js";
 
 export const DEFAULT_LUA_TIMEOUT_MS = 60_000;
@@ -116,9 +117,11 @@ export async function runLuaHook(call: LuaCall): Promise<void> {
       if (message.out !== undefined) call.log(message.out);
       else if (message.done) finish();
       else if (message.error !== undefined) {
-        // The traceback goes to the hook's output; the failure names only the error itself.
-        call.log(`${message.error}\n`);
-        finish(new LuaHookError(message.error.split("\n")[0] ?? message.error));
+        // hook.fail: exactly its message. Other errors: the traceback goes to the hook's
+        // output, the failure names only the error itself.
+        const failed = hookFailure(message.error);
+        if (failed === undefined) call.log(`${message.error}\n`);
+        finish(new LuaHookError(failed ?? message.error.split("\n")[0] ?? message.error));
       }
     });
     worker.on("error", (err) => finish(new LuaHookError(`lua hook failed: ${err.message}`)));
