@@ -11,6 +11,8 @@ export interface BenchServer {
   readonly dataDir: string;
   /** The server process's peak RSS so far, bytes. */
   peakRss(): number;
+  /** CPU time (user + system) the server process has used so far, seconds. */
+  cpuSeconds(): number;
   /** Stops the server and deletes its data directory. */
   stop(): Promise<void>;
 }
@@ -45,6 +47,11 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
     peakRss() {
       const m = readFileSync(`/proc/${child.pid}/status`, "utf8").match(/VmHWM:\s+(\d+) kB/);
       return m ? Number(m[1]) * 1024 : Number.NaN;
+    },
+    cpuSeconds() {
+      // /proc/<pid>/stat fields 14 and 15 (utime, stime), in clock ticks (100 per second on Linux).
+      const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return (Number(fields[11]) + Number(fields[12])) / 100;
     },
     async stop() {
       child.kill("SIGTERM");

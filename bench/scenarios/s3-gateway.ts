@@ -181,6 +181,62 @@ function ratioRecords(name: string, unit: string, figures: Record<Side, number[]
 
 const emptyFigures = (): Record<Side, number[]> => ({ s3: [], rest: [], "s3-presigned": [] });
 
+/** Milliseconds of CPU per request, client (this process) and server, for each side. */
+interface CpuFigures {
+  readonly client: Record<Side, number[]>;
+  readonly server: Record<Side, number[]>;
+}
+const emptyCpu = (): CpuFigures => ({ client: emptyFigures(), server: emptyFigures() });
+
+/** Runs `count` requests and records the CPU each process spent per request. */
+async function measuredCpu<T>(
+  server: BenchServer,
+  side: Side,
+  count: number,
+  into: CpuFigures,
+  run: () => Promise<T>,
+): Promise<T> {
+  const client = process.cpuUsage();
+  const serverBefore = server.cpuSeconds();
+  const out = await run();
+  const used = process.cpuUsage(client);
+  into.client[side].push((used.user + used.system) / 1000 / count);
+  into.server[side].push(((server.cpuSeconds() - serverBefore) * 1000) / count);
+  return out;
+}
+
+/**
+ * Where the small-object time goes: client and server CPU per request on each side, and the
+ * server's cost through the gateway relative to the REST API. On a 2-core machine running both
+ * processes, the client's CPU per request bounds the throughput of its side: the AWS SDK spends
+ * several times what undici does per request, which no server-side change can win back.
+ */
+function cpuRecords(name: string, cpu: CpuFigures): BenchRecord[] {
+  const records: BenchRecord[] = [];
+  for (const side of SIDES) {
+    records.push(
+      {
+        name: `${name}.${side}.client-cpu`,
+        value: round(median(cpu.client[side])),
+        unit: "ms/request",
+      },
+      {
+        name: `${name}.${side}.server-cpu`,
+        value: round(median(cpu.server[side])),
+        unit: "ms/request",
+      },
+    );
+  }
+  const serverRatio = round(median(cpu.server.rest) / median(cpu.server.s3));
+  records.push({
+    name: `${name}.s3.server-cost-vs-rest`,
+    value: serverRatio,
+    unit: "x",
+    note: "REST server CPU per request / gateway server CPU per request",
+  });
+  return records;
+}
+
 async function dataPath(ctx: BenchContext): Promise<BenchRecord[]> {
   const bigSize = (ctx.quick ? 32 : 256) * MiB;
   const smallCount = ctx.quick ? 400 : 2000;
@@ -195,6 +251,8 @@ async function dataPath(ctx: BenchContext): Promise<BenchRecord[]> {
     putSmall: emptyFigures(),
     getSmall: emptyFigures(),
   };
+  const putCpu = emptyCpu();
+  const getCpu = emptyCpu();
   try {
     await createRepo(c);
     for (let rep = 0; rep < reps; rep++) {
@@ -233,16 +291,21 @@ async function dataPath(ctx: BenchContext): Promise<BenchRecord[]> {
       for (const side of order) {
         ctx.log(`s3 gateway rep ${rep + 1}/${reps}: ${smallCount} x 4 KiB via ${side}`);
         const prefix = `small-${side}-${rep}/`;
-        const putSeconds = await timedSeconds(() =>
-          pool(smallCount, IN_FLIGHT, async (i) => {
-            await put(side)(c, `${prefix}${i}`, smallObject(i, smallSize), smallSize);
-          }),
+        const putSeconds = await measuredCpu(server, side, smallCount, putCpu, () =>
+          timedSeconds(() =>
+            pool(smallCount, IN_FLIGHT, async (i) => {
+              await put(side)(c, `${prefix}${i}`, smallObject(i, smallSize), smallSize);
+            }),
+          ),
         );
         figures.putSmall[side].push(smallCount / putSeconds);
-        const getSeconds = await timedSeconds(() =>
-          pool(smallCount, IN_FLIGHT, async (i) => {
-            if ((await get(side)(c, `${prefix}${i}`)) !== smallSize) throw new Error("short read");
-          }),
+        const getSeconds = await measuredCpu(server, side, smallCount, getCpu, () =>
+          timedSeconds(() =>
+            pool(smallCount, IN_FLIGHT, async (i) => {
+              if ((await get(side)(c, `${prefix}${i}`)) !== smallSize)
+                throw new Error("short read");
+            }),
+          ),
         );
         figures.getSmall[side].push(smallCount / getSeconds);
       }
@@ -257,7 +320,9 @@ async function dataPath(ctx: BenchContext): Promise<BenchRecord[]> {
     ...ratioRecords(`s3.put-${big}`, "MB/s", figures.putBig),
     ...ratioRecords(`s3.get-${big}`, "MB/s", figures.getBig),
     ...ratioRecords(`s3.put-${smallCount}x4KiB`, "objects/s", figures.putSmall),
+    ...cpuRecords(`s3.put-${smallCount}x4KiB`, putCpu),
     ...ratioRecords(`s3.get-${smallCount}x4KiB`, "objects/s", figures.getSmall),
+    ...cpuRecords(`s3.get-${smallCount}x4KiB`, getCpu),
   ];
 }
 
