@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { createCipheriv } from "node:crypto";
 import { after, before, describe, it } from "node:test";
+import { parquetWriteBuffer } from "hyparquet-writer";
 import { openApi, type TestApi } from "./http-helpers.js";
 import { runPreCommitScript, type ScriptRun } from "./lua-hooks.js";
 
@@ -150,6 +151,32 @@ print(aes.decryptCBC("0123456789abcdef", aes.encryptCBC("0123456789abcdef", ""))
       'require("crypto/aes").decryptCBC("0123456789abcdef", "tiny")',
       /ciphertext is not an IV followed by whole blocks/,
     );
+  });
+
+  it("encoding/parquet: get_schema of a parquet file's bytes", async () => {
+    const file = Buffer.from(
+      parquetWriteBuffer({
+        columnData: [
+          { name: "id", data: [1, 2], type: "INT32" },
+          { name: "name", data: ["a", "b"], type: "STRING" },
+          { name: "ok", data: [true, false], type: "BOOLEAN" },
+        ],
+      }),
+    );
+    const lines = await printed(
+      `
+local parquet = require("encoding/parquet")
+local hex = require("encoding/hex")
+for _, column in ipairs(parquet.get_schema(hex.decode(args.file))) do print(column.name, column.type) end
+`,
+      `      args:\n        file: "${file.toString("hex")}"`,
+    );
+    assert.deepEqual(lines, ["id\tINT32", "name\tBYTE_ARRAY", "ok\tBOOLEAN"]);
+    await fails(
+      'require("encoding/parquet").get_schema("id,name\\n1,a\\n")',
+      /encoding\/parquet: not a readable parquet file/,
+    );
+    await fails('require("encoding/parquet").get_schema()', /bad argument #1 to 'get_schema'/);
   });
 
   it("regexp.compile: find, find_submatch, find_all, find_all_submatch", async () => {

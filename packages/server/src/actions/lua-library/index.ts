@@ -1,6 +1,6 @@
 /**
  * lakeFS's Lua hook library without the cloud modules, for the Lua worker: each module
- * (`encoding/*`, `crypto/*`, `strings`, `path`, `regexp`, `uuid`, `time`, `net/url`, `hook`,
+ * (`encoding/*` with `encoding/parquet`, `crypto/*`, `strings`, `path`, `regexp`, `uuid`, `time`, `net/url`, `hook`,
  * and the refusals of `unsupported.ts`) is registered in `package.preload` under lakeFS's name
  * by the prelude, which reaches its JS half through the `__host` global (removed once read).
  */
@@ -9,6 +9,7 @@ import { crypto } from "./crypto.js";
 import { encoding } from "./encoding.js";
 import { hook } from "./hook.js";
 import type { HostFunction, LuaModule } from "./module.js";
+import { parquet } from "./parquet.js";
 import { text } from "./text.js";
 import { time } from "./time.js";
 import { unsupported } from "./unsupported.js";
@@ -18,6 +19,7 @@ export { hookFailure } from "./hook.js";
 
 const MODULES: Readonly<Record<string, LuaModule>> = {
   encoding,
+  parquet,
   crypto,
   text,
   time,
