@@ -61,10 +61,14 @@ export function isInside(path: string, dir: string): boolean {
   return path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
 }
 
-/** Resolves symlinks in `path`; a path that does not exist yet resolves to itself. */
+/**
+ * Resolves symlinks in `path`; a path that does not exist yet resolves to itself. Uses the
+ * system's realpath (one call) rather than Node's JS one (an lstat per path component): it runs
+ * on every object read.
+ */
 export function realpathOrSelf(path: string): string {
   try {
-    return realpathSync(path);
+    return realpathSync.native(path);
   } catch {
     return resolve(path);
   }
@@ -79,7 +83,7 @@ export function assertResolvesInside(path: string, realDir: string, what: string
   for (;;) {
     let real: string;
     try {
-      real = realpathSync(current);
+      real = realpathSync.native(current);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       const parent = dirname(current);
