@@ -154,3 +154,49 @@ def test_get_object_with_presign_redirects(presign_server):
     location = info.value.headers["Location"]
     with urllib.request.urlopen(location) as resp:
         assert resp.read() == b"redirected"
+
+
+def test_pull_requests(client, repo):
+    """lakefs_sdk's PullsApi: create, list, get, update, merge and their errors."""
+    pulls = client.sdk_client.pulls_api
+    feature = repo.branch("feature").create("main")
+    put(feature, "pr.txt", b"from a pull request")
+    feature.commit("add pr.txt")
+    created = pulls.create_pull_request(
+        repo.id,
+        lakefs_sdk.PullRequestCreation(
+            title="Add pr.txt", description="d", source_branch="feature", destination_branch="main"
+        ),
+    )
+    pr = pulls.get_pull_request(repo.id, created.id)
+    assert (pr.status, pr.title, pr.source_branch, pr.destination_branch) == (
+        "open",
+        "Add pr.txt",
+        "feature",
+        "main",
+    )
+    assert [p.id for p in pulls.list_pull_requests(repo.id, status="open").results] == [created.id]
+    pulls.update_pull_request(repo.id, created.id, lakefs_sdk.PullRequestBasic(title="Add it"))
+    assert pulls.get_pull_request(repo.id, created.id).title == "Add it"
+
+    merged = pulls.merge_pull_request(repo.id, created.id)
+    assert repo.branch("main").head.id == merged.reference
+    assert repo.branch("main").object("pr.txt").reader().read() == b"from a pull request"
+    after = pulls.get_pull_request(repo.id, created.id)
+    assert (after.status, after.merged_commit_id) == ("merged", merged.reference)
+    assert after.closed_date is not None
+    assert [p.id for p in pulls.list_pull_requests(repo.id, status="closed").results] == [
+        created.id
+    ]
+
+    with pytest.raises(lakefs_sdk.exceptions.BadRequestException):
+        pulls.merge_pull_request(repo.id, created.id)
+    with pytest.raises(lakefs_sdk.exceptions.NotFoundException):
+        pulls.get_pull_request(repo.id, "no-such-pull-request")
+    with pytest.raises(lakefs_sdk.exceptions.BadRequestException):
+        pulls.create_pull_request(
+            repo.id,
+            lakefs_sdk.PullRequestCreation(
+                title="t", source_branch="main", destination_branch="main"
+            ),
+        )

@@ -84,6 +84,14 @@ export type {
 export { type ObjectReaderOptions, StoredObject, WriteableObject } from "./object.js";
 export { Listing, type ListOptions, type Page } from "./paging.js";
 export {
+  type CreatePullRequestOptions,
+  PullRequest,
+  type PullRequestChanges,
+  type PullRequestStatus,
+  PullRequests,
+  type PullRequestsOptions,
+} from "./pull-request.js";
+export {
   BaseBranch,
   type DeleteObjectsOptions,
   type DiffOptions,

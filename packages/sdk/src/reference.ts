@@ -45,7 +45,8 @@ export function explainConflict(error: ConflictError, message: string): Conflict
   return new ConflictError({ status, message, body, headers, operation }, { cause: error });
 }
 
-function hasMessage(body: unknown): boolean {
+/** True when an error body carries lakeFS's `message` (a merge conflict's body does not). */
+export function hasMessage(body: unknown): boolean {
   return typeof body === "object" && body !== null && "message" in body;
 }
 

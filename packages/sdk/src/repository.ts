@@ -8,6 +8,7 @@ import { type Client, defaultClient } from "./client.js";
 import { ConflictError } from "./errors.js";
 import { type RepositoryProperties, toRepositoryProperties } from "./models.js";
 import { getPages, Listing, type ListOptions } from "./paging.js";
+import { PullRequests } from "./pull-request.js";
 import { checkId, explainConflict, Reference, type ResourceOptions } from "./reference.js";
 import { Tag } from "./tag.js";
 
@@ -46,6 +47,11 @@ export class Repository {
   /** Runs of the repository's action hooks (`repo.actions.runs()`). */
   get actions(): Actions {
     return new Actions(this.id, this.client);
+  }
+
+  /** The repository's pull requests (`repo.pullRequests.create(…)`, `.list()`, `.get(id)`). */
+  get pullRequests(): PullRequests {
+    return new PullRequests(this.id, this.client);
   }
 
   /**

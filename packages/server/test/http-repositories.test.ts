@@ -150,7 +150,7 @@ describe("HTTP config, repositories, metadata, protection and the error model", 
       ["GET", "/auth/groups"],
       ["GET", "/auth/policies"],
       ["POST", "/repositories/x/gc/prepare_commits"],
-      ["GET", "/repositories/x/pulls"],
+      ["PUT", "/repositories/x/branches/main/objects"],
     ] as const) {
       const r = await api.call(method, path, { contract: false });
       assert.deepEqual([r.status, r.json.message], [501, "not implemented"], `${method} ${path}`);

@@ -45,6 +45,14 @@ import {
   stageEntry as stageEntryOp,
   updateUserMetadata as updateUserMetadataOp,
 } from "./objects.js";
+import {
+  createPullRequest as createPullRequestOp,
+  getPullRequest as getPullRequestOp,
+  listPullRequests as listPullRequestsOp,
+  markMerged as markMergedOp,
+  openPullRequest as openPullRequestOp,
+  updatePullRequest as updatePullRequestOp,
+} from "./pull-requests.js";
 import { resolveRef } from "./refs.js";
 import {
   dumpRefs as dumpRefsOp,
@@ -77,6 +85,7 @@ import type {
   Commit,
   CommitOptions,
   CreateBranchOptions,
+  CreatePullRequestOptions,
   CreateRepositoryOptions,
   CreateTagOptions,
   DeleteEntryResult,
@@ -90,17 +99,20 @@ import type {
   ListBranchesOptions,
   ListEntriesOptions,
   ListedEntry,
+  ListPullRequestsOptions,
   ListRepositoriesOptions,
   ListTagsOptions,
   LogOptions,
   MergeOptions,
   Page,
+  PullRequest,
   Repository,
   ResetOptions,
   ResolvedRef,
   RevertOptions,
   StageEntryOptions,
   Tag,
+  UpdatePullRequestOptions,
 } from "./types.js";
 import { WriteBatcher } from "./write-batch.js";
 
@@ -353,6 +365,50 @@ export class Engine {
   }
 
   /** Merges `source` (a ref) into a branch with a new merge commit; conflicts throw `MergeConflictError`. */
+  // ---- pull requests -----------------------------------------------------------------------------
+
+  /** An open pull request; 400 on bad branch names or title, 404 `branch not found`. */
+  async createPullRequest(repo: string, options: CreatePullRequestOptions): Promise<PullRequest> {
+    return createPullRequestOp(this.ctx, repo, options);
+  }
+
+  /** 404 `pull request not found`. */
+  async getPullRequest(repo: string, id: string): Promise<PullRequest> {
+    return getPullRequestOp(this.ctx, repo, id);
+  }
+
+  /** Newest first; `status` `closed` includes merged ones. */
+  async listPullRequests(
+    repo: string,
+    options: ListPullRequestsOptions = {},
+  ): Promise<Page<PullRequest>> {
+    return listPullRequestsOp(this.ctx, repo, options);
+  }
+
+  async updatePullRequest(
+    repo: string,
+    id: string,
+    update: UpdatePullRequestOptions,
+  ): Promise<PullRequest> {
+    return updatePullRequestOp(this.ctx, repo, id, update);
+  }
+
+  /** The pull request if it can be merged: 404 unknown, 400 `bad pull request status`. */
+  async openPullRequest(repo: string, id: string): Promise<PullRequest> {
+    return openPullRequestOp(this.ctx, repo, id);
+  }
+
+  /** Records that the pull request was merged as `mergedCommitId`. */
+  async markPullRequestMerged(
+    repo: string,
+    id: string,
+    mergedCommitId: string,
+  ): Promise<PullRequest> {
+    return markMergedOp(this.ctx, repo, id, mergedCommitId);
+  }
+
+  // ---- merges ------------------------------------------------------------------------------------
+
   async merge(
     repo: string,
     source: string,

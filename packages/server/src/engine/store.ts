@@ -9,9 +9,9 @@ import Database from "better-sqlite3";
 import { mkdirDurableSync, unsafeSkipFsync } from "../core/durable.js";
 import { type Change, compareKeys, type Entry, keyUpperBound } from "../core/entry.js";
 import { EngineError } from "../core/errors.js";
-import type { Commit } from "./types.js";
+import type { Commit, PullRequest, PullRequestStatus } from "./types.js";
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE repositories (
@@ -39,6 +39,13 @@ const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (repo, key)) WITHOUT ROWID;
    CREATE TABLE imports (
      repo TEXT NOT NULL, id TEXT NOT NULL, branch TEXT NOT NULL, status TEXT NOT NULL,
+     PRIMARY KEY (repo, id)) WITHOUT ROWID;`,
+  // 2: pull requests (ids sort newest first, so id order is listing order).
+  `CREATE TABLE pull_requests (
+     repo TEXT NOT NULL, id TEXT NOT NULL, status TEXT NOT NULL, title TEXT NOT NULL,
+     description TEXT NOT NULL, author TEXT NOT NULL, source_branch TEXT NOT NULL,
+     destination_branch TEXT NOT NULL, creation_date INTEGER NOT NULL,
+     merged_commit_id TEXT, closed_date INTEGER,
      PRIMARY KEY (repo, id)) WITHOUT ROWID;`,
 ];
 
@@ -226,7 +233,8 @@ export class Store {
   /** Deletes every metadata row of a repository, staged entries of its branches included. */
   deleteRepository(id: string): void {
     for (const b of this.allBranches(id)) this.deleteTokens([b.stagingToken, ...b.sealedTokens]);
-    for (const table of ["branches", "commits", "tags", "repo_metadata", "settings", "imports"]) {
+    const tables = ["branches", "commits", "tags", "repo_metadata", "settings", "imports"];
+    for (const table of [...tables, "pull_requests"]) {
       this.stmt(`DELETE FROM ${table} WHERE repo = ?`).run(id);
     }
     this.stmt("DELETE FROM repositories WHERE id = ?").run(id);
@@ -468,7 +476,78 @@ export class Store {
       status,
     );
   }
+
+  // ---- pull requests -----------------------------------------------------------------------
+
+  getPullRequest(repo: string, id: string): PullRequest | undefined {
+    const r = this.stmt("SELECT * FROM pull_requests WHERE repo = ? AND id = ?").get(repo, id) as
+      | RawPullRequest
+      | undefined;
+    return r && toPullRequest(r);
+  }
+
+  /** Pull requests in id order whose status is one of `statuses`. */
+  listPullRequests(
+    repo: string,
+    statuses: readonly PullRequestStatus[],
+    range: IdRange,
+  ): PullRequest[] {
+    const marks = statuses.map(() => "?").join(", ");
+    return this.listIds<RawPullRequest>(
+      `SELECT * FROM pull_requests WHERE repo = ? AND status IN (${marks}) AND $RANGE ORDER BY id LIMIT ?`,
+      [repo, ...statuses],
+      range,
+    ).map(toPullRequest);
+  }
+
+  /** Inserts or replaces a pull request record. */
+  putPullRequest(repo: string, pr: PullRequest): void {
+    this.stmt(
+      `INSERT OR REPLACE INTO pull_requests
+       (repo, id, status, title, description, author, source_branch, destination_branch,
+        creation_date, merged_commit_id, closed_date)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      repo,
+      pr.id,
+      pr.status,
+      pr.title,
+      pr.description,
+      pr.author,
+      pr.sourceBranch,
+      pr.destinationBranch,
+      pr.creationDate,
+      pr.mergedCommitId ?? null,
+      pr.closedDate ?? null,
+    );
+  }
 }
+
+interface RawPullRequest {
+  id: string;
+  status: PullRequestStatus;
+  title: string;
+  description: string;
+  author: string;
+  source_branch: string;
+  destination_branch: string;
+  creation_date: number;
+  merged_commit_id: string | null;
+  closed_date: number | null;
+}
+
+const toPullRequest = (r: RawPullRequest): PullRequest => ({
+  id: r.id,
+  status: r.status,
+  title: r.title,
+  description: r.description,
+  author: r.author,
+  sourceBranch: r.source_branch,
+  destinationBranch: r.destination_branch,
+  creationDate: r.creation_date,
+  ...(r.merged_commit_id !== null && { mergedCommitId: r.merged_commit_id }),
+  ...(r.closed_date !== null && { closedDate: r.closed_date }),
+});
 
 /** Thrown when a compare-and-set lost every retry: lakeFS's 429. */
 export const tooManyAttempts = () =>

@@ -274,3 +274,49 @@ export interface ImportStatus {
 }
 
 export type { MergeStrategy };
+
+/** `open` until closed (it may be reopened) or merged (final). */
+export type PullRequestStatus = "open" | "closed" | "merged";
+
+/** A proposal to merge one branch into another (lakeFS's pull request). */
+export interface PullRequest {
+  /** A descending xid: newer pull requests sort first. */
+  readonly id: string;
+  readonly status: PullRequestStatus;
+  readonly title: string;
+  readonly description: string;
+  /** The creator's name. */
+  readonly author: string;
+  readonly sourceBranch: string;
+  readonly destinationBranch: string;
+  /** Unix seconds. */
+  readonly creationDate: number;
+  /** The merge commit, once merged. */
+  readonly mergedCommitId?: string;
+  /** Unix seconds, once closed or merged. */
+  readonly closedDate?: number;
+}
+
+export interface CreatePullRequestOptions {
+  readonly id: string;
+  readonly title: string;
+  readonly description?: string;
+  readonly author: string;
+  readonly sourceBranch: string;
+  readonly destinationBranch: string;
+}
+
+/** `all` (the default) lists every pull request; `closed` includes merged ones. */
+export type PullRequestFilter = "open" | "closed" | "all";
+
+export interface ListPullRequestsOptions extends PageOptions {
+  readonly prefix?: string;
+  readonly status?: PullRequestFilter;
+}
+
+/** Fields a PATCH may change; absent ones stay. */
+export interface UpdatePullRequestOptions {
+  readonly title?: string;
+  readonly description?: string;
+  readonly status?: PullRequestStatus;
+}

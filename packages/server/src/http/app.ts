@@ -26,6 +26,7 @@ import { metadataRoutes } from "./routes/metadata.js";
 import { objectRoutes } from "./routes/objects.js";
 import { presignedDataRoutes } from "./routes/presign.js";
 import { protectionRoutes } from "./routes/protection.js";
+import { pullRequestRoutes } from "./routes/pulls.js";
 import { refRoutes } from "./routes/refs.js";
 import { refsDumpRoutes } from "./routes/refs-dump.js";
 import { repositoryRoutes } from "./routes/repositories.js";
@@ -57,6 +58,7 @@ const API_AREAS: readonly RouteArea[] = [
   usageRoutes,
   gcRoutes,
   refsDumpRoutes,
+  pullRequestRoutes,
   unimplementedRoutes,
 ];
 

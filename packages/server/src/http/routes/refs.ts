@@ -1,6 +1,9 @@
 /** Ref-to-ref operations: diff between refs, find merge base, merge. */
+import type { FastifyReply } from "fastify";
 import type { Schema } from "lakefs-ts/api";
 import { MergeConflictError } from "../../core/errors.js";
+import type { Commit } from "../../engine/types.js";
+import { mergeWithHooks } from "../../service/merges.js";
 import { committerOf, type RouteArea } from "../context.js";
 import {
   boolFalse,
@@ -32,6 +35,22 @@ const mergeParams = object({ repository: str, sourceRef: str, destinationBranch:
   "sourceRef",
   "destinationBranch",
 ]);
+
+/**
+ * The merge endpoints' answer: the new commit as a `MergeResult`, or lakeFS's 409 conflict body
+ * `{"reference": ""}` instead of the usual error shape.
+ */
+export async function answerMerge(
+  reply: FastifyReply,
+  merge: () => Promise<Commit>,
+): Promise<Schema<"MergeResult">> {
+  try {
+    return { reference: (await merge()).id };
+  } catch (err) {
+    if (err instanceof MergeConflictError) return reply.code(409).send({ reference: "" });
+    throw err;
+  }
+}
 
 export const refRoutes: RouteArea = (app, { engine, actions }) => {
   app.get<{ Params: DiffParams; Querystring: DiffQuery }>(
@@ -95,39 +114,22 @@ export const refRoutes: RouteArea = (app, { engine, actions }) => {
     async (req, reply): Promise<Schema<"MergeResult">> => {
       const { repository, sourceRef, destinationBranch } = req.params;
       const b = req.body;
-      const committer = committerOf(req);
-      try {
-        const commit = await actions.around(
-          "merge",
-          {
-            repositoryId: repository,
-            branchId: destinationBranch,
-            sourceRef,
-            mergeSource: sourceRef,
-            commit: { message: b.message ?? "", committer, metadata: b.metadata ?? {} },
+      return answerMerge(reply, () =>
+        mergeWithHooks(engine, actions, {
+          repository,
+          sourceRef,
+          destinationBranch,
+          options: {
+            message: b.message || undefined,
+            metadata: b.metadata,
+            strategy: b.strategy || undefined,
+            force: b.force,
+            allowEmpty: b.allow_empty,
+            squashMerge: b.squash_merge,
+            committer: committerOf(req),
           },
-          () =>
-            engine.merge(repository, sourceRef, destinationBranch, {
-              message: b.message || undefined,
-              metadata: b.metadata,
-              strategy: b.strategy || undefined,
-              force: b.force,
-              allowEmpty: b.allow_empty,
-              squashMerge: b.squash_merge,
-              committer,
-            }),
-          (c) => ({
-            sourceRef: c.id,
-            commitId: c.id,
-            commit: { message: c.message, committer: c.committer, metadata: c.metadata },
-          }),
-        );
-        return { reference: commit.id };
-      } catch (err) {
-        // lakeFS answers a merge conflict with a MergeResult body, not the error shape.
-        if (err instanceof MergeConflictError) return reply.code(409).send({ reference: "" });
-        throw err;
-      }
+        }),
+      );
     },
   );
 };

@@ -1,7 +1,7 @@
 /**
- * lakeFS API operations this server does not offer (RBAC administration, GC, dump/restore,
- * actions, pull requests, raw metadata access, ...). They answer 501 rather than 404, so clients
- * can tell "not supported here" from "no such path".
+ * lakeFS API operations this server does not offer (RBAC administration, GC preparation, raw
+ * commit records, symlink files, ...). They answer 501 rather than 404, so clients can tell
+ * "not supported here" from "no such path". docs/compatibility.md says why each one is here.
  */
 import type { HTTPMethods, RouteHandlerMethod } from "fastify";
 import type { RouteArea } from "../context.js";
@@ -49,11 +49,6 @@ const OPERATIONS: readonly (readonly [HTTPMethods, string])[] = [
   ["PUT", `${R}/branches/:branch/staging/pmpu/:uploadId/parts/:partNumber/copy`],
   ["PUT", `${R}/branches/:branch/objects`],
   ["POST", `${R}/refs/:branch/symlink`],
-  ["GET", `${R}/pulls`],
-  ["POST", `${R}/pulls`],
-  ["GET", `${R}/pulls/:pull_request`],
-  ["PATCH", `${R}/pulls/:pull_request`],
-  ["PUT", `${R}/pulls/:pull_request/merge`],
 ];
 
 /** Login flows lakeFS serves without credentials (SSO / STS), also unsupported here. */
