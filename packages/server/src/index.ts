@@ -7,6 +7,7 @@
 import { statSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { isAbsolute, join, resolve } from "node:path";
+import { injectedApi } from "./actions/internal-api.js";
 import { ActionsService } from "./actions/service.js";
 import { AuthService, QUICKSTART_USERNAME } from "./auth/credentials.js";
 import { Presigner } from "./auth/presign.js";
@@ -110,6 +111,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           region: options.s3Region ?? DEFAULT_GATEWAY_OPTIONS.region,
         },
       },
+    );
+    actions.connectApi(
+      injectedApi(
+        app,
+        API_PREFIX,
+        async (username) => (await auth.issueToken(username)).token,
+        `lakefs-lua/${LAKEFS_API_VERSION}`,
+      ),
     );
     try {
       await app.listen({ host, port });

@@ -62,6 +62,8 @@ export interface HookRecord {
   readonly commit: EventCommit;
   /** For merges: the ref being merged. */
   readonly mergeSource?: string | undefined;
+  /** Who triggered the operation, when it makes no commit (Lua hooks call the API as them). */
+  readonly user?: string | undefined;
 }
 
 /** The JSON body a webhook receives (lakeFS's field names). */

@@ -5,6 +5,7 @@
  */
 import type { ActionHook } from "./action-file.js";
 import { eventPayload, type HookRecord } from "./events.js";
+import type { InternalApi } from "./internal-api.js";
 import { runLuaHook } from "./lua.js";
 import type { EnvOptions } from "./properties.js";
 import { runWebhook } from "./webhook.js";
@@ -20,6 +21,8 @@ export interface HookContext {
   /** Reads a file of the event's source ref (Lua `script_path`). */
   readonly loadFile: (path: string) => Promise<string>;
   readonly signal?: AbortSignal | undefined;
+  /** The server's API for Lua's `lakefs` module (absent: its calls fail). */
+  readonly api?: InternalApi | undefined;
 }
 
 export async function runHook(hook: ActionHook, context: HookContext): Promise<void> {
@@ -39,11 +42,12 @@ export async function runHook(hook: ActionHook, context: HookContext): Promise<v
         actionName,
         record,
         runId: context.runId,
-        username: record.commit.committer,
+        username: record.user ?? record.commit.committer,
         env,
         log,
         loadScript: context.loadFile,
         signal,
+        api: context.api,
       });
     case "airflow":
       throw new UnsupportedHookError("airflow hooks are not supported by lakefs-ts-server");

@@ -1,24 +1,30 @@
 /**
  * Runs one Lua hook in a worker thread, so a script that loops forever or allocates without end
  * is stopped by terminating the worker instead of freezing the server. Input (workerData): the
- * code and the globals lakeFS gives a hook (`action`, `args`, `username`). Messages out:
+ * code, the globals lakeFS gives a hook (`action`, `args`, `username`) and the port of blocking
+ * calls to the main thread (the `lakefs` module). Messages out:
  * `{ out }` for each `print`, then `{ done: true }` or `{ error }`.
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { LuaFactory } from "wasmoon";
-import { hostFunctions, prelude } from "./lua-library/index.js";
+import { hostCaller } from "./lua-library/host-channel.js";
+import { hostFunctions, libraryModules, prelude } from "./lua-library/index.js";
 
 export interface LuaJob {
   readonly code: string;
   readonly globals: Readonly<Record<string, unknown>>;
+  /** The channel of blocking calls to the main thread (`host-channel.ts`). */
+  readonly port: MessagePort;
+  readonly flag: Int32Array;
 }
 
-async function run({ code, globals }: LuaJob): Promise<void> {
+async function run({ code, globals, port, flag }: LuaJob): Promise<void> {
+  const modules = libraryModules(hostCaller(port, flag));
   const lua = await new LuaFactory().createEngine({ enableProxy: false, injectObjects: false });
   try {
     lua.global.set("__write", (out: string) => parentPort?.postMessage({ out }));
-    lua.global.set("__host", hostFunctions());
-    await lua.doString(prelude());
+    lua.global.set("__host", hostFunctions(modules));
+    await lua.doString(prelude(modules));
     for (const [name, value] of Object.entries(globals)) lua.global.set(name, value);
     await lua.doString(code);
   } finally {

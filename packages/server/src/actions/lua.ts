@@ -5,9 +5,17 @@
  * `lua-library/`. Each run gets its own worker thread with memory limits and a deadline
  * (`properties.timeout`, default 1 minute); `error(…)` in the script fails the hook.
  */
+import { MessageChannel } from "node:worker_threads";
 import { startModuleWorker } from "../core/module-worker.js";
 import type { ActionHook } from "./action-file.js";
 import type { HookRecord } from "./events.js";
+import type { InternalApi } from "./internal-api.js";
+import {
+  type HostRequest,
+  type HostResponse,
+  newFlag,
+  serveHostCalls,
+} from "./lua-library/host-channel.js";
 import { hookFailure } from "./lua-library/index.js";
 import { type EnvOptions, fillEnv, PropertyError, parseDuration } from "./properties.js";
 
@@ -26,6 +34,19 @@ export interface LuaCall {
   /** Reads `script_path` from the event's source ref. */
   readonly loadScript: (path: string) => Promise<string>;
   readonly signal?: AbortSignal | undefined;
+  /** The server's API, for the `lakefs` module (absent: its calls fail). */
+  readonly api?: InternalApi | undefined;
+}
+
+/** The main thread's side of a hook's blocking calls. */
+function hostCalls(call: LuaCall): (request: HostRequest) => Promise<HostResponse> {
+  return async (request) => {
+    if (request.kind === "lakefs") {
+      if (call.api === undefined) throw new Error("lakefs: the server's API is not available");
+      return call.api(request, call.username);
+    }
+    throw new Error(`${request.kind}: not available`);
+  };
 }
 
 /** `properties.args` with every string's `{{ ENV.… }}` filled, recursively. */
@@ -90,8 +111,12 @@ export async function runLuaHook(call: LuaCall): Promise<void> {
     },
   };
 
+  const channel = new MessageChannel();
+  const flag = newFlag();
+  serveHostCalls(channel.port1, flag, hostCalls(call));
   const worker = startModuleWorker(import.meta.url, "lua-worker", {
-    workerData: { code, globals },
+    workerData: { code, globals, port: channel.port2, flag },
+    transferList: [channel.port2],
     resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 },
     stdout: true,
     stderr: true,
@@ -104,6 +129,7 @@ export async function runLuaHook(call: LuaCall): Promise<void> {
       clearTimeout(timer);
       call.signal?.removeEventListener("abort", onAbort);
       void worker.terminate();
+      channel.port1.close();
       if (err) reject(err);
       else resolve();
     };

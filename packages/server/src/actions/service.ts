@@ -19,6 +19,7 @@ import {
 import { evaluateCondition } from "./condition.js";
 import type { EventCommit, EventType, HookRecord, Operation } from "./events.js";
 import { runHook } from "./hooks.js";
+import type { InternalApi } from "./internal-api.js";
 import { DEFAULT_ENV_PREFIX, type EnvOptions } from "./properties.js";
 import { hookRunId, newRunId } from "./run-id.js";
 import { type HookRunRecord, type RunManifest, type RunRecord, RunsStore } from "./runs-store.js";
@@ -67,6 +68,7 @@ export class ActionsService {
   private readonly env: EnvOptions;
   private readonly background = new Set<Promise<void>>();
   private readonly shutdown = new AbortController();
+  private api: InternalApi | undefined;
 
   constructor(
     private readonly engine: Engine,
@@ -133,6 +135,11 @@ export class ActionsService {
       await this.setCommitId(storageNamespace, preRunId, postRecord.commitId);
     this.runPost(postRecord);
     return result;
+  }
+
+  /** Gives Lua hooks' `lakefs` module the server's API (set once the HTTP app exists). */
+  connectApi(api: InternalApi): void {
+    this.api = api;
   }
 
   /** Waits for background post-hook runs (each bounded by its hooks' timeouts). */
@@ -281,6 +288,7 @@ export class ActionsService {
             log: (line) => lines.push(line),
             loadFile: (path) => this.readFile(record, nsDir, path),
             signal: this.shutdown.signal,
+            api: this.api,
           });
         } catch (err) {
           failure = (err as Error).message;

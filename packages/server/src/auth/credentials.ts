@@ -182,11 +182,16 @@ export class AuthService {
   async login(accessKeyId: string, secretAccessKey: string, now = Date.now()): Promise<LoginToken> {
     const user = this.verifyBasic(accessKeyId, secretAccessKey);
     if (user === undefined) throw new EngineError("unauthorized", "error authenticating request");
+    return this.issueToken(user.username, now);
+  }
+
+  /** A login token for `username`, without its keys: for the server's own calls as that user. */
+  async issueToken(username: string, now = Date.now()): Promise<LoginToken> {
     const issuedAt = Math.floor(now / 1000);
     const tokenExpiration = issuedAt + LOGIN_TOKEN_SECONDS;
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-      .setSubject(user.username)
+      .setSubject(username)
       .setAudience(TOKEN_AUDIENCE)
       .setIssuedAt(issuedAt)
       .setExpirationTime(tokenExpiration)

@@ -1,6 +1,6 @@
 /**
  * lakeFS's Lua hook library without the cloud modules, for the Lua worker: each module
- * (`encoding/*` with `encoding/parquet`, `crypto/*`, `strings`, `path`, `regexp`, `uuid`, `time`, `net/url`, `hook`,
+ * (`lakefs`, `encoding/*` with `encoding/parquet`, `crypto/*`, `strings`, `path`, `regexp`, `uuid`, `time`, `net/url`, `hook`,
  * and the refusals of `unsupported.ts`) is registered in `package.preload` under lakeFS's name
  * by the prelude, which reaches its JS half through the `__host` global (removed once read).
  */
@@ -8,6 +8,8 @@ import { CORE_LUA } from "./core.js";
 import { crypto } from "./crypto.js";
 import { encoding } from "./encoding.js";
 import { hook } from "./hook.js";
+import type { HostCall } from "./host-channel.js";
+import { lakefsModule } from "./lakefs.js";
 import type { HostFunction, LuaModule } from "./module.js";
 import { parquet } from "./parquet.js";
 import { text } from "./text.js";
@@ -17,16 +19,22 @@ import { url } from "./url.js";
 
 export { hookFailure } from "./hook.js";
 
-const MODULES: Readonly<Record<string, LuaModule>> = {
-  encoding,
-  parquet,
-  crypto,
-  text,
-  time,
-  url,
-  hook,
-  unsupported,
-};
+type Modules = Readonly<Record<string, LuaModule>>;
+
+/** The modules a hook gets; `lakefs` needs the channel to the main thread. */
+export function libraryModules(hostCall?: HostCall): Modules {
+  return {
+    encoding,
+    parquet,
+    crypto,
+    text,
+    time,
+    url,
+    hook,
+    unsupported,
+    ...(hostCall ? { lakefs: lakefsModule(hostCall) } : {}),
+  };
+}
 
 /** A host function that reports failure as `{ error }` instead of throwing into Lua. */
 function guarded(fn: HostFunction): HostFunction {
@@ -40,9 +48,7 @@ function guarded(fn: HostFunction): HostFunction {
 }
 
 /** The `__host` global: every module's host functions, by module key. */
-export function hostFunctions(
-  modules: Readonly<Record<string, LuaModule>> = MODULES,
-): Record<string, Record<string, HostFunction>> {
+export function hostFunctions(modules: Modules): Record<string, Record<string, HostFunction>> {
   return Object.fromEntries(
     Object.entries(modules).map(([key, m]) => [
       key,
@@ -52,7 +58,7 @@ export function hostFunctions(
 }
 
 /** Lua code run before every hook: registers the modules in `package.preload`. */
-export function prelude(modules: Readonly<Record<string, LuaModule>> = MODULES): string {
+export function prelude(modules: Modules): string {
   const blocks = Object.entries(modules).map(
     ([key, m]) => `do\nlocal call = caller(host["${key}"])\n${m.lua}\nend`,
   );

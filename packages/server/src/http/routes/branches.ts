@@ -79,7 +79,7 @@ export const branchRoutes: RouteArea = (app, { engine, actions }) => {
       const { repository } = req.params;
       const commitId = await actions.around(
         "create-branch",
-        { repositoryId: repository, branchId: name, sourceRef: source },
+        { repositoryId: repository, branchId: name, sourceRef: source, user: committerOf(req) },
         () => engine.createBranch(repository, { name, source, force, hidden }),
         (id) => ({ commitId: id }),
       );
@@ -104,7 +104,13 @@ export const branchRoutes: RouteArea = (app, { engine, actions }) => {
       const head = await branchHead(engine, repository, branch);
       await actions.around(
         "delete-branch",
-        { repositoryId: repository, branchId: branch, sourceRef: head || branch, commitId: head },
+        {
+          repositoryId: repository,
+          branchId: branch,
+          sourceRef: head || branch,
+          commitId: head,
+          user: committerOf(req),
+        },
         () => engine.deleteBranch(repository, branch, { force: req.query.force }),
       );
       return reply.code(204).send();

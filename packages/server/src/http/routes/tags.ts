@@ -2,7 +2,7 @@
 import type { Schema } from "lakefs-ts/api";
 import { EngineError } from "../../core/errors.js";
 import type { Engine } from "../../engine/engine.js";
-import type { RouteArea } from "../context.js";
+import { committerOf, type RouteArea } from "../context.js";
 import {
   boolFalse,
   type ForceQuery,
@@ -57,7 +57,7 @@ export const tagRoutes: RouteArea = (app, { engine, actions }) => {
       const { repository } = req.params;
       const tag = await actions.around(
         "create-tag",
-        await tagDetails(engine, repository, id, ref),
+        { ...(await tagDetails(engine, repository, id, ref)), user: committerOf(req) },
         () => engine.createTag(repository, { id, ref, force }),
       );
       reply.code(201);
@@ -76,7 +76,8 @@ export const tagRoutes: RouteArea = (app, { engine, actions }) => {
     { schema: { params: tagParams, querystring: forceQuery } },
     async (req, reply) => {
       const { repository, tag } = req.params;
-      await actions.around("delete-tag", await tagDetails(engine, repository, tag, tag), () =>
+      const details = await tagDetails(engine, repository, tag, tag);
+      await actions.around("delete-tag", { ...details, user: committerOf(req) }, () =>
         engine.deleteTag(repository, tag, { force: req.query.force }),
       );
       return reply.code(204).send();
