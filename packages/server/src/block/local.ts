@@ -145,8 +145,18 @@ export class LocalBlockStore {
 
   /** Marks a namespace as used by a repository (`_lakefs/dummy`). */
   async writeDummy(nsDir: string): Promise<void> {
-    const written = await writeTempFile(this.tmpDir, Readable.from([Buffer.from("dummy\n")]));
-    await commitFile(written.path, join(nsDir, "_lakefs", "dummy"));
+    await this.writeNamespaceFile(nsDir, "_lakefs/dummy", "dummy\n");
+  }
+
+  /**
+   * Durably writes a small file the server generates (e.g. symlink manifests) at `path` in the
+   * namespace, replacing an earlier one. `path` is confined like any address (else 400).
+   */
+  async writeNamespaceFile(nsDir: string, path: string, content: string): Promise<void> {
+    const dest = join(nsDir, ...safeSegments(path, "path", MAX_ABSOLUTE_PATH_BYTES));
+    assertResolvesInside(dest, this.realRoot, "path");
+    const written = await writeTempFile(this.tmpDir, Readable.from([Buffer.from(content)]));
+    await commitFile(written.path, dest);
   }
 
   /** True when a repository already uses this namespace. */

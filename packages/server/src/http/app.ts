@@ -32,6 +32,7 @@ import { refsDumpRoutes } from "./routes/refs-dump.js";
 import { repositoryRoutes } from "./routes/repositories.js";
 import { setupRoutes } from "./routes/setup.js";
 import { stagingRoutes } from "./routes/staging.js";
+import { symlinkRoutes } from "./routes/symlinks.js";
 import { tagRoutes } from "./routes/tags.js";
 import { unimplementedRoutes } from "./routes/unimplemented.js";
 import { usageRoutes } from "./routes/usage.js";
@@ -59,6 +60,7 @@ const API_AREAS: readonly RouteArea[] = [
   gcRoutes,
   refsDumpRoutes,
   pullRequestRoutes,
+  symlinkRoutes,
   unimplementedRoutes,
 ];
 

@@ -1,6 +1,6 @@
 /**
  * lakeFS API operations this server does not offer (RBAC administration, GC preparation, raw
- * commit records, symlink files, ...). They answer 501 rather than 404, so clients can tell
+ * commit records, ...). They answer 501 rather than 404, so clients can tell
  * "not supported here" from "no such path". docs/compatibility.md says why each one is here.
  */
 import type { HTTPMethods, RouteHandlerMethod } from "fastify";
@@ -48,7 +48,6 @@ const OPERATIONS: readonly (readonly [HTTPMethods, string])[] = [
   ["POST", `${R}/commits`],
   ["PUT", `${R}/branches/:branch/staging/pmpu/:uploadId/parts/:partNumber/copy`],
   ["PUT", `${R}/branches/:branch/objects`],
-  ["POST", `${R}/refs/:branch/symlink`],
 ];
 
 /** Login flows lakeFS serves without credentials (SSO / STS), also unsupported here. */
