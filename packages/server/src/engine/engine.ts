@@ -19,6 +19,7 @@ import {
   toBranch,
 } from "./branches.js";
 import { commit as commitOp, logCommits as logCommitsOp } from "./commit-ops.js";
+import { createCommitRecord as createCommitRecordOp } from "./commit-records.js";
 import { EngineContext } from "./context.js";
 import type { EngineDeps } from "./deps.js";
 import { diffBranch as diffBranchOp, diffRefs as diffRefsOp } from "./diff-ops.js";
@@ -365,6 +366,14 @@ export class Engine {
   }
 
   /** Merges `source` (a ref) into a branch with a new merge commit; conflicts throw `MergeConflictError`. */
+  /**
+   * Stores a raw commit record (no branch moves): 400 when `id` is not its content address,
+   * 404 `metarange not found`, 409 when the commit exists, 403 on a read-only repository.
+   */
+  async createCommitRecord(repo: string, record: Commit, options: ForceOption = {}): Promise<void> {
+    createCommitRecordOp(this.ctx, repo, record, options);
+  }
+
   // ---- pull requests -----------------------------------------------------------------------------
 
   /** An open pull request; 400 on bad branch names or title, 404 `branch not found`. */

@@ -12,7 +12,9 @@ import {
   type PagingQuery,
   paging,
   type RefParams,
+  type RepoParams,
   refParams,
+  repoParams,
   str,
   stringList,
   stringMap,
@@ -36,7 +38,56 @@ function parseSince(since: string | undefined): number | undefined {
   return Math.floor(ms / 1000);
 }
 
+const commitRecord = object(
+  {
+    commit_id: str,
+    version: { type: "integer", minimum: 0, maximum: 1 },
+    committer: str,
+    message: str,
+    metarange_id: str,
+    creation_date: int,
+    parents: stringList,
+    metadata: stringMap,
+    generation: int,
+    force: boolFalse,
+  },
+  [
+    "commit_id",
+    "version",
+    "committer",
+    "message",
+    "metarange_id",
+    "creation_date",
+    "parents",
+    "generation",
+  ],
+);
+
 export const commitRoutes: RouteArea = (app, { engine, actions }) => {
+  app.post<{ Params: RepoParams; Body: Schema<"CommitRecordCreation"> }>(
+    "/repositories/:repository/commits",
+    { schema: { params: repoParams, body: commitRecord } },
+    async (req, reply) => {
+      const b = req.body;
+      await engine.createCommitRecord(
+        req.params.repository,
+        {
+          id: b.commit_id,
+          version: b.version,
+          committer: b.committer,
+          message: b.message,
+          metarangeId: b.metarange_id,
+          creationDate: b.creation_date,
+          parents: b.parents,
+          metadata: b.metadata ?? {},
+          generation: b.generation,
+        },
+        { force: b.force },
+      );
+      return reply.code(204).send();
+    },
+  );
+
   app.post<{
     Params: BranchParams;
     Querystring: { source_metarange?: string };
