@@ -7,6 +7,11 @@
  */
 import { Command, CommanderError } from "commander";
 import { SDK_VERSION } from "lakefs-ts";
+import {
+  COMPLETE_COMMAND,
+  completionCandidates,
+  registerCompletion,
+} from "./commands/completion.js";
 import { registerFs } from "./commands/fs.js";
 import { registerHistory } from "./commands/history.js";
 import { registerLocal } from "./commands/local.js";
@@ -37,6 +42,7 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
   registerLocal(program, io, exit);
   registerRefs(program, io);
   registerHistory(program, io);
+  registerCompletion(program, io);
   // Every subcommand inherits the output and error handling of the root.
   const inherit = (command: Command) => {
     for (const sub of command.commands) {
@@ -52,6 +58,12 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
   const exit = { code: EXIT.ok as number };
   const program = buildProgram(io, exit);
+  if (argv[0] === COMPLETE_COMMAND) {
+    const words = argv.slice(1);
+    const candidates = completionCandidates(program, words.length === 0 ? [""] : words);
+    if (candidates.length > 0) io.stdout.write(`${candidates.join("\n")}\n`);
+    return EXIT.ok;
+  }
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exit.code;
