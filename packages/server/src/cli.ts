@@ -35,6 +35,9 @@ Options for run:
   --import-root DIR     allow imports from local:// paths under DIR (repeatable)
   --s3-domain DOMAIN    S3 gateway domain for virtual-host buckets (default s3.local.lakefs.io)
   --s3-region REGION    region the S3 gateway reports (default us-east-1)
+  --actions-lua-net-http
+                        let Lua hooks send HTTP requests (require "net/http"; lakeFS's
+                        actions.lua.net_http_enabled)
   --lakectl-config FILE write a lakectl config (endpoint and keys) to FILE if it does not exist
   --log                 log every request to stderr
   -h, --help            show this help
@@ -49,6 +52,7 @@ const RUN_OPTIONS = {
   "import-root": { type: "string", multiple: true, default: [] as string[] },
   "s3-domain": { type: "string", default: "s3.local.lakefs.io" },
   "s3-region": { type: "string", default: "us-east-1" },
+  "actions-lua-net-http": { type: "boolean", default: false },
   "lakectl-config": { type: "string" },
   log: { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
@@ -91,6 +95,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
       logger: values.log,
       s3Domain: values["s3-domain"],
       s3Region: values["s3-region"],
+      actionsLuaNetHttp: values["actions-lua-net-http"],
     },
   };
 }

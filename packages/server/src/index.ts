@@ -90,6 +90,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     const actions = new ActionsService(engine, blocks, {
       envPrefix: options.actionsEnvPrefix,
+      luaNetHttp: options.actionsLuaNetHttp,
     });
     const app = buildApp(
       {

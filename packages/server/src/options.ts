@@ -33,6 +33,11 @@ export interface ServerOptions {
    * `{{ ENV.NAME }}` (default `LAKEFSACTION_`, like lakeFS).
    */
   actionsEnvPrefix?: string;
+  /**
+   * Lua hooks may `require("net/http")` and send HTTP requests from the server (lakeFS's
+   * `actions.lua.net_http_enabled`); default false.
+   */
+  actionsLuaNetHttp?: boolean;
 }
 
 export interface RunningServer {

@@ -23,6 +23,8 @@ export interface HookContext {
   readonly signal?: AbortSignal | undefined;
   /** The server's API for Lua's `lakefs` module (absent: its calls fail). */
   readonly api?: InternalApi | undefined;
+  /** Lua hooks may `require("net/http")`. */
+  readonly luaNetHttp?: boolean | undefined;
 }
 
 export async function runHook(hook: ActionHook, context: HookContext): Promise<void> {
@@ -48,6 +50,7 @@ export async function runHook(hook: ActionHook, context: HookContext): Promise<v
         loadScript: context.loadFile,
         signal,
         api: context.api,
+        netHttp: context.luaNetHttp,
       });
     case "airflow":
       throw new UnsupportedHookError("airflow hooks are not supported by lakefs-ts-server");

@@ -16,10 +16,12 @@ export interface LuaJob {
   /** The channel of blocking calls to the main thread (`host-channel.ts`). */
   readonly port: MessagePort;
   readonly flag: Int32Array;
+  /** `net/http` is offered (the server's `luaNetHttp` option). */
+  readonly netHttp: boolean;
 }
 
-async function run({ code, globals, port, flag }: LuaJob): Promise<void> {
-  const modules = libraryModules(hostCaller(port, flag));
+async function run({ code, globals, port, flag, netHttp }: LuaJob): Promise<void> {
+  const modules = libraryModules(hostCaller(port, flag), netHttp);
   const lua = await new LuaFactory().createEngine({ enableProxy: false, injectObjects: false });
   try {
     lua.global.set("__write", (out: string) => parentPort?.postMessage({ out }));

@@ -17,6 +17,7 @@ import {
   serveHostCalls,
 } from "./lua-library/host-channel.js";
 import { hookFailure } from "./lua-library/index.js";
+import { outboundRequest } from "./outbound-http.js";
 import { type EnvOptions, fillEnv, PropertyError, parseDuration } from "./properties.js";
 
 export const DEFAULT_LUA_TIMEOUT_MS = 60_000;
@@ -36,16 +37,23 @@ export interface LuaCall {
   readonly signal?: AbortSignal | undefined;
   /** The server's API, for the `lakefs` module (absent: its calls fail). */
   readonly api?: InternalApi | undefined;
+  /** Offer `net/http` (off unless the server enables it). */
+  readonly netHttp?: boolean | undefined;
 }
 
 /** The main thread's side of a hook's blocking calls. */
-function hostCalls(call: LuaCall): (request: HostRequest) => Promise<HostResponse> {
+function hostCalls(
+  call: LuaCall,
+  ended: AbortSignal,
+): (request: HostRequest) => Promise<HostResponse> {
   return async (request) => {
     if (request.kind === "lakefs") {
       if (call.api === undefined) throw new Error("lakefs: the server's API is not available");
       return call.api(request, call.username);
     }
-    throw new Error(`${request.kind}: not available`);
+    // An outbound request ends with its hook (deadline, failure or shutdown).
+    if (call.netHttp) return outboundRequest(request, ended);
+    throw new Error("net/http is not enabled on this server");
   };
 }
 
@@ -113,9 +121,10 @@ export async function runLuaHook(call: LuaCall): Promise<void> {
 
   const channel = new MessageChannel();
   const flag = newFlag();
-  serveHostCalls(channel.port1, flag, hostCalls(call));
+  const ended = new AbortController();
+  serveHostCalls(channel.port1, flag, hostCalls(call, ended.signal));
   const worker = startModuleWorker(import.meta.url, "lua-worker", {
-    workerData: { code, globals, port: channel.port2, flag },
+    workerData: { code, globals, port: channel.port2, flag, netHttp: call.netHttp === true },
     transferList: [channel.port2],
     resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 },
     stdout: true,
@@ -130,6 +139,7 @@ export async function runLuaHook(call: LuaCall): Promise<void> {
       call.signal?.removeEventListener("abort", onAbort);
       void worker.terminate();
       channel.port1.close();
+      ended.abort();
       if (err) reject(err);
       else resolve();
     };

@@ -42,6 +42,8 @@ export interface ActionsOptions {
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
   /** Only variables with this prefix may be read (default `LAKEFSACTION_`). */
   readonly envPrefix?: string | undefined;
+  /** Lua hooks get `net/http` (lakeFS's `actions.lua.net_http_enabled`; default off). */
+  readonly luaNetHttp?: boolean | undefined;
 }
 
 /** The pre-hook failure that aborts an operation: lakeFS's 412 and message. */
@@ -69,12 +71,14 @@ export class ActionsService {
   private readonly background = new Set<Promise<void>>();
   private readonly shutdown = new AbortController();
   private api: InternalApi | undefined;
+  private readonly luaNetHttp: boolean;
 
   constructor(
     private readonly engine: Engine,
     private readonly blocks: LocalBlockStore,
     options: ActionsOptions = {},
   ) {
+    this.luaNetHttp = options.luaNetHttp ?? false;
     this.env = {
       env: options.env ?? process.env,
       prefix: options.envPrefix ?? DEFAULT_ENV_PREFIX,
@@ -289,6 +293,7 @@ export class ActionsService {
             loadFile: (path) => this.readFile(record, nsDir, path),
             signal: this.shutdown.signal,
             api: this.api,
+            luaNetHttp: this.luaNetHttp,
           });
         } catch (err) {
           failure = (err as Error).message;

@@ -1,6 +1,6 @@
 /**
  * lakeFS's Lua hook library without the cloud modules, for the Lua worker: each module
- * (`lakefs`, `encoding/*` with `encoding/parquet`, `crypto/*`, `strings`, `path`, `regexp`, `uuid`, `time`, `net/url`, `hook`,
+ * (`lakefs`, `net/http` when enabled, `encoding/*` with `encoding/parquet`, `crypto/*`, `strings`, `path`, `regexp`, `uuid`, `time`, `net/url`, `hook`,
  * and the refusals of `unsupported.ts`) is registered in `package.preload` under lakeFS's name
  * by the prelude, which reaches its JS half through the `__host` global (removed once read).
  */
@@ -9,6 +9,7 @@ import { crypto } from "./crypto.js";
 import { encoding } from "./encoding.js";
 import { hook } from "./hook.js";
 import type { HostCall } from "./host-channel.js";
+import { httpModule } from "./http.js";
 import { lakefsModule } from "./lakefs.js";
 import type { HostFunction, LuaModule } from "./module.js";
 import { parquet } from "./parquet.js";
@@ -21,8 +22,11 @@ export { hookFailure } from "./hook.js";
 
 type Modules = Readonly<Record<string, LuaModule>>;
 
-/** The modules a hook gets; `lakefs` needs the channel to the main thread. */
-export function libraryModules(hostCall?: HostCall): Modules {
+/**
+ * The modules a hook gets; `lakefs` and `net/http` need the channel to the main thread, and
+ * `net/http` exists only when the server enables it.
+ */
+export function libraryModules(hostCall?: HostCall, netHttp = false): Modules {
   return {
     encoding,
     parquet,
@@ -33,6 +37,7 @@ export function libraryModules(hostCall?: HostCall): Modules {
     hook,
     unsupported,
     ...(hostCall ? { lakefs: lakefsModule(hostCall) } : {}),
+    ...(hostCall && netHttp ? { http: httpModule(hostCall) } : {}),
   };
 }
 

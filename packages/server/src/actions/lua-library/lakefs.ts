@@ -23,7 +23,8 @@ export function lakefsModule(hostCall: HostCall): LuaModule {
       method,
       path,
       query: query ?? {},
-      body: body === undefined ? undefined : JSON.stringify(body),
+      // Lua's nil arrives as null: no body.
+      body: body == null ? undefined : JSON.stringify(body),
     });
     const data = Buffer.from(response.body);
     const status = response.status;
