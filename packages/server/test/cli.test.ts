@@ -41,6 +41,7 @@ describe("CLI argument parsing", () => {
         logger: false,
         s3Domain: "s3.local.lakefs.io",
         s3Region: "us-east-1",
+        actionsLuaNetHttp: false,
       },
     });
   });
@@ -63,6 +64,7 @@ describe("CLI argument parsing", () => {
       "--s3-domain",
       "s3.example.test",
       "--s3-region=eu-west-1",
+      "--actions-lua-net-http",
     ]);
     assert.deepEqual(parsed, {
       help: false,
@@ -77,6 +79,7 @@ describe("CLI argument parsing", () => {
         logger: true,
         s3Domain: "s3.example.test",
         s3Region: "eu-west-1",
+        actionsLuaNetHttp: true,
       },
     });
     assert.deepEqual(parseRunArgs(["-h"]), { help: true });
