@@ -1,9 +1,16 @@
 /**
- * Request validation: JSON-schema building blocks and the validator compiler. Fastify validates
- * before a handler runs, so handlers see well-typed input and bad input is a 400.
+ * Request validation: the route schemas of lakeFS's operations (generated from its OpenAPI
+ * document, `operation`), building blocks for overrides and for routes outside the spec, and the
+ * validator compiler. Fastify validates before a handler runs, so handlers see well-typed input
+ * and bad input is a 400.
  */
 import { Ajv } from "ajv";
-import type { FastifySchemaCompiler } from "fastify";
+import type { FastifySchema, FastifySchemaCompiler } from "fastify";
+import {
+  OPERATION_SCHEMAS,
+  type OperationId,
+  type OperationRoutes,
+} from "./generated/operations.js";
 
 const ajvOptions = { useDefaults: true, allErrors: false, strict: false } as const;
 /** Query strings, path parameters and headers are text: "true" and "42" must become typed. */
@@ -34,10 +41,22 @@ function goBooleans(schema: { properties?: Record<string, { type?: unknown }> })
   };
 }
 
+/** Body schemas of operations whose request body the spec makes optional. */
+const optionalBodies = new WeakSet<object>();
+
 /** Compiles route schemas: coercing for URL parts and headers, exact for bodies. */
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
   if (httpPart === "body") {
-    return exact.compile(schema) as ReturnType<FastifySchemaCompiler<object>>;
+    const validate = exact.compile(schema);
+    if (!optionalBodies.has(schema)) return validate as ReturnType<FastifySchemaCompiler<object>>;
+    // As lakeFS's validator: no body at all is fine, a body that is sent must match.
+    const optional = (data: unknown) => {
+      const ok = data === undefined || validate(data);
+      optional.errors = ok ? null : validate.errors;
+      return ok;
+    };
+    optional.errors = validate.errors;
+    return optional as unknown as ReturnType<FastifySchemaCompiler<object>>;
   }
   const validate = coercing.compile(schema);
   const normalise = goBooleans(schema as Parameters<typeof goBooleans>[0]);
@@ -109,3 +128,47 @@ export interface ForceQuery {
 
 /** A required `path` query parameter (object path: non-empty). */
 export const pathQuery = { path: nonEmptyStr } as const;
+
+/**
+ * Override: the named string properties must not be empty. Ids, refs and paths that are "" are
+ * refused at the boundary (400) before any handler work; the spec has no minLength for them.
+ */
+export function nonEmpty(...names: string[]): Record<string, object> {
+  return Object.fromEntries(names.map((name) => [name, nonEmptyStr]));
+}
+
+/**
+ * Override for the routes that take an object path in `?path=`: an empty path is refused at the
+ * boundary (400) before any handler work; the spec only says the parameter is required.
+ */
+export const nonEmptyPath = { querystring: pathQuery } as const;
+
+/** The request types (`Params`, `Querystring`, `Body`) of a lakeFS operation, after validation. */
+export type Route<Id extends OperationId> = OperationRoutes[Id];
+
+type RequestPart = "params" | "querystring" | "body";
+
+/** Properties that replace the spec's in one request part (see `operation`). */
+export type SchemaOverrides = {
+  readonly [Part in RequestPart]?: Readonly<Record<string, object>>;
+};
+
+/**
+ * The fastify `schema` of lakeFS operation `id`, generated from its OpenAPI document
+ * (generated/operations.ts). `overrides` replace single properties where lakeFS validates
+ * differently from its spec; they may only narrow what the spec accepts (handler types come from
+ * the spec), and each says why at its use.
+ */
+export function operation(id: OperationId, overrides: SchemaOverrides = {}): FastifySchema {
+  const { optionalBody, ...parts } = OPERATION_SCHEMAS[id];
+  const schema: Partial<Record<RequestPart, object>> = { ...parts };
+  for (const [part, properties] of Object.entries(overrides) as [RequestPart, object][]) {
+    const base = schema[part] as { properties?: Record<string, object> } | undefined;
+    for (const name of Object.keys(properties)) {
+      if (!base?.properties?.[name]) throw new Error(`${id}: the spec has no ${part} "${name}"`);
+    }
+    schema[part] = { ...base, properties: { ...base?.properties, ...properties } };
+  }
+  if (optionalBody && schema.body) optionalBodies.add(schema.body);
+  return schema;
+}

@@ -4,26 +4,8 @@ import { EngineError } from "../../core/errors.js";
 import type { Engine } from "../../engine/engine.js";
 import type { Commit, CommitOverrides } from "../../engine/types.js";
 import { committerOf, type RouteArea } from "../context.js";
-import {
-  type BranchParams,
-  bool,
-  boolFalse,
-  branchParams,
-  type ForceQuery,
-  forceQuery,
-  int,
-  nonEmptyStr,
-  object,
-  type PrefixPagingQuery,
-  prefixPaging,
-  type RepoParams,
-  repoParams,
-  str,
-  stringMap,
-} from "../validation.js";
+import { nonEmpty, operation, type Route } from "../validation.js";
 import { commitWire, diffWire, listOf, refWire } from "../wire.js";
-
-const commitOverrides = object({ message: str, metadata: stringMap });
 
 function overrides(o: Schema<"CommitOverrides"> | undefined): CommitOverrides | undefined {
   return o && { message: o.message, metadata: o.metadata };
@@ -46,14 +28,9 @@ async function branchHead(engine: Engine, repository: string, branch: string): P
 }
 
 export const branchRoutes: RouteArea = (app, { engine, actions }) => {
-  app.get<{ Params: RepoParams; Querystring: PrefixPagingQuery & { show_hidden: boolean } }>(
+  app.get<Route<"listBranches">>(
     "/repositories/:repository/branches",
-    {
-      schema: {
-        params: repoParams,
-        querystring: object({ ...prefixPaging, show_hidden: boolFalse }),
-      },
-    },
+    { schema: operation("listBranches") },
     async (req) => {
       const { show_hidden, ...paging } = req.query;
       return listOf(
@@ -63,17 +40,9 @@ export const branchRoutes: RouteArea = (app, { engine, actions }) => {
     },
   );
 
-  app.post<{ Params: RepoParams; Body: Schema<"BranchCreation"> }>(
+  app.post<Route<"createBranch">>(
     "/repositories/:repository/branches",
-    {
-      schema: {
-        params: repoParams,
-        body: object(
-          { name: nonEmptyStr, source: nonEmptyStr, force: boolFalse, hidden: boolFalse },
-          ["name", "source"],
-        ),
-      },
-    },
+    { schema: operation("createBranch", { body: nonEmpty("name", "source") }) },
     async (req, reply) => {
       const { name, source, force, hidden } = req.body;
       const { repository } = req.params;
@@ -89,15 +58,15 @@ export const branchRoutes: RouteArea = (app, { engine, actions }) => {
     },
   );
 
-  app.get<{ Params: BranchParams }>(
+  app.get<Route<"getBranch">>(
     "/repositories/:repository/branches/:branch",
-    { schema: { params: branchParams } },
+    { schema: operation("getBranch") },
     async (req) => refWire(await engine.getBranch(req.params.repository, req.params.branch)),
   );
 
-  app.delete<{ Params: BranchParams; Querystring: ForceQuery }>(
+  app.delete<Route<"deleteBranch">>(
     "/repositories/:repository/branches/:branch",
-    { schema: { params: branchParams, querystring: forceQuery } },
+    { schema: operation("deleteBranch") },
     async (req, reply) => {
       const { repository, branch } = req.params;
       // Hooks read their actions from the branch's head commit, which outlives the branch.
@@ -117,21 +86,9 @@ export const branchRoutes: RouteArea = (app, { engine, actions }) => {
     },
   );
 
-  app.put<{ Params: BranchParams; Body: Schema<"ResetCreation"> }>(
+  app.put<Route<"resetBranch">>(
     "/repositories/:repository/branches/:branch",
-    {
-      schema: {
-        params: branchParams,
-        body: object(
-          {
-            type: { type: "string", enum: ["object", "common_prefix", "reset"] },
-            path: str,
-            force: boolFalse,
-          },
-          ["type"],
-        ),
-      },
-    },
+    { schema: operation("resetBranch") },
     async (req, reply) => {
       const { type, path, force } = req.body;
       await engine.resetBranch(req.params.repository, req.params.branch, { type, path, force });
@@ -139,14 +96,9 @@ export const branchRoutes: RouteArea = (app, { engine, actions }) => {
     },
   );
 
-  app.put<{ Params: BranchParams; Querystring: { ref: string; force: boolean } }>(
+  app.put<Route<"hardResetBranch">>(
     "/repositories/:repository/branches/:branch/hard_reset",
-    {
-      schema: {
-        params: branchParams,
-        querystring: object({ ref: nonEmptyStr, force: boolFalse }, ["ref"]),
-      },
-    },
+    { schema: operation("hardResetBranch", { querystring: nonEmpty("ref") }) },
     async (req, reply) => {
       const { repository, branch } = req.params;
       await engine.hardResetBranch(repository, branch, req.query.ref, { force: req.query.force });
@@ -154,32 +106,18 @@ export const branchRoutes: RouteArea = (app, { engine, actions }) => {
     },
   );
 
-  app.get<{ Params: BranchParams; Querystring: PrefixPagingQuery & { delimiter?: string } }>(
+  app.get<Route<"diffBranch">>(
     "/repositories/:repository/branches/:branch/diff",
-    { schema: { params: branchParams, querystring: object({ ...prefixPaging, delimiter: str }) } },
+    { schema: operation("diffBranch") },
     async (req) =>
       listOf(await engine.diffBranch(req.params.repository, req.params.branch, req.query), (d) =>
         diffWire(d),
       ),
   );
 
-  app.post<{ Params: BranchParams; Body: Schema<"RevertCreation"> }>(
+  app.post<Route<"revertBranch">>(
     "/repositories/:repository/branches/:branch/revert",
-    {
-      schema: {
-        params: branchParams,
-        body: object(
-          {
-            ref: nonEmptyStr,
-            parent_number: int,
-            commit_overrides: commitOverrides,
-            force: boolFalse,
-            allow_empty: boolFalse,
-          },
-          ["ref", "parent_number"],
-        ),
-      },
-    },
+    { schema: operation("revertBranch", { body: nonEmpty("ref") }) },
     async (req, reply) => {
       const b = req.body;
       const { repository, branch } = req.params;
@@ -201,17 +139,9 @@ export const branchRoutes: RouteArea = (app, { engine, actions }) => {
     },
   );
 
-  app.post<{ Params: BranchParams; Body: Schema<"CherryPickCreation"> }>(
+  app.post<Route<"cherryPick">>(
     "/repositories/:repository/branches/:branch/cherry-pick",
-    {
-      schema: {
-        params: branchParams,
-        body: object(
-          { ref: nonEmptyStr, parent_number: int, commit_overrides: commitOverrides, force: bool },
-          ["ref"],
-        ),
-      },
-    },
+    { schema: operation("cherryPick", { body: nonEmpty("ref") }) },
     async (req, reply) => {
       const b = req.body;
       const { repository, branch } = req.params;

@@ -19,22 +19,7 @@ import {
 import { presignUnsupported, presignUrl } from "../presigned.js";
 import { withRawBodies } from "../raw-body.js";
 import { uploadBody, userMetadataFromHeaders } from "../upload-body.js";
-import {
-  type BranchParams,
-  bool,
-  boolFalse,
-  branchParams,
-  nonEmptyStr,
-  object,
-  type PrefixPagingQuery,
-  pathQuery,
-  prefixPaging,
-  type RefParams,
-  refParams,
-  str,
-  stringList,
-  stringMap,
-} from "../validation.js";
+import { nonEmptyPath, nonEmptyStr, operation, type Route } from "../validation.js";
 import {
   listedWire,
   listOf,
@@ -42,8 +27,6 @@ import {
   objectStatsWire,
   writtenWire,
 } from "../wire.js";
-
-const boolTrue = { type: "boolean", default: true } as const;
 
 /** 404 with the message lakeFS's upload and copy handlers give for a missing branch. */
 async function requireBranch(engine: Engine, repository: string, branch: string): Promise<void> {
@@ -81,14 +64,9 @@ export function abortOnDisconnect(raw: IncomingMessage): AbortSignal {
 /** Routes whose request body is object bytes: no body parser may consume the stream. */
 function uploadRoute(app: FastifyInstance, s: HttpServices): void {
   withRawBodies(app, (raw) => {
-    raw.post<{ Params: BranchParams; Querystring: { path: string; force: boolean } }>(
+    raw.post<Route<"uploadObject">>(
       "/repositories/:repository/branches/:branch/objects",
-      {
-        schema: {
-          params: branchParams,
-          querystring: object({ ...pathQuery, storageClass: str, force: boolFalse }, ["path"]),
-        },
-      },
+      { schema: operation("uploadObject", nonEmptyPath) },
       async (req, reply) => {
         const written = await s.objects.upload({
           ...req.params,
@@ -131,9 +109,9 @@ export const objectRoutes: RouteArea = (app, s) => {
     if (presign && !s.presign) throw presignUnsupported();
   };
 
-  app.head<{ Params: RefParams; Querystring: { path: string } }>(
+  app.head<Route<"headObject">>(
     "/repositories/:repository/refs/:ref/objects",
-    { schema: { params: refParams, querystring: object(pathQuery, ["path"]) } },
+    { schema: operation("headObject", nonEmptyPath) },
     async (req, reply) => {
       const { repository, ref } = req.params;
       await repositoryStorage(s, repository);
@@ -145,11 +123,9 @@ export const objectRoutes: RouteArea = (app, s) => {
     },
   );
 
-  app.get<{ Params: RefParams; Querystring: { path: string; presign?: boolean } }>(
+  app.get<Route<"getObject">>(
     "/repositories/:repository/refs/:ref/objects",
-    {
-      schema: { params: refParams, querystring: object({ ...pathQuery, presign: bool }, ["path"]) },
-    },
+    { schema: operation("getObject", nonEmptyPath) },
     async (req, reply) => {
       const { repository, ref } = req.params;
       const { path, presign } = req.query;
@@ -170,17 +146,9 @@ export const objectRoutes: RouteArea = (app, s) => {
     },
   );
 
-  app.get<{
-    Params: RefParams;
-    Querystring: { path: string; user_metadata: boolean; presign?: boolean };
-  }>(
+  app.get<Route<"statObject">>(
     "/repositories/:repository/refs/:ref/objects/stat",
-    {
-      schema: {
-        params: refParams,
-        querystring: object({ ...pathQuery, user_metadata: boolTrue, presign: bool }, ["path"]),
-      },
-    },
+    { schema: operation("statObject", nonEmptyPath) },
     async (req) => {
       const { repository, ref } = req.params;
       const { path, presign, user_metadata } = req.query;
@@ -198,26 +166,9 @@ export const objectRoutes: RouteArea = (app, s) => {
     },
   );
 
-  app.get<{
-    Params: RefParams;
-    Querystring: PrefixPagingQuery & {
-      delimiter?: string;
-      user_metadata: boolean;
-      presign?: boolean;
-    };
-  }>(
+  app.get<Route<"listObjects">>(
     "/repositories/:repository/refs/:ref/objects/ls",
-    {
-      schema: {
-        params: refParams,
-        querystring: object({
-          ...prefixPaging,
-          delimiter: str,
-          user_metadata: boolTrue,
-          presign: bool,
-        }),
-      },
-    },
+    { schema: operation("listObjects") },
     async (req) => {
       const { repository, ref } = req.params;
       const { presign, user_metadata, ...options } = req.query;
@@ -230,9 +181,9 @@ export const objectRoutes: RouteArea = (app, s) => {
     },
   );
 
-  app.get<{ Params: RefParams; Querystring: { path: string } }>(
+  app.get<Route<"getUnderlyingProperties">>(
     "/repositories/:repository/refs/:ref/objects/underlyingProperties",
-    { schema: { params: refParams, querystring: object(pathQuery, ["path"]) } },
+    { schema: operation("getUnderlyingProperties", nonEmptyPath) },
     async (req): Promise<Schema<"UnderlyingObjectProperties">> => {
       await engine.getEntry(req.params.repository, req.params.ref, req.query.path);
       // The local filesystem has no storage classes.
@@ -240,9 +191,9 @@ export const objectRoutes: RouteArea = (app, s) => {
     },
   );
 
-  app.get<{ Params: BranchParams; Querystring: { path: string } }>(
+  app.get<Route<"uploadObjectPreflight">>(
     "/repositories/:repository/branches/:branch/objects/stage_allowed",
-    { schema: { params: branchParams, querystring: object(pathQuery, ["path"]) } },
+    { schema: operation("uploadObjectPreflight", nonEmptyPath) },
     async (req, reply) => {
       await repositoryStorage(s, req.params.repository);
       await requireBranch(engine, req.params.repository, req.params.branch);
@@ -250,14 +201,9 @@ export const objectRoutes: RouteArea = (app, s) => {
     },
   );
 
-  app.delete<{ Params: BranchParams; Querystring: { path: string; force: boolean } }>(
+  app.delete<Route<"deleteObject">>(
     "/repositories/:repository/branches/:branch/objects",
-    {
-      schema: {
-        params: branchParams,
-        querystring: object({ ...pathQuery, force: boolFalse, no_tombstone: bool }, ["path"]),
-      },
-    },
+    { schema: operation("deleteObject", nonEmptyPath) },
     async (req, reply) => {
       const { repository, branch } = req.params;
       await engine.deleteEntry(repository, branch, req.query.path, { force: req.query.force });
@@ -265,15 +211,9 @@ export const objectRoutes: RouteArea = (app, s) => {
     },
   );
 
-  app.post<{ Params: BranchParams; Querystring: { force: boolean }; Body: Schema<"PathList"> }>(
+  app.post<Route<"deleteObjects">>(
     "/repositories/:repository/branches/:branch/objects/delete",
-    {
-      schema: {
-        params: branchParams,
-        querystring: object({ force: boolFalse, no_tombstone: bool }),
-        body: object({ paths: stringList }, ["paths"]),
-      },
-    },
+    { schema: operation("deleteObjects") },
     async (req): Promise<Schema<"ObjectErrorList">> => {
       const { repository, branch } = req.params;
       const results = await engine.deleteEntries(repository, branch, req.body.paths, {
@@ -289,21 +229,14 @@ export const objectRoutes: RouteArea = (app, s) => {
     },
   );
 
-  app.post<{
-    Params: BranchParams;
-    Querystring: { dest_path: string };
-    Body: Schema<"ObjectCopyCreation">;
-  }>(
+  app.post<Route<"copyObject">>(
     "/repositories/:repository/branches/:branch/objects/copy",
     {
-      schema: {
-        params: branchParams,
-        querystring: object({ dest_path: nonEmptyStr }, ["dest_path"]),
-        body: object(
-          { src_path: nonEmptyStr, src_ref: str, force: boolFalse, shallow: boolFalse },
-          ["src_path"],
-        ),
-      },
+      // Empty paths are refused at the boundary, as for every object path (see nonEmptyPath).
+      schema: operation("copyObject", {
+        querystring: { dest_path: nonEmptyStr },
+        body: { src_path: nonEmptyStr },
+      }),
     },
     async (req, reply) => {
       const { src_path, src_ref, force, shallow } = req.body;
@@ -320,19 +253,9 @@ export const objectRoutes: RouteArea = (app, s) => {
     },
   );
 
-  app.put<{
-    Params: BranchParams;
-    Querystring: { path: string };
-    Body: Schema<"UpdateObjectUserMetadata">;
-  }>(
+  app.put<Route<"updateObjectUserMetadata">>(
     "/repositories/:repository/branches/:branch/objects/stat/user_metadata",
-    {
-      schema: {
-        params: branchParams,
-        querystring: object(pathQuery, ["path"]),
-        body: object({ set: stringMap }, ["set"]),
-      },
-    },
+    { schema: operation("updateObjectUserMetadata", nonEmptyPath) },
     async (req, reply) => {
       const { repository, branch } = req.params;
       await engine.updateUserMetadata(repository, branch, req.query.path, req.body.set);

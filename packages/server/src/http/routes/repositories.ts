@@ -1,48 +1,24 @@
 /** Repositories: list, create, get, delete. */
-import type { Schema } from "lakefs-ts/api";
 import { badRequest } from "../../core/errors.js";
 import { committerOf, type RouteArea } from "../context.js";
 import { populateSampleData } from "../sample-data.js";
-import {
-  boolFalse,
-  type ForceQuery,
-  forceQuery,
-  nonEmptyStr,
-  object,
-  type PrefixPagingQuery,
-  prefixPaging,
-  type RepoParams,
-  repoParams,
-  str,
-} from "../validation.js";
+import { nonEmpty, operation, type Route } from "../validation.js";
 import { listOf, repositoryWire } from "../wire.js";
-
-const creation = object(
-  {
-    name: nonEmptyStr,
-    storage_namespace: nonEmptyStr,
-    default_branch: str,
-    storage_id: str,
-    sample_data: boolFalse,
-    read_only: boolFalse,
-  },
-  ["name", "storage_namespace"],
-);
 
 /** The one storage this server has; lakeFS names a single storage "". */
 const STORAGE_ID = "";
 
 export const repositoryRoutes: RouteArea = (app, services) => {
   const { engine } = services;
-  app.get<{ Querystring: PrefixPagingQuery & { search?: string } }>(
+  app.get<Route<"listRepositories">>(
     "/repositories",
-    { schema: { querystring: object({ ...prefixPaging, search: str }) } },
+    { schema: operation("listRepositories") },
     async (req) => listOf(await engine.listRepositories(req.query), repositoryWire),
   );
 
-  app.post<{ Querystring: { bare: boolean }; Body: Schema<"RepositoryCreation"> }>(
+  app.post<Route<"createRepository">>(
     "/repositories",
-    { schema: { querystring: object({ bare: boolFalse }), body: creation } },
+    { schema: operation("createRepository", { body: nonEmpty("name", "storage_namespace") }) },
     async (req, reply) => {
       const body = req.body;
       if (body.storage_id !== undefined && body.storage_id !== STORAGE_ID) {
@@ -63,15 +39,15 @@ export const repositoryRoutes: RouteArea = (app, services) => {
     },
   );
 
-  app.get<{ Params: RepoParams }>(
+  app.get<Route<"getRepository">>(
     "/repositories/:repository",
-    { schema: { params: repoParams } },
+    { schema: operation("getRepository") },
     async (req) => repositoryWire(await engine.getRepository(req.params.repository)),
   );
 
-  app.delete<{ Params: RepoParams; Querystring: ForceQuery }>(
+  app.delete<Route<"deleteRepository">>(
     "/repositories/:repository",
-    { schema: { params: repoParams, querystring: forceQuery } },
+    { schema: operation("deleteRepository") },
     async (req, reply) => {
       await engine.deleteRepository(req.params.repository, { force: req.query.force });
       return reply.code(204).send();

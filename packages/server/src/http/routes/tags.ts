@@ -1,25 +1,10 @@
 /** Tags: list, create, get, delete. */
-import type { Schema } from "lakefs-ts/api";
 import { EngineError } from "../../core/errors.js";
 import type { Engine } from "../../engine/engine.js";
 import { committerOf, type RouteArea } from "../context.js";
-import {
-  boolFalse,
-  type ForceQuery,
-  forceQuery,
-  nonEmptyStr,
-  object,
-  type PrefixPagingQuery,
-  prefixPaging,
-  type RepoParams,
-  repoParams,
-  str,
-} from "../validation.js";
+import { nonEmpty, operation, type Route } from "../validation.js";
 import { listOf, refWire } from "../wire.js";
 
-interface TagParams extends RepoParams {
-  tag: string;
-}
 /**
  * What tag hooks see: the tag and the commit `ref` resolves to (their source ref too, so a
  * deleted tag's hooks still find their actions). A ref that does not resolve leaves the error
@@ -35,23 +20,16 @@ async function tagDetails(engine: Engine, repositoryId: string, tagId: string, r
   return { repositoryId, branchId: "", tagId, sourceRef: commitId || ref, commitId };
 }
 
-const tagParams = object({ repository: str, tag: str }, ["repository", "tag"]);
-
 export const tagRoutes: RouteArea = (app, { engine, actions }) => {
-  app.get<{ Params: RepoParams; Querystring: PrefixPagingQuery }>(
+  app.get<Route<"listTags">>(
     "/repositories/:repository/tags",
-    { schema: { params: repoParams, querystring: object(prefixPaging) } },
+    { schema: operation("listTags") },
     async (req) => listOf(await engine.listTags(req.params.repository, req.query), refWire),
   );
 
-  app.post<{ Params: RepoParams; Body: Schema<"TagCreation"> }>(
+  app.post<Route<"createTag">>(
     "/repositories/:repository/tags",
-    {
-      schema: {
-        params: repoParams,
-        body: object({ id: nonEmptyStr, ref: nonEmptyStr, force: boolFalse }, ["id", "ref"]),
-      },
-    },
+    { schema: operation("createTag", { body: nonEmpty("id", "ref") }) },
     async (req, reply) => {
       const { id, ref, force } = req.body;
       const { repository } = req.params;
@@ -65,15 +43,15 @@ export const tagRoutes: RouteArea = (app, { engine, actions }) => {
     },
   );
 
-  app.get<{ Params: TagParams }>(
+  app.get<Route<"getTag">>(
     "/repositories/:repository/tags/:tag",
-    { schema: { params: tagParams } },
+    { schema: operation("getTag") },
     async (req) => refWire(await engine.getTag(req.params.repository, req.params.tag)),
   );
 
-  app.delete<{ Params: TagParams; Querystring: ForceQuery }>(
+  app.delete<Route<"deleteTag">>(
     "/repositories/:repository/tags/:tag",
-    { schema: { params: tagParams, querystring: forceQuery } },
+    { schema: operation("deleteTag") },
     async (req, reply) => {
       const { repository, tag } = req.params;
       const details = await tagDetails(engine, repository, tag, tag);
