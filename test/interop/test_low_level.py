@@ -200,3 +200,22 @@ def test_pull_requests(client, repo):
                 title="t", source_branch="main", destination_branch="main"
             ),
         )
+
+
+def test_create_symlink_file(server, client, repo):
+    """lakefs_sdk's InternalApi.create_symlink_file: one symlink.txt of addresses per directory."""
+    main = repo.branch("main")
+    put(main, "table/part-0.parquet", b"0")
+    put(main, "table/part-1.parquet", b"1")
+    main.commit("table")
+    internal = client.sdk_client.internal_api
+    result = internal.create_symlink_file(repo.id, "main", location="table/")
+    namespace = repo.properties.storage_namespace
+    assert result.location == f"{namespace}/symlinks"
+    addresses = [main.object(f"table/part-{i}.parquet").stat().physical_address for i in (0, 1)]
+    if server.data_dir is not None:  # the embedded server: read the file it wrote
+        ns_dir = server.data_dir / "block" / namespace.removeprefix("local://").lstrip("/")
+        written = ns_dir / "symlinks" / repo.id / "main" / "table" / "symlink.txt"
+        assert written.read_text() == "\n".join(addresses)
+    with pytest.raises(lakefs_sdk.exceptions.NotFoundException):
+        internal.create_symlink_file(repo.id, "no-such-branch")

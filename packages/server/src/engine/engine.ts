@@ -23,6 +23,7 @@ import { createCommitRecord as createCommitRecordOp } from "./commit-records.js"
 import { EngineContext } from "./context.js";
 import type { EngineDeps } from "./deps.js";
 import { diffBranch as diffBranchOp, diffRefs as diffRefsOp } from "./diff-ops.js";
+import { type GcCommits, gcCommits as gcCommitsOp } from "./gc-commits.js";
 import {
   deleteGcRules as deleteGcRulesOp,
   type GcRules,
@@ -78,6 +79,7 @@ import {
   getTag as getTagOp,
   listTags as listTagsOp,
 } from "./tags.js";
+import { runTask as runTaskOp, type TaskStatus, taskStatus as taskStatusOfKind } from "./tasks.js";
 import { TreeWorkerClient } from "./tree-worker-client.js";
 import type {
   Branch,
@@ -233,6 +235,25 @@ export class Engine {
   async setReadOnly(id: string, readOnly: boolean): Promise<void> {
     this.ctx.repo(id);
     this.ctx.store.setReadOnly(id, readOnly);
+  }
+
+  /** Expired and active commits under the repository's GC rules (404 `not found` without). */
+  async gcCommits(repo: string): Promise<GcCommits> {
+    return gcCommitsOp(this.ctx, repo);
+  }
+
+  /**
+   * Runs `work` as a background task of `kind` after the current request; returns the task id.
+   * Its status (`taskStatus`) is kept with the repository.
+   */
+  async runTask<R>(repo: string, kind: string, work: () => R | Promise<R>): Promise<string> {
+    this.ctx.repo(repo);
+    return runTaskOp(this.ctx, repo, kind, work);
+  }
+
+  /** 404 `not found` for an unknown task id (or one of another kind). */
+  async taskStatus<R>(repo: string, kind: string, id: string): Promise<TaskStatus<R>> {
+    return taskStatusOfKind(this.ctx, repo, kind, id);
   }
 
   // ---- branches ----------------------------------------------------------------------------------

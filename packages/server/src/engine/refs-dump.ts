@@ -5,10 +5,10 @@
  * namespace. Also the task form (`POST …/dump`, `POST …/restore`): submitted, run after the
  * request returns, status kept in the settings table.
  */
-import { randomBytes } from "node:crypto";
 import { badRequest, conflict, notFound } from "../core/errors.js";
 import { commitId } from "./commit-id.js";
 import { type EngineContext, newToken, writable } from "./context.js";
+import { runTask, taskStatus as storedTaskStatus, type TaskStatus } from "./tasks.js";
 import type { Commit } from "./types.js";
 
 /** The ids of the three documents of one dump (lakeFS's `RefsDump`). */
@@ -18,14 +18,8 @@ export interface RefsDumpIds {
   readonly tagsId: string;
 }
 
-export interface RefsTaskStatus {
-  readonly done: boolean;
-  /** Unix seconds. */
-  readonly updateTime: number;
-  readonly error?: string | undefined;
-  /** Set once a dump task is done. */
-  readonly refs?: RefsDumpIds | undefined;
-}
+/** A dump or restore task; a done dump task's result is its ids. */
+export type RefsTaskStatus = TaskStatus<RefsDumpIds>;
 
 interface RefRecord {
   readonly id: string;
@@ -37,7 +31,7 @@ const FORMAT = {
   branches: "lakefs-ts/branches@1",
   tags: "lakefs-ts/tags@1",
 };
-const TASK_PREFIX = "refs_task:";
+const TASK_KIND = "refs";
 
 /** Writes the repository's commits, branches and tags; returns the documents' ids. */
 export function dumpRefs(ctx: EngineContext, repo: string): RefsDumpIds {
@@ -128,7 +122,7 @@ export function restoreRefs(
 /** Starts a dump task; returns its id. */
 export function submitDump(ctx: EngineContext, repo: string): string {
   ctx.repo(repo);
-  return runTask(ctx, repo, () => ({ refs: dumpRefs(ctx, repo) }));
+  return runTask(ctx, repo, TASK_KIND, () => dumpRefs(ctx, repo));
 }
 
 /** Starts a restore task after the checks lakeFS makes at once (repository, bare). */
@@ -139,18 +133,15 @@ export function submitRestore(
   force: boolean | undefined,
 ): string {
   checkRestorable(ctx, repo, force);
-  return runTask(ctx, repo, () => {
+  return runTask(ctx, repo, TASK_KIND, (): RefsDumpIds | undefined => {
     restoreRefs(ctx, repo, ids, force);
-    return {};
+    return undefined;
   });
 }
 
 /** A task's status; 404 `not found` for an unknown id (or one of another repository). */
 export function taskStatus(ctx: EngineContext, repo: string, id: string): RefsTaskStatus {
-  ctx.repo(repo);
-  const raw = ctx.store.getSetting(repo, TASK_PREFIX + id);
-  if (raw === undefined) throw notFound();
-  return JSON.parse(raw) as RefsTaskStatus;
+  return storedTaskStatus(ctx, repo, TASK_KIND, id);
 }
 
 function checkRestorable(ctx: EngineContext, repo: string, force: boolean | undefined) {
@@ -193,26 +184,4 @@ function isCommit(x: unknown): x is Commit {
     Object.values(x.metadata).every(isString) &&
     [x.creationDate, x.generation, x.version].every(Number.isSafeInteger)
   );
-}
-
-/** Records a pending task, runs `work` once the current request has been answered. */
-function runTask(ctx: EngineContext, repo: string, work: () => { refs?: RefsDumpIds }): string {
-  const id = randomBytes(10).toString("hex");
-  const save = (status: RefsTaskStatus) => {
-    if (ctx.store.db.open) ctx.store.setSetting(repo, TASK_PREFIX + id, JSON.stringify(status));
-  };
-  save({ done: false, updateTime: ctx.now() });
-  setImmediate(() => {
-    if (!ctx.store.db.open) return;
-    try {
-      save({ done: true, updateTime: ctx.now(), ...work() });
-    } catch (err) {
-      save({
-        done: true,
-        updateTime: ctx.now(),
-        error: err instanceof Error ? err.message : String(err),
-      });
-    }
-  });
-  return id;
 }

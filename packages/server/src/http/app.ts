@@ -21,6 +21,7 @@ import { branchRoutes } from "./routes/branches.js";
 import { commitRoutes } from "./routes/commits.js";
 import { configRoutes } from "./routes/config.js";
 import { gcRoutes } from "./routes/gc.js";
+import { gcPrepareRoutes } from "./routes/gc-prepare.js";
 import { importRoutes } from "./routes/import.js";
 import { metadataRoutes } from "./routes/metadata.js";
 import { objectRoutes } from "./routes/objects.js";
@@ -58,6 +59,7 @@ const API_AREAS: readonly RouteArea[] = [
   actionRoutes,
   usageRoutes,
   gcRoutes,
+  gcPrepareRoutes,
   refsDumpRoutes,
   pullRequestRoutes,
   symlinkRoutes,

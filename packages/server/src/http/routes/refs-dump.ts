@@ -42,7 +42,7 @@ function taskWire(id: string, status: RefsTaskStatus): Schema<"RepositoryDumpSta
     update_time: new Date(status.updateTime * 1000).toISOString(),
   };
   if (status.error) wire.error = status.error;
-  if (status.done && status.refs) wire.refs = dumpWire(status.refs);
+  if (status.done && status.result) wire.refs = dumpWire(status.result);
   return wire;
 }
 

@@ -1,7 +1,7 @@
 /**
- * lakeFS API operations this server does not offer (RBAC administration, GC preparation, ...).
- * They answer 501 rather than 404, so clients can tell "not supported here" from "no such
- * path". docs/compatibility.md says why each one is here.
+ * lakeFS API operations this server does not offer (RBAC administration, uncommitted-GC
+ * preparation, ...). They answer 501 rather than 404, so clients can tell "not supported here"
+ * from "no such path". docs/compatibility.md says why each one is here.
  */
 import type { HTTPMethods, RouteHandlerMethod } from "fastify";
 import type { RouteArea } from "../context.js";
@@ -41,9 +41,6 @@ const OPERATIONS: readonly (readonly [HTTPMethods, string])[] = [
   ["GET", "/auth/policies/:policyId"],
   ["PUT", "/auth/policies/:policyId"],
   ["DELETE", "/auth/policies/:policyId"],
-  ["POST", `${R}/gc/prepare_commits`],
-  ["POST", `${R}/gc/prepare_commits/async`],
-  ["GET", `${R}/gc/prepare_commits/status`],
   ["POST", `${R}/gc/prepare_uncommited`],
   ["PUT", `${R}/branches/:branch/staging/pmpu/:uploadId/parts/:partNumber/copy`],
   ["PUT", `${R}/branches/:branch/objects`],

@@ -1,0 +1,60 @@
+/**
+ * GC preparation: `POST …/gc/prepare_commits` (201 with the run's locations), its task form
+ * (`…/async` → 202 with a task id, `GET …/status?id=` → the task's status).
+ */
+import type { Schema } from "lakefs-ts/api";
+import { type GcPrepareResult, prepareGcCommits } from "../../service/gc-prepare.js";
+import type { RouteArea } from "../context.js";
+import { nonEmptyStr, object, type RepoParams, repoParams } from "../validation.js";
+
+const TASK_KIND = "gc_prepare_commits";
+
+function prepareWire(r: GcPrepareResult): Schema<"GarbageCollectionPrepareResponse"> {
+  return {
+    run_id: r.runId,
+    gc_commits_location: r.commitsLocation,
+    gc_addresses_location: r.addressesLocation,
+  };
+}
+
+export const gcPrepareRoutes: RouteArea = (app, { engine, blocks }) => {
+  const R = "/repositories/:repository/gc/prepare_commits";
+
+  app.post<{ Params: RepoParams }>(R, { schema: { params: repoParams } }, async (req, reply) => {
+    const result = await prepareGcCommits(engine, blocks, req.params.repository);
+    return reply.code(201).send(prepareWire(result));
+  });
+
+  app.post<{ Params: RepoParams }>(
+    `${R}/async`,
+    { schema: { params: repoParams } },
+    async (req, reply) => {
+      const repo = req.params.repository;
+      // lakeFS checks the rules up front; so does this, so a missing rule set is a 404 now.
+      await engine.gcCommits(repo);
+      const id = await engine.runTask(repo, TASK_KIND, () =>
+        prepareGcCommits(engine, blocks, repo),
+      );
+      return reply.code(202).send({ id } satisfies Schema<"TaskCreation">);
+    },
+  );
+
+  app.get<{ Params: RepoParams; Querystring: { id: string } }>(
+    `${R}/status`,
+    { schema: { params: repoParams, querystring: object({ id: nonEmptyStr }, ["id"]) } },
+    async (req): Promise<Schema<"PrepareGarbageCollectionCommitsStatus">> => {
+      const status = await engine.taskStatus<GcPrepareResult>(
+        req.params.repository,
+        TASK_KIND,
+        req.query.id,
+      );
+      return {
+        task_id: req.query.id,
+        completed: status.done,
+        update_time: new Date(status.updateTime * 1000).toISOString(),
+        ...(status.result && { result: prepareWire(status.result) }),
+        ...(status.error !== undefined && { error: { message: status.error } }),
+      };
+    },
+  );
+};

@@ -1,0 +1,155 @@
+/**
+ * GC preparation (`POST …/gc/prepare_commits`, its async form and status; issue #11 item 9):
+ * lakeFS's expired-commit rules, its CSV and locations.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { openApi, type TestApi } from "./http-helpers.js";
+
+const DAY = 24 * 60 * 60;
+
+describe("HTTP GC prepare commits", () => {
+  let api: TestApi;
+  before(async () => {
+    api = await openApi();
+  });
+  after(() => api?.close());
+
+  const now = () => Math.floor(Date.now() / 1000);
+  async function commitAt(repo: string, branch: string, path: string, daysAgo: number) {
+    await api.upload(repo, branch, path, path);
+    const r = await api.call("POST", `/repositories/${repo}/branches/${branch}/commits`, {
+      json: { message: path, date: now() - daysAgo * DAY },
+    });
+    assert.equal(r.status, 201, r.text);
+    return r.json.id as string;
+  }
+  const setRules = (repo: string, rules: unknown) =>
+    api.call("PUT", `/repositories/${repo}/settings/gc_rules`, { json: rules });
+  /** The CSV a run wrote, as { commit id: expired }. */
+  function readCsv(location: string): { header: string; rows: [string, string][] } {
+    const path = join(api.server.dataDir, "block", location.replace(/^local:\/\//, ""));
+    const [header, ...rows] = readFileSync(path, "utf8").trimEnd().split("\n");
+    return { header: header!, rows: rows.map((r) => r.split(",") as [string, string]) };
+  }
+
+  it("answers 404 without GC rules", async () => {
+    const repo = await api.createRepo("gc-prep-norules");
+    for (const suffix of ["", "/async"]) {
+      const r = await api.call("POST", `/repositories/${repo}/gc/prepare_commits${suffix}`);
+      assert.deepEqual([r.status, r.json.message], [404, "not found"], suffix);
+    }
+    const noRepo = await api.call("POST", "/repositories/no-such-repo/gc/prepare_commits");
+    assert.deepEqual([noRepo.status, noRepo.json.message], [404, "repository not found"]);
+  });
+
+  it("marks commits outside every retention window expired, in lakeFS's CSV", async () => {
+    const repo = await api.createRepo("gc-prep-rules");
+    const [initial] = (
+      await api.call("GET", `/repositories/${repo}/refs/main/commits`)
+    ).json.results.map((c: { id: string }) => c.id);
+    const a = await commitAt(repo, "main", "a", 10);
+    const b = await commitAt(repo, "main", "b", 5);
+    const c = await commitAt(repo, "main", "c", 1);
+    // A branch with a long rule keeps its old history.
+    await api.call("POST", `/repositories/${repo}/branches`, {
+      json: { name: "keep", source: a },
+    });
+    const k = await commitAt(repo, "keep", "k", 20);
+    // A dangling commit: its branch is gone and it is older than the default window.
+    await api.call("POST", `/repositories/${repo}/branches`, {
+      json: { name: "tmp", source: "main" },
+    });
+    const d = await commitAt(repo, "tmp", "d", 30);
+    await api.call("DELETE", `/repositories/${repo}/branches/tmp`);
+
+    assert.equal(
+      (
+        await setRules(repo, {
+          default_retention_days: 3,
+          branches: [{ branch_id: "keep", retention_days: 100 }],
+        })
+      ).status,
+      204,
+    );
+    const r = await api.call("POST", `/repositories/${repo}/gc/prepare_commits`);
+    assert.equal(r.status, 201, r.text);
+    assert.match(
+      r.json.run_id,
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    assert.equal(
+      r.json.gc_commits_location,
+      `local://${repo}/_lakefs/retention/gc/commits/run_id=${r.json.run_id}/commits.csv`,
+    );
+    assert.equal(r.json.gc_addresses_location, `local://${repo}/_lakefs/retention/gc/addresses/`);
+
+    const { header, rows } = readCsv(r.json.gc_commits_location);
+    assert.equal(header, "commit_id,expired");
+    const expired = new Map(rows.map(([id, flag]) => [id, flag]));
+    // main (3 days): c is the head and was made inside the window, so its parent b stays too;
+    // keep (100 days): k, a and the initial commit. d, dangling and 30 days old, expires.
+    assert.deepEqual(Object.fromEntries(expired), {
+      [c]: "false",
+      [b]: "false",
+      [k]: "false",
+      [a]: "false",
+      [initial]: "false",
+      [d]: "true",
+    });
+    // Expired rows come first.
+    assert.deepEqual(
+      rows.map(([, flag]) => flag),
+      ["true", "false", "false", "false", "false", "false"],
+    );
+
+    // Without the long rule, a (10 days) and the initial commit expire on main's walk.
+    await setRules(repo, { default_retention_days: 3, branches: [] });
+    const second = await api.call("POST", `/repositories/${repo}/gc/prepare_commits`);
+    assert.notEqual(second.json.run_id, r.json.run_id);
+    const again = new Map(readCsv(second.json.gc_commits_location).rows);
+    assert.equal(again.get(c), "false");
+    assert.equal(again.get(b), "false");
+    assert.equal(again.get(k), "false"); // a branch head is always active
+    assert.equal(again.get(a), "true");
+    assert.equal(again.get(initial), "true");
+    assert.equal(again.get(d), "true");
+  });
+
+  it("runs as a task: 202, then its status with the result", async () => {
+    const repo = await api.createRepo("gc-prep-async");
+    await setRules(repo, { default_retention_days: 7, branches: [] });
+    const started = await api.call("POST", `/repositories/${repo}/gc/prepare_commits/async`);
+    assert.equal(started.status, 202);
+    const path = `/repositories/${repo}/gc/prepare_commits/status?id=${started.json.id}`;
+    let status = (await api.call("GET", path)).json;
+    while (!status.completed) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      status = (await api.call("GET", path)).json;
+    }
+    assert.equal(status.task_id, started.json.id);
+    assert.ok(!Number.isNaN(Date.parse(status.update_time)));
+    assert.equal(status.error, undefined);
+    assert.match(status.result.gc_commits_location, /\/commits\.csv$/);
+    assert.equal(readCsv(status.result.gc_commits_location).rows.length, 1);
+
+    const unknown = await api.call(
+      "GET",
+      `/repositories/${repo}/gc/prepare_commits/status?id=nope`,
+    );
+    assert.deepEqual([unknown.status, unknown.json.message], [404, "not found"]);
+    const missing = await api.call("GET", `/repositories/${repo}/gc/prepare_commits/status`, {
+      contract: false,
+    });
+    assert.equal(missing.status, 400);
+    // A refs-dump task id is not a GC task.
+    const dump = await api.call("POST", `/repositories/${repo}/dump`);
+    const cross = await api.call(
+      "GET",
+      `/repositories/${repo}/gc/prepare_commits/status?id=${dump.json.id}`,
+    );
+    assert.equal(cross.status, 404);
+  });
+});
