@@ -78,10 +78,42 @@ print(before > t, elapsed >= 2000000)
     await fails('require("time").add(0, 5)', /bad argument #2 to 'add' \(table expected/);
   });
 
+  it("encoding/json: Go's encoder output, array() lists, indent options", async () => {
+    const lines = await printed(`
+local json = require("encoding/json")
+print(json.marshal({b = 1, a = {1, 2}, c = array({}), h = "<&>", f = 1.5}))
+print(json.marshal(json.unmarshal('{"list": [1, [2, {"x": null}]], "n": 3}')))
+print(json.marshal({a = array({1})}, {indent = "  "}))
+print(json.marshal(nil))
+`);
+    assert.deepEqual(lines, [
+      '{"a":{"1":1,"2":2},"b":1,"c":[],"f":1.5,"h":"\\u003c\\u0026\\u003e"}',
+      "",
+      '{"list":[1,[2,{}]],"n":3}',
+      "",
+      "{",
+      '  "a": [',
+      "    1",
+      "  ]",
+      "}",
+      "",
+      "null",
+      "",
+    ]);
+    await fails(
+      'require("encoding/json").marshal("text")',
+      /need a table at index 1, got string: cannot pull go type into lua/,
+    );
+    await fails(
+      'require("encoding/json").marshal({f = print})',
+      /pull table, unsupported type function/,
+    );
+  });
+
   it("encoding/yaml: marshal and unmarshal", async () => {
     const lines = await printed(`
 local yaml = require("encoding/yaml")
-local doc = yaml.marshal({name = "x", list = {1, 2}, nested = {a = true}})
+local doc = yaml.marshal({name = "x", list = array({1, 2}), map = {10, 20}, nested = {a = true}})
 print(doc)
 local t = yaml.unmarshal("a: [1, 2]\\nb: {c: d}\\nn: null\\n")
 print(#t.a, t.a[2], t.b.c, t.n == nil)
@@ -93,6 +125,9 @@ print(j.a == nil, j.b[2] == nil, j.b[3])
       "list:",
       "    - 1",
       "    - 2",
+      "map:",
+      '    "1": 10',
+      '    "2": 20',
       "name: x",
       "nested:",
       "    a: true",
@@ -105,7 +140,7 @@ print(j.a == nil, j.b[2] == nil, j.b[3])
     await fails('require("encoding/yaml").unmarshal("a: [1,")', /unmarshal|flow|end/i);
     await fails(
       'require("encoding/yaml").marshal("text")',
-      /bad argument #1 to 'marshal' \(table expected, got string\)/,
+      /need a table at index 1, got string: cannot pull go type into lua/,
     );
   });
 

@@ -130,8 +130,9 @@ error("done")
     });
     assert.equal(r.status, 412);
     const lines = (await hookOutput(repo, r.json.message)).split("\n");
-    assert.deepEqual(lines.slice(0, 10), [
+    assert.deepEqual(lines.slice(0, 11), [
       '3\td\t{"x":1}',
+      "",
       "aGVsbG8=\thello\t__4",
       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
       "900150983cd24fb0d6963f7d28e17f72",
@@ -142,7 +143,7 @@ error("done")
       "true\tfalse\ta\\.b",
       "36",
     ]);
-    assert.match(lines[10] ?? "", /done/);
+    assert.match(lines[11] ?? "", /done/);
   });
 
   it("stops a runaway script at its deadline and keeps serving", async () => {

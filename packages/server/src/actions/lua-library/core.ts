@@ -1,8 +1,11 @@
 /**
  * Lua helpers every module's code sees: host calls that turn JS failures into Lua errors,
  * fast hex conversion (byte strings cross to JS as hex), and argument checks that fail with
- * Lua's own wording ("bad argument #1 to 'format' (number expected, got nil)").
+ * Lua's own wording ("bad argument #1 to 'format' (number expected, got nil)"), and lakeFS's
+ * list/map distinction (`array()`) across the JS boundary.
  */
+import { ARRAY_ITEMS, ARRAY_LENGTH } from "./module.js";
+
 export const CORE_LUA = `
 local host = __host
 __host = nil
@@ -24,15 +27,6 @@ end
 -- Only for hex produced by the host (lowercase, even length).
 local function tohex(s) return (s:gsub(".", TOHEX)) end
 local function fromhex(h) return (h:gsub("..", FROMHEX)) end
-
--- A module's \`call(name, …)\`: its host function, a JS failure raised as a Lua error.
-local function caller(functions)
-  return function(name, ...)
-    local r = functions[name](...)
-    if r.error ~= nil then error(r.error, 0) end
-    return r.value
-  end
-end
 
 local function argerror(i, fname, expected, v)
   error(string.format("bad argument #%d to '%s' (%s expected, got %s)", i, fname, expected, type(v)), 0)
@@ -63,4 +57,69 @@ local function checktable(v, i, fname)
   return v
 end
 local function module(t) return function() return t end end
+
+-- lakeFS's array(t): marks a table as a list for the encoders (a metatable field).
+function array(t)
+  checktable(t, 1, "array")
+  return setmetatable(t, { _is_array = true })
+end
+local function isarray(t)
+  local mt = getmetatable(t)
+  return type(mt) == "table" and mt._is_array and true or false
+end
+local ARRAY_LENGTH, ARRAY_ITEMS = "${ARRAY_LENGTH}", "${ARRAY_ITEMS}"
+
+-- A host result: tagged lists become array()-marked tables, as lakeFS pushes Go slices.
+local function unwrap(v)
+  if type(v) ~= "table" then return v end
+  local n = v[ARRAY_LENGTH]
+  if n ~= nil then
+    local items, out = v[ARRAY_ITEMS], {}
+    for i = 1, n do out[i] = unwrap(items[i]) end
+    return array(out)
+  end
+  for k, x in pairs(v) do v[k] = unwrap(x) end
+  return v
+end
+
+-- A value for an encoder, as lakeFS pulls it: marked tables are lists, any other table a map
+-- with string keys (sent ":"-prefixed); functions and other types are refused.
+local function pull(v)
+  local t = type(v)
+  if t == "string" or t == "number" or t == "boolean" or t == "nil" then return v end
+  if t ~= "table" then error("pull table, unsupported type " .. t .. ": cannot pull go type into lua", 0) end
+  if isarray(v) then
+    local items = {}
+    for k, x in pairs(v) do
+      if math.type(k) ~= "integer" then
+        error("pull array: expected numeric index, got '" .. type(k) .. "': cannot pull go type into lua", 0)
+      end
+      items[k] = pull(x)
+    end
+    return { [ARRAY_LENGTH] = #v, [ARRAY_ITEMS] = items }
+  end
+  local out = {}
+  for k, x in pairs(v) do
+    if type(k) ~= "string" and type(k) ~= "number" then
+      error("key should be a string (" .. type(k) .. "): cannot pull go type into lua", 0)
+    end
+    out[":" .. tostring(k)] = pull(x) -- ":" keeps "1", "2" keys a map across wasmoon
+  end
+  return out
+end
+local function checkpullable(v, i)
+  if type(v) ~= "table" then
+    error(string.format("need a table at index %d, got %s: cannot pull go type into lua", i, type(v)), 0)
+  end
+  return pull(v)
+end
+
+-- A module's \`call(name, …)\`: its host function, a JS failure raised as a Lua error.
+local function caller(functions)
+  return function(name, ...)
+    local r = functions[name](...)
+    if r.error ~= nil then error(r.error, 0) end
+    return unwrap(r.value)
+  end
+end
 `;

@@ -1,6 +1,54 @@
-/** `encoding/hex`, `encoding/base64`, `encoding/json` and `encoding/yaml`. */
+/**
+ * `encoding/hex`, `encoding/base64`, `encoding/json` and `encoding/yaml`. The encoders write what
+ * Go's do for lakeFS: JSON with sorted keys, HTML-safe escapes and a final newline (indented on
+ * request); YAML with 4-space indentation and sorted keys.
+ */
 import YAML from "yaml";
-import { fromHex, type LuaModule, toLua } from "./module.js";
+import { fromHex, fromLua, type LuaModule } from "./module.js";
+
+/** Go's `json.Encoder` string escaping: `<`, `>`, `&`, U+2028 and U+2029 as `\u` escapes. */
+const goString = (s: string) =>
+  JSON.stringify(s).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+
+/** `value` as Go's `json.Encoder` writes it, with `SetIndent(prefix, indent)` when given. */
+export function goJson(value: unknown, prefix = "", indent = ""): string {
+  const pretty = prefix !== "" || indent !== "";
+  const write = (v: unknown, depth: number): string => {
+    if (v === undefined || v === null) return "null";
+    if (typeof v === "string") return goString(v);
+    if (typeof v === "number") {
+      if (!Number.isFinite(v)) throw new Error(`json: unsupported value: ${v}`);
+      return JSON.stringify(v);
+    }
+    if (typeof v === "boolean") return String(v);
+    const inner = `\n${prefix}${indent.repeat(depth + 1)}`;
+    const outer = `\n${prefix}${indent.repeat(depth)}`;
+    const wrap = (open: string, items: string[], close: string) =>
+      items.length === 0
+        ? open + close
+        : pretty
+          ? `${open}${inner}${items.join(`,${inner}`)}${outer}${close}`
+          : `${open}${items.join(",")}${close}`;
+    if (Array.isArray(v))
+      return wrap(
+        "[",
+        v.map((x) => write(x, depth + 1)),
+        "]",
+      );
+    const record = v as Record<string, unknown>;
+    const keys = Object.keys(record).sort();
+    const sep = pretty ? ": " : ":";
+    return wrap(
+      "{",
+      keys.map((k) => `${goString(k)}${sep}${write(record[k], depth + 1)}`),
+      "}",
+    );
+  };
+  return `${write(value, 0)}\n`;
+}
 
 export const encoding: LuaModule = {
   host: {
@@ -10,12 +58,15 @@ export const encoding: LuaModule = {
       if (!valid.test(text)) throw new Error("illegal base64 data");
       return Buffer.from(text, url ? "base64url" : "base64").toString("hex");
     },
-    jsonEncode: (value: unknown) => JSON.stringify(value ?? null),
-    jsonDecode: (text: string) => toLua(JSON.parse(text)),
+    jsonEncode: (value: unknown, options: unknown) => {
+      const o = (fromLua(options) ?? {}) as { prefix?: unknown; indent?: unknown };
+      return goJson(fromLua(value), String(o.prefix ?? ""), String(o.indent ?? ""));
+    },
+    jsonDecode: (text: string) => JSON.parse(text) as unknown,
     // Go's yaml.v3 encoder: 4-space indentation, map keys sorted.
     yamlEncode: (value: unknown) =>
-      YAML.stringify(value ?? null, { indent: 4, sortMapEntries: true }),
-    yamlDecode: (text: string) => toLua(YAML.parse(text)),
+      YAML.stringify(fromLua(value) ?? null, { indent: 4, sortMapEntries: true }),
+    yamlDecode: (text: string) => YAML.parse(text) as unknown,
   },
   lua: `
 local function decodehex(h)
@@ -33,12 +84,16 @@ package.preload["encoding/base64"] = module({
   url_decode = function(s) return fromhex(call("b64decode", checkstring(s, 1, "url_decode"), true)) end,
 })
 package.preload["encoding/json"] = module({
-  marshal = function(v) return call("jsonEncode", v) end,
+  marshal = function(v, options)
+    if v ~= nil then v = checkpullable(v, 1) end
+    if options ~= nil then options = checkpullable(options, 2) end
+    return call("jsonEncode", v, options)
+  end,
   unmarshal = function(s) return call("jsonDecode", checkstring(s, 1, "unmarshal")) end,
 })
 package.preload["encoding/yaml"] = module({
   marshal = function(v)
-    if v ~= nil then checktable(v, 1, "marshal") end
+    if v ~= nil then v = checkpullable(v, 1) end
     return call("yamlEncode", v)
   end,
   unmarshal = function(s) return call("yamlDecode", checkstring(s, 1, "unmarshal")) end,

@@ -11,7 +11,7 @@ import { hook } from "./hook.js";
 import type { HostCall } from "./host-channel.js";
 import { httpModule } from "./http.js";
 import { lakefsModule } from "./lakefs.js";
-import type { HostFunction, LuaModule } from "./module.js";
+import { type HostFunction, type LuaModule, toLua } from "./module.js";
 import { parquet } from "./parquet.js";
 import { text } from "./text.js";
 import { time } from "./time.js";
@@ -45,7 +45,7 @@ export function libraryModules(hostCall?: HostCall, netHttp = false): Modules {
 function guarded(fn: HostFunction): HostFunction {
   return (...args) => {
     try {
-      return { value: fn(...args) };
+      return { value: toLua(fn(...args)) };
     } catch (err) {
       return { error: err instanceof Error ? err.message : String(err) };
     }

@@ -5,7 +5,7 @@
  * `(status, json_text)` from `stat_object`. A non-2xx answer is returned, not raised.
  */
 import type { HostCall } from "./host-channel.js";
-import { type LuaModule, toLua } from "./module.js";
+import type { LuaModule } from "./module.js";
 
 type Mode = "json" | "text" | "bytes";
 
@@ -32,7 +32,7 @@ export function lakefsModule(hostCall: HostCall): LuaModule {
     if (mode === "text") return { status, text: data.toString("utf8") };
     if (data.length === 0) return { status };
     try {
-      return { status, json: toLua(JSON.parse(data.toString("utf8"))) };
+      return { status, json: JSON.parse(data.toString("utf8")) as unknown };
     } catch {
       throw new Error(`lakefs: ${method} ${path} answered ${status} with a body that is not JSON`);
     }

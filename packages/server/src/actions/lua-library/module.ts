@@ -18,14 +18,38 @@ export interface LuaModule {
   readonly lua: string;
 }
 
-/** JSON-like values with `null` turned into `undefined`: wasmoon cannot push `null` to Lua. */
+/**
+ * Lua tables carry no "array" flag that survives wasmoon's conversion, so lists cross tagged:
+ * `{ [ARRAY_LENGTH]: n, [ARRAY_ITEMS]: items }`. The Lua side (`core.ts`) turns them into
+ * tables marked with lakeFS's `array()` metatable, and tags marked tables on the way out.
+ */
+export const ARRAY_LENGTH = "__lakefs_ts_array_length";
+export const ARRAY_ITEMS = "__lakefs_ts_array_items";
+
+/** A host result for Lua: lists tagged, `null` dropped (wasmoon cannot push `null`). */
 export function toLua(value: unknown): unknown {
   if (value === null) return undefined;
-  if (Array.isArray(value)) return value.map(toLua);
-  if (typeof value === "object") {
+  if (Array.isArray(value))
+    return { [ARRAY_LENGTH]: value.length, [ARRAY_ITEMS]: value.map(toLua) };
+  if (typeof value === "object" && !(value instanceof Uint8Array)) {
     return Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, toLua(v)]));
   }
   return value;
+}
+
+/** A value the Lua side `pull`ed (tagged lists, map keys prefixed with ":") as plain JS. */
+export function fromLua(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value ?? undefined;
+  const record = value as Record<string, unknown>;
+  if (ARRAY_LENGTH in record) {
+    const items = record[ARRAY_ITEMS];
+    return Array.from({ length: Number(record[ARRAY_LENGTH]) }, (_, i) =>
+      fromLua(
+        Array.isArray(items) ? items[i] : (items as Record<string, unknown>)?.[String(i + 1)],
+      ),
+    );
+  }
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k.slice(1), fromLua(v)]));
 }
 
 export const fromHex = (hex: string): Buffer => Buffer.from(hex, "hex");
