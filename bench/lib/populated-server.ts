@@ -4,15 +4,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RepoSpec } from "./populate.js";
 import { exited, nodeArgs, spawnUntil } from "./processes.js";
-import { type BenchServer, startBenchServer } from "./server.js";
+import { type BenchServer, type BenchServerOptions, startBenchServer } from "./server.js";
 
 /**
  * Populates a new data directory with `repos` (in a child process, killed after `timeoutMs`),
- * then starts a server on it. Returns the server and how long population took.
+ * then starts a server on it (with `options`). Returns the server and how long population took.
  */
 export async function startPopulatedServer(
   repos: readonly RepoSpec[],
   timeoutMs: number,
+  options: Omit<BenchServerOptions, "dataDir"> = {},
 ): Promise<{ server: BenchServer; populateSeconds: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), "lakefs-ts-bench-"));
   const start = performance.now();
@@ -33,5 +34,5 @@ export async function startPopulatedServer(
     clearTimeout(timer);
   }
   const populateSeconds = (performance.now() - start) / 1000;
-  return { server: await startBenchServer({ dataDir }), populateSeconds };
+  return { server: await startBenchServer({ ...options, dataDir }), populateSeconds };
 }

@@ -21,13 +21,18 @@ export interface BenchServerOptions {
   presign?: boolean;
   /** An existing (populated) data directory to serve; it is deleted on stop like a fresh one. */
   dataDir?: string;
+  /** Directories the server may import from (`ServerOptions.importRoots`). */
+  importRoots?: string[];
 }
 
 export async function startBenchServer(options: BenchServerOptions = {}): Promise<BenchServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "lakefs-ts-bench-"));
   const { child, line } = spawnUntil(
     process.execPath,
-    nodeArgs("bench/lib/server-main.ts", JSON.stringify({ dataDir, presign: options.presign })),
+    nodeArgs(
+      "bench/lib/server-main.ts",
+      JSON.stringify({ dataDir, presign: options.presign, importRoots: options.importRoots }),
+    ),
     "READY ",
     "server",
   );

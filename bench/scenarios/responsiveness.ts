@@ -1,10 +1,15 @@
 /**
  * Scenario: the server never freezes. On a large branch (10^6 objects; --quick 10^5), a `stat`
  * of a committed object and a 1 MiB download are each issued every 5 ms, one at a time, first
- * with nothing else running (idle), then while a 1,000-change scattered commit runs, then while
- * a merge of a branch differing in 1,000 scattered keys runs. Target per probe and operation:
- * p99 <= 25 ms and <= 3x the idle p99.
+ * with nothing else running (idle), then while a 1,000-change scattered commit runs, while a
+ * merge of a branch differing in 1,000 scattered keys runs, and while an import of 100,000 small
+ * local files (--quick 10,000; created before timing) runs from start to completed status.
+ * Target per probe and operation: p99 <= 25 ms and <= 3x the idle p99. Each operation's own
+ * duration is recorded beside them.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { AdminApi } from "../lib/api.js";
 import { type BranchSpec, type ObjectSet, objectKey } from "../lib/populate.js";
 import { startPopulatedServer } from "../lib/populated-server.js";
@@ -16,6 +21,8 @@ const REPO = "bench-freeze";
 const CHANGES = 1000;
 const INTERVAL_MS = 5;
 const IDLE_MS = 3000;
+const IMPORT_FILES_PER_DIR = 1000;
+const IMPORT_POLL_MS = 100;
 const PROBES = ["stat", "download-1MiB"] as const;
 type Probe = (typeof PROBES)[number];
 
@@ -42,20 +49,66 @@ async function probe(request: () => Promise<void>, stop: Promise<unknown>): Prom
   return samples;
 }
 
+/** Writes `count` small files (1,000 per directory) under a new directory; returns its path. */
+function importSource(count: number): string {
+  const root = mkdtempSync(join(tmpdir(), "lakefs-ts-bench-import-"));
+  for (let i = 0; i < count; i++) {
+    const dir = join(root, `d${String(Math.floor(i / IMPORT_FILES_PER_DIR)).padStart(4, "0")}`);
+    if (i % IMPORT_FILES_PER_DIR === 0) mkdirSync(dir);
+    writeFileSync(join(dir, `f${String(i).padStart(7, "0")}`), `object ${i}\n`);
+  }
+  return root;
+}
+
+/** Starts an import of `source` into `branch` and polls its status until it completes. */
+async function runImport(api: AdminApi, branch: string, source: string): Promise<number> {
+  const { id } = await api.request<{ id: string }>(
+    "POST",
+    `/repositories/${REPO}/branches/${branch}/import`,
+    {
+      json: {
+        paths: [{ type: "common_prefix", path: `local://${source}/`, destination: "imported/" }],
+        commit: { message: "bench import" },
+      },
+    },
+  );
+  for (;;) {
+    await new Promise((r) => setTimeout(r, IMPORT_POLL_MS));
+    const status = await api.request<{
+      completed: boolean;
+      ingested_objects?: number;
+      error?: { message: string };
+    }>("GET", `/repositories/${REPO}/branches/${branch}/import`, { query: { id } });
+    if (status.error) throw new Error(`import failed: ${status.error.message}`);
+    if (status.completed) return status.ingested_objects ?? 0;
+  }
+}
+
 export async function responsiveness(ctx: BenchContext): Promise<BenchRecord[]> {
   const data: ObjectSet = { destination: "data/", count: ctx.quick ? 1e5 : 1e6 };
   const branches: BranchSpec[] = [
     { name: "scattered", source: "main", changes: spread(data, 0.5), commit: false },
     { name: "merge-src", source: "main", changes: spread(data, 0.25), commit: true },
   ];
+  const importCount = ctx.quick ? 1e4 : 1e5;
+  ctx.log(`responsiveness: writing ${importCount} import source files`);
+  const source = importSource(importCount);
   ctx.log(`responsiveness: populating ${data.count} objects`);
-  const { server } = await startPopulatedServer(
-    [{ id: REPO, objects: [data], branches }],
-    (ctx.quick ? 3 : 15) * 60_000,
-  );
+  let server: Awaited<ReturnType<typeof startPopulatedServer>>["server"];
+  try {
+    ({ server } = await startPopulatedServer(
+      [{ id: REPO, objects: [data], branches }],
+      (ctx.quick ? 3 : 15) * 60_000,
+      { importRoots: [source] },
+    ));
+  } catch (err) {
+    rmSync(source, { recursive: true, force: true });
+    throw err;
+  }
   const api = new AdminApi(server);
   const records: BenchRecord[] = [];
   try {
+    await api.createBranch(REPO, "import-dst", "main");
     const big = new Uint8Array(MiB);
     big.fill(7);
     await api.upload(REPO, "main", "probe/1mib", big);
@@ -84,6 +137,13 @@ export async function responsiveness(ctx: BenchContext): Promise<BenchRecord[]> 
     const operations: [string, () => Promise<unknown>][] = [
       ["commit-1000-scattered", () => api.commit(REPO, "scattered", "scattered")],
       ["merge-1000", () => api.merge(REPO, "merge-src", "main")],
+      [
+        `import-${importCount}`,
+        async () => {
+          const ingested = await runImport(api, "import-dst", source);
+          if (ingested !== importCount) throw new Error(`imported ${ingested} of ${importCount}`);
+        },
+      ],
     ];
     for (const p of PROBES) {
       records.push({
@@ -120,6 +180,7 @@ export async function responsiveness(ctx: BenchContext): Promise<BenchRecord[]> 
     }
   } finally {
     await server.stop();
+    rmSync(source, { recursive: true, force: true });
   }
   return records;
 }

@@ -201,3 +201,32 @@ test("a prefix destination without a trailing slash imports under `destination/`
     "dst/nestedkeep",
   ]);
 });
+
+test("an import's spooled rows are all deleted once it ends, however many there are", async () => {
+  const e = f.engine;
+  // More rows than one spool batch and one deletion chunk (import-jobs.ts).
+  const files = Array.from({ length: 4500 }, (_, i) => `f${String(i).padStart(5, "0")}`);
+  const id = await e.startImport(
+    R,
+    "main",
+    {
+      sources: [{ type: "common_prefix", path: "local:///src/", destination: "imported/" }],
+      commit: { message: "many" },
+    },
+    walkerOf({ "local:///src/": files }),
+  );
+  const status = await settle(e, "main", id);
+  assert.equal(status.ingestedObjects, files.length);
+  assert.equal(
+    (await e.listEntries(R, "main", { prefix: "imported/", amount: 1000 })).hasMore,
+    true,
+  );
+  const spooled = e.deps.db.prepare("SELECT count(*) AS n FROM staged WHERE token LIKE 'import:%'");
+  let left = (spooled.get() as { n: number }).n;
+  // The deletion runs in chunks after the status completes; it yields between them.
+  for (let turn = 0; left > 0 && turn < 10_000; turn++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    left = (spooled.get() as { n: number }).n;
+  }
+  assert.equal(left, 0);
+});

@@ -3,8 +3,15 @@
  * configured import roots, and walking the files beneath it in key (UTF-8 byte) order.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, realpathSync } from "node:fs";
-import { readdir, realpath, stat } from "node:fs/promises";
+import {
+  closeSync,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from "node:fs";
 import { join } from "node:path";
 import { compareKeys, type Entry } from "../core/entry.js";
 import { badRequest, forbidden } from "../core/errors.js";
@@ -81,13 +88,17 @@ export type ImportSourceType = "object" | "common_prefix";
  * Yields the files at or beneath `source` sorted by `relPath` in UTF-8 byte order. Symlinks to
  * files inside `realRoots` are followed; symlinked directories are not (no cycles), and links
  * leading outside the roots are skipped. With `type`, a source of the wrong kind is a 400.
+ *
+ * Synchronous on purpose: it runs on the import walker's own thread (import-walk.ts), where
+ * blocking calls keep the file reads and hashing off the HTTP thread and out of libuv's shared
+ * thread pool, which serves downloads.
  */
-export async function* importEntries(
+export function* importEntriesSync(
   source: string,
   realRoots: readonly string[],
   type?: ImportSourceType,
-): AsyncGenerator<ImportedFile> {
-  const info = await stat(source);
+): Generator<ImportedFile> {
+  const info = statSync(source);
   if (type === "object" && !info.isFile()) {
     throw badRequest(`invalid import source: ${source}: an object source must be a file`);
   }
@@ -96,9 +107,12 @@ export async function* importEntries(
       `invalid import source: ${source}: a common_prefix source must be a directory`,
     );
   }
-  if (info.isFile()) yield { relPath: "", entry: await fileEntry(source) };
-  else if (info.isDirectory()) yield* walkDir(source, "", realRoots);
+  const buffer = Buffer.allocUnsafe(HASH_CHUNK);
+  if (info.isFile()) yield { relPath: "", entry: fileEntry(source, buffer) };
+  else if (info.isDirectory()) yield* walkDir(source, "", realRoots, buffer);
 }
+
+const HASH_CHUNK = 1 << 20;
 
 interface Child {
   readonly name: string;
@@ -108,48 +122,56 @@ interface Child {
   readonly key: string;
 }
 
-async function* walkDir(
+function* walkDir(
   dir: string,
   prefix: string,
   realRoots: readonly string[],
-): AsyncGenerator<ImportedFile> {
+  buffer: Buffer,
+): Generator<ImportedFile> {
   const children: Child[] = [];
-  for (const dirent of await readdir(dir, { withFileTypes: true })) {
+  for (const dirent of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, dirent.name);
     let isDir: boolean;
     if (dirent.isDirectory()) isDir = true;
     else if (dirent.isFile()) isDir = false;
-    else if (dirent.isSymbolicLink() && (await isFileLinkInside(path, realRoots))) isDir = false;
+    else if (dirent.isSymbolicLink() && isFileLinkInside(path, realRoots)) isDir = false;
     else continue;
     children.push({ name: dirent.name, path, isDir, key: isDir ? `${dirent.name}/` : dirent.name });
   }
   children.sort((a, b) => compareKeys(a.key, b.key));
   for (const child of children) {
-    if (child.isDir) yield* walkDir(child.path, `${prefix}${child.name}/`, realRoots);
-    else yield { relPath: prefix + child.name, entry: await fileEntry(child.path) };
+    if (child.isDir) yield* walkDir(child.path, `${prefix}${child.name}/`, realRoots, buffer);
+    else yield { relPath: prefix + child.name, entry: fileEntry(child.path, buffer) };
   }
 }
 
-async function isFileLinkInside(path: string, realRoots: readonly string[]): Promise<boolean> {
+function isFileLinkInside(path: string, realRoots: readonly string[]): boolean {
   try {
-    const real = await realpath(path);
-    return realRoots.some((root) => isInside(real, root)) && (await stat(real)).isFile();
+    const real = realpathSync(path);
+    return realRoots.some((root) => isInside(real, root)) && statSync(real).isFile();
   } catch {
     return false; // dangling link
   }
 }
 
 /** A full-address entry for a file: size, mtime (seconds) and MD5 of its bytes. */
-async function fileEntry(path: string): Promise<Entry> {
-  const info = await stat(path);
-  const hash = createHash("md5");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return {
-    address: SCHEME + path,
-    addressType: "full",
-    size: info.size,
-    etag: hash.digest("hex"),
-    mtime: Math.floor(info.mtimeMs / 1000),
-    metadata: {},
-  };
+function fileEntry(path: string, buffer: Buffer): Entry {
+  const fd = openSync(path, "r");
+  try {
+    const info = fstatSync(fd);
+    const hash = createHash("md5");
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) {
+      hash.update(buffer.subarray(0, n));
+    }
+    return {
+      address: SCHEME + path,
+      addressType: "full",
+      size: info.size,
+      etag: hash.digest("hex"),
+      mtime: Math.floor(info.mtimeMs / 1000),
+      metadata: {},
+    };
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -26,12 +26,8 @@ import { badRequest, EngineError } from "../core/errors.js";
 import { AddressAllocator } from "./address.js";
 import { CompositeObject, CorruptComposite } from "./composite.js";
 import { commitFile, readFullySync, type WriteOptions, writeTempFile } from "./files.js";
-import {
-  type ImportSourceCheck,
-  type ImportSourceType,
-  importEntries,
-  resolveImportSource,
-} from "./import.js";
+import { type ImportSourceCheck, type ImportSourceType, resolveImportSource } from "./import.js";
+import { importEntries } from "./import-walk.js";
 import {
   type CompleteOptions,
   MultipartUploads,

@@ -1,10 +1,12 @@
 /**
  * Background imports: walk each source with the caller's walker, spool the entries into a
  * private staging token (SQLite keeps them sorted by key), then let the engine commit them onto
- * the branch in one step. Status is persisted so it survives the job; progress time is
- * refreshed every second while running.
+ * the branch in one step. Status is persisted so it survives the job; progress is saved every
+ * second while running. Spooling and the final clean-up go a batch per event-loop turn, so the
+ * HTTP thread keeps serving through an import of any size.
  */
 import { randomBytes } from "node:crypto";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Entry } from "../core/entry.js";
 import { conflict, notFound } from "../core/errors.js";
 import type { Store } from "./store.js";
@@ -12,6 +14,8 @@ import type { Commit, ImportSourceSpec, ImportStatus, ImportWalker } from "./typ
 import { validatePath } from "./validate.js";
 
 const SPOOL_BATCH = 500;
+/** Spooled rows deleted per transaction once the job ends (an import may spool millions). */
+const DROP_BATCH = 500;
 const REFRESH_MS = 1000;
 const CANCELED = "Canceled";
 
@@ -57,7 +61,8 @@ export class Imports {
     };
     this.store.putImport(repo, id, branch, JSON.stringify(job.status));
     this.jobs.set(jobKey(repo, id), job);
-    job.timer = setInterval(() => this.save(job, {}), REFRESH_MS);
+    // Progress needs no fsync: after a crash the status reads "interrupted" whatever it says.
+    job.timer = setInterval(() => this.save(job, {}, { durable: false }), REFRESH_MS);
     job.timer.unref();
     void this.run(job, sources, walker, steps);
     return id;
@@ -66,8 +71,11 @@ export class Imports {
   status(repo: string, branch: string, id: string): ImportStatus {
     const row = this.store.getImport(repo, id);
     if (!row || row.branch !== branch) throw notFound(); // lakeFS: graveler.ErrNotFound, unwrapped
+    // A job running here knows its progress better than its last saved row.
+    const running = this.jobs.get(jobKey(repo, id));
+    if (running) return running.status;
     const status = JSON.parse(row.status) as ImportStatus;
-    if (!status.completed && !status.error && !this.jobs.has(jobKey(repo, id))) {
+    if (!status.completed && !status.error) {
       // The process that ran it is gone (restart): it will never finish.
       return { ...status, error: "import error: interrupted" };
     }
@@ -103,11 +111,14 @@ export class Imports {
     const flush = () => {
       const rows = batch;
       batch = [];
-      this.store.transaction(() => {
+      // No fsync per batch: the spool needs no durability of its own (a crash ends the job),
+      // and the import's commit makes it durable with itself.
+      this.store.unsyncedTransaction(() => {
         for (const r of rows) this.store.putStaged(token, r.key, r.entry);
       });
       ingested += rows.length;
-      this.save(job, { ingestedObjects: ingested });
+      // Saved with the next refresh: a write per batch would cost an fsync each.
+      job.status = { ...job.status, ingestedObjects: ingested, updateTime: this.now() };
     };
     try {
       // Let the request that started the job return (202) before its checks run.
@@ -120,7 +131,11 @@ export class Imports {
             source.type === "object" ? source.destination : source.destination + obj.relPath;
           validatePath(key, "destination");
           batch.push({ key, entry: obj.entry });
-          if (batch.length >= SPOOL_BATCH) flush();
+          if (batch.length >= SPOOL_BATCH) {
+            flush();
+            // The walker hands over files in bulk: let requests in between the batches.
+            await nextTurn();
+          }
         }
       }
       if (job.cancelled) return;
@@ -138,7 +153,18 @@ export class Imports {
       const cause = err instanceof Error ? err.message : String(err);
       this.stop(job, { error: `import error: ${cause}` });
     } finally {
-      if (!this.isClosed()) this.store.deleteTokens([token]);
+      await this.dropSpool(token);
+    }
+  }
+
+  /**
+   * Deletes the spooled rows a few hundred per transaction, yielding between them: one
+   * statement over a whole import's rows would hold the HTTP thread for as long as it runs.
+   * Rows left by a close or crash belong to no branch and are never read.
+   */
+  private async dropSpool(token: string): Promise<void> {
+    while (!this.isClosed() && this.store.deleteStagedChunk(token, DROP_BATCH) === DROP_BATCH) {
+      await nextTurn();
     }
   }
 
@@ -154,11 +180,15 @@ export class Imports {
     this.save(job, patch);
   }
 
-  private save(job: Job, patch: Partial<ImportStatus>): void {
+  private save(job: Job, patch: Partial<ImportStatus>, { durable = true } = {}): void {
     if (this.isClosed()) return;
     job.status = { ...job.status, ...patch, updateTime: this.now() };
-    const row = this.store.getImport(job.repo, job.id);
-    if (row) this.store.putImport(job.repo, job.id, row.branch, JSON.stringify(job.status));
+    const write = () => {
+      const row = this.store.getImport(job.repo, job.id);
+      if (row) this.store.putImport(job.repo, job.id, row.branch, JSON.stringify(job.status));
+    };
+    if (durable) this.store.transaction(write);
+    else this.store.unsyncedTransaction(write);
   }
 }
 

@@ -101,6 +101,8 @@ interface RawRepository {
 }
 
 const STAGED_BATCH = 256;
+/** SQLite's `synchronous` levels are 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA. */
+const SYNCHRONOUS_NORMAL = 1;
 
 const toRepository = (r: RawRepository): RepositoryRow => ({
   id: r.id,
@@ -184,6 +186,24 @@ export class Store {
   transaction<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
     return this.db.transaction(fn).immediate();
+  }
+
+  /**
+   * `transaction` that does not wait for the disk (synchronous = NORMAL for its commit): for rows
+   * whose loss in a power cut costs nothing, such as an import's private spool (a crash ends the
+   * import anyway). WAL stays consistent at NORMAL, and the next synchronous commit makes these
+   * rows durable with its own; what it saves is an fsync on the calling thread per call.
+   */
+  unsyncedTransaction<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    const level = this.db.pragma("synchronous", { simple: true }) as number;
+    if (level <= SYNCHRONOUS_NORMAL) return this.transaction(fn);
+    this.db.pragma(`synchronous = ${SYNCHRONOUS_NORMAL}`);
+    try {
+      return this.transaction(fn);
+    } finally {
+      this.db.pragma(`synchronous = ${level}`);
+    }
   }
 
   private listIds<R>(sql: string, args: unknown[], range: IdRange): R[] {
@@ -417,6 +437,16 @@ export class Store {
 
   deleteTokens(tokens: readonly string[]): void {
     for (const t of tokens) this.stmt("DELETE FROM staged WHERE token = ?").run(t);
+  }
+
+  /** Deletes up to `limit` of `token`'s rows without waiting for the disk; returns how many. */
+  deleteStagedChunk(token: string, limit: number): number {
+    return this.unsyncedTransaction(
+      () =>
+        this.stmt(
+          "DELETE FROM staged WHERE token = ? AND key IN (SELECT key FROM staged WHERE token = ? LIMIT ?)",
+        ).run(token, token, limit).changes,
+    );
   }
 
   // ---- repository metadata and settings ----------------------------------------------------

@@ -4,8 +4,7 @@
  * worker), so no request waits forever. `close()` terminates the worker.
  */
 import type { Worker } from "node:worker_threads";
-import { EngineError, type EngineErrorKind } from "../core/errors.js";
-import { startModuleWorker } from "../core/module-worker.js";
+import { fromWorkerError, startModuleWorker } from "../core/module-worker.js";
 import type { TreeStoreOptions } from "./tree/index.js";
 import type { TreeJob, TreeJobResult, TreeJobRunner } from "./tree-jobs.js";
 import type { TreeWorkerData, TreeWorkerReply } from "./tree-worker.js";
@@ -55,10 +54,8 @@ export class TreeWorkerClient implements TreeJobRunner {
       if (!p) return;
       this.pending.delete(reply.id);
       if (this.pending.size === 0) worker.unref();
-      if ("error" in reply) {
-        const { kind, message } = reply.error;
-        p.reject(kind ? new EngineError(kind as EngineErrorKind, message) : new Error(message));
-      } else p.resolve(reply.result);
+      if ("error" in reply) p.reject(fromWorkerError(reply.error));
+      else p.resolve(reply.result);
     });
     const lost = (err: Error) => {
       if (this.worker !== worker) return;

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
-import { EngineError } from "../core/errors.js";
+import { toWorkerError, type WorkerError } from "../core/module-worker.js";
 import { Store } from "./store.js";
 import { createTreeStore, type TreeStore, type TreeStoreOptions } from "./tree/index.js";
 import { runTreeJob, type TreeJob } from "./tree-jobs.js";
@@ -17,10 +17,7 @@ export interface TreeWorkerData {
 
 export type TreeWorkerReply =
   | { readonly id: number; readonly result: unknown }
-  | {
-      readonly id: number;
-      readonly error: { readonly message: string; readonly kind?: string | undefined };
-    };
+  | { readonly id: number; readonly error: WorkerError };
 
 const data = workerData as TreeWorkerData;
 const store = new Store(new Database(data.dbPath));
@@ -36,11 +33,7 @@ parentPort!.on("message", (msg: { id: number; job: TreeJob }) => {
     }
     reply = { id: msg.id, result: runTreeJob(store, tree, msg.job) };
   } catch (err) {
-    const e = err as Error;
-    reply = {
-      id: msg.id,
-      error: { message: e.message, kind: err instanceof EngineError ? err.kind : undefined },
-    };
+    reply = { id: msg.id, error: toWorkerError(err) };
   }
   parentPort!.postMessage(reply);
 });
