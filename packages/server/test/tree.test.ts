@@ -450,3 +450,44 @@ describe("merge", () => {
     assert.equal([...fresh.entries(destWins)].length, 499);
   });
 });
+
+describe("deferred sync", () => {
+  const idsIn = (dir: string) => readdirSync(dir).filter((n) => /^[0-9a-f]{64}$/.test(n));
+  const tempsIn = (dir: string) => readdirSync(dir).filter((n) => n.startsWith(".tmp-"));
+  const keys = Array.from({ length: 300 }, (_, i) => `k${pad(i)}`);
+
+  test("a build's files stay under temp names, readable, until settle() puts them in place", async () => {
+    const dir = newDir();
+    const t = createTreeStore(dir, { raggedness: 16, deferSync: true });
+    const { metarangeId } = t.apply("", puts(keys));
+    assert.deepEqual(idsIn(dir), []);
+    assert.ok(tempsIn(dir).length > 2);
+    assert.deepEqual(t.get(metarangeId, "k000007"), entry(7));
+    await t.settle();
+    assert.deepEqual(tempsIn(dir), []);
+    assert.ok(idsIn(dir).includes(metarangeId));
+    // Another store (no deferral, cold cache) reads the settled tree.
+    const reader = createTreeStore(dir, { raggedness: 16 });
+    assert.equal([...reader.entries(metarangeId)].length, keys.length);
+    await t.settle(); // nothing pending: a no-op
+  });
+
+  test("discard() drops a failed build's files", () => {
+    const dir = newDir();
+    const t = createTreeStore(dir, { raggedness: 16, deferSync: true });
+    const { metarangeId } = t.apply("", puts(keys));
+    t.discard();
+    assert.deepEqual(tempsIn(dir), []);
+    assert.deepEqual(idsIn(dir), []);
+    assert.throws(() => t.get(metarangeId, "k000007"), /is missing/);
+  });
+
+  test("without deferral every file is in place at once and settle() has nothing to do", async () => {
+    const dir = newDir();
+    const t = createTreeStore(dir, { raggedness: 16 });
+    const { metarangeId } = t.apply("", puts(keys));
+    assert.deepEqual(tempsIn(dir), []);
+    assert.ok(idsIn(dir).includes(metarangeId));
+    await t.settle();
+  });
+});

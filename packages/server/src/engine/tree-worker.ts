@@ -1,7 +1,8 @@
 /**
  * Worker-thread entry for tree jobs (tree-jobs.ts): its own SQLite connection (WAL lets it read
  * while the main thread writes) and its own tree stores and range cache. Jobs run one at a time,
- * in arrival order; each answer carries the job's id, and an error keeps its engine kind.
+ * in arrival order; each answer carries the job's id, and an error keeps its engine kind. Tree
+ * files are written with deferred sync and settled (synced together) before the answer.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
@@ -23,17 +24,25 @@ const data = workerData as TreeWorkerData;
 const store = new Store(new Database(data.dbPath));
 const trees = new Map<string, TreeStore>();
 
-parentPort!.on("message", (msg: { id: number; job: TreeJob }) => {
-  let reply: TreeWorkerReply;
+/** Runs one job; its new files are durable (settled) before the answer names them. */
+async function answer(msg: { id: number; job: TreeJob }): Promise<TreeWorkerReply> {
+  let tree = trees.get(msg.job.treeDir);
   try {
-    let tree = trees.get(msg.job.treeDir);
     if (!tree) {
-      tree = createTreeStore(msg.job.treeDir, data.treeOptions);
+      tree = createTreeStore(msg.job.treeDir, { ...data.treeOptions, deferSync: true });
       trees.set(msg.job.treeDir, tree);
     }
-    reply = { id: msg.id, result: runTreeJob(store, tree, msg.job) };
+    const result = runTreeJob(store, tree, msg.job);
+    await tree.settle();
+    return { id: msg.id, result };
   } catch (err) {
-    reply = { id: msg.id, error: toWorkerError(err) };
+    tree?.discard();
+    return { id: msg.id, error: toWorkerError(err) };
   }
-  parentPort!.postMessage(reply);
+}
+
+// One job at a time, in arrival order, although settling a job's files is asynchronous.
+let queue = Promise.resolve();
+parentPort!.on("message", (msg: { id: number; job: TreeJob }) => {
+  queue = queue.then(async () => parentPort!.postMessage(await answer(msg)));
 });

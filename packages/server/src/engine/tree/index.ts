@@ -15,6 +15,11 @@ export type { ApplyResult, DiffRecord, MergeResult, MergeStrategy, TreeStore } f
 export interface TreeStoreOptions extends RangePolicyOptions {
   /** How many decoded ranges to keep in memory (default 128). */
   readonly cacheRanges?: number;
+  /**
+   * Leave new files unsynced until `settle()` (which must then follow every build before its
+   * ids are used): many files then share their syncs. Off by default.
+   */
+  readonly deferSync?: boolean;
 }
 
 const DEFAULT_CACHE_RANGES = 128;
@@ -29,7 +34,7 @@ export function createTreeStore(dir: string, options: TreeStoreOptions = {}): Tr
   if (!Number.isSafeInteger(cacheRanges) || cacheRanges < 1) {
     throw new Error("cacheRanges must be a positive integer");
   }
-  const files = new TreeFiles(dir, cacheRanges);
+  const files = new TreeFiles(dir, cacheRanges, options.deferSync ?? false);
   return {
     apply: (base, changes) => applyChanges(files, policy, base, changes),
     get: (metarangeId, key) => getEntry(files, metarangeId, key),
@@ -40,6 +45,8 @@ export function createTreeStore(dir: string, options: TreeStoreOptions = {}): Tr
       return id;
     },
     getBlob: (id) => files.blob(id),
+    settle: () => files.settle(),
+    discard: () => files.discard(),
     entries: (metarangeId, from) => scanEntries(files, metarangeId, from),
     diff: (left, right, from) => diffTrees(files, left, right, from),
     merge: (base, source, dest, strategy) =>

@@ -55,4 +55,11 @@ export interface TreeStore {
    */
   putBlob(bytes: Uint8Array): string;
   getBlob(id: string): Buffer | undefined;
+  /**
+   * With `deferSync`: makes the files written since the last call durable and visible under
+   * their ids. A no-op otherwise (every write is durable at once).
+   */
+  settle(): Promise<void>;
+  /** With `deferSync`: drops the files written since the last `settle()` (a failed build). */
+  discard(): void;
 }
