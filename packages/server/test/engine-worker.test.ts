@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { fsyncDir } from "../src/block/files.js";
+import { EngineError } from "../src/core/errors.js";
 import { updateBranch } from "../src/engine/branch-update.js";
 import type { EngineContext } from "../src/engine/context.js";
 import { TreeWorkerClient } from "../src/engine/tree-worker-client.js";
@@ -57,6 +58,36 @@ describe("tree worker", () => {
       .store.db.prepare("UPDATE commits SET metarange_id = ? WHERE id = ?")
       .run("b".repeat(64), c.id);
     await assert.rejects(f.engine.commit(R, "main", { message: "two" }), /is missing/);
+  });
+
+  it("pages committed diffs there: two-dot with staging (branch$), three-dot, failures", async () => {
+    await repo(f);
+    const e = f.engine;
+    await e.createBranch(R, { name: "dev", source: "main" });
+    for (const k of ["a", "b", "c"]) await e.stageEntry(R, "dev", k, entry(k));
+    await e.commit(R, "dev", { message: "abc" });
+    await e.stageEntry(R, "dev", "d", entry("d"));
+    const paths = (p: { results: { path: string; type: string }[] }) =>
+      p.results.map((d) => `${d.type}:${d.path}`);
+    const first = await e.diffRefs(R, "main", "dev$", { type: "two_dot", amount: 2 });
+    assert.deepEqual(paths(first), ["added:a", "added:b"]);
+    assert.equal(first.hasMore, true);
+    const rest = await e.diffRefs(R, "main", "dev$", {
+      type: "two_dot",
+      amount: 2,
+      after: first.nextOffset,
+    });
+    assert.deepEqual(paths(rest), ["added:c", "added:d"]);
+    assert.deepEqual(paths(await e.diffRefs(R, "main", "dev")), ["added:a", "added:b", "added:c"]);
+    await assert.rejects(
+      e.diffRefs(R, "main", "dev", { type: "bogus" as "two_dot" }),
+      (err: unknown) => err instanceof EngineError && err.kind === "bad_request",
+    );
+    // A tree the worker cannot read fails the page (never hangs).
+    contextOf(f)
+      .store.db.prepare("UPDATE commits SET metarange_id = ? WHERE id = ?")
+      .run("c".repeat(64), (await e.getBranch(R, "dev")).commitId);
+    await assert.rejects(e.diffRefs(R, "main", "dev", { type: "two_dot" }), /is missing/);
   });
 });
 

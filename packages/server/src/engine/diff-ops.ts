@@ -2,54 +2,47 @@
 
 import { badRequest } from "../core/errors.js";
 import { type EngineContext, tokensOf } from "./context.js";
-import { mergePreview, streamDiff, toDiffPage, treeDiff } from "./diff-streams.js";
+import { type CommittedDiff, toDiffPage } from "./diff-streams.js";
 import { mergeBaseOf } from "./merge.js";
 import { resolveRef } from "./refs.js";
-import { effectiveChanges, overlayEntries, stagedChanges, treeEntries } from "./staging.js";
+import { effectiveChanges, stagedChanges } from "./staging.js";
 import type { DiffBranchOptions, DiffEntry, DiffOptions, Page } from "./types.js";
 
-/** Committed diff; `three_dot` (default) diffs the merge base against `right`, with conflicts. */
-export function diffRefs(
+/**
+ * Committed diff; `three_dot` (default) diffs the merge base against `right`, with conflicts.
+ * Refs resolve here; the page is computed on the tree worker (a sparse diff of large trees reads
+ * many ranges).
+ */
+export async function diffRefs(
   ctx: EngineContext,
   repo: string,
   left: string,
   right: string,
   options: DiffOptions = {},
-): Page<DiffEntry> {
+): Promise<Page<DiffEntry>> {
   const r = ctx.repo(repo);
-  const tree = ctx.tree(r);
   const type = options.type ?? "three_dot";
   const leftCommit = ctx.commitOf(repo, left);
+  let diff: CommittedDiff;
   if (type === "two_dot") {
     const rightRef = resolveRef(ctx.store, repo, right);
-    const rightCommit = ctx.commit(repo, rightRef.commitId);
-    if (rightRef.staging) {
-      const tokens = tokensOf(ctx.branch(repo, rightRef.branch!));
-      return toDiffPage(
-        (from) =>
-          streamDiff(
-            treeEntries(tree, leftCommit.metarangeId, from),
-            overlayEntries(
-              tree.entries(rightCommit.metarangeId, from),
-              stagedChanges(ctx.store, tokens, from),
-            ),
-          ),
-        options,
-      );
-    }
-    return toDiffPage(
-      (from) => treeDiff(tree, leftCommit.metarangeId, rightCommit.metarangeId, from),
-      options,
-    );
-  }
-  if (type !== "three_dot") throw badRequest("argument type: invalid value: validation error");
-  const rightCommit = ctx.commitOf(repo, right);
-  const base = mergeBaseOf(ctx, repo, leftCommit.id, rightCommit.id);
-  return toDiffPage(
-    (from) =>
-      mergePreview(tree, base.metarangeId, rightCommit.metarangeId, leftCommit.metarangeId, from),
-    options,
-  );
+    diff = {
+      type,
+      left: leftCommit.metarangeId,
+      right: ctx.commit(repo, rightRef.commitId).metarangeId,
+      rightTokens: rightRef.staging ? tokensOf(ctx.branch(repo, rightRef.branch!)) : undefined,
+    };
+  } else if (type === "three_dot") {
+    const rightCommit = ctx.commitOf(repo, right);
+    const base = mergeBaseOf(ctx, repo, leftCommit.id, rightCommit.id);
+    diff = {
+      type,
+      base: base.metarangeId,
+      source: rightCommit.metarangeId,
+      dest: leftCommit.metarangeId,
+    };
+  } else throw badRequest("argument type: invalid value: validation error");
+  return ctx.treeJobs.run({ kind: "diff-page", treeDir: ctx.treeDir(r), diff, options });
 }
 
 /** Uncommitted changes of a branch against its head commit. */

@@ -5,6 +5,8 @@
  */
 import { compareKeys, type Entry, sameIdentity } from "../core/entry.js";
 import { type KeyedPageOptions, pageByKey } from "./paging.js";
+import { overlayEntries, stagedChanges, treeEntries } from "./staging.js";
+import type { Store } from "./store.js";
 import type { TreeStore } from "./tree/types.js";
 import type { DiffEntry, DiffType, Page } from "./types.js";
 
@@ -77,6 +79,50 @@ export function* streamDiff(
       ? { key: r.key, type: "removed", left: r.value }
       : { key: r.key, type: "added", right: r.value };
   }
+}
+
+/** A diff between committed trees, named by metarange ids (and staging tokens): plain data. */
+export type CommittedDiff =
+  | {
+      /** `left` → `right`, with `rightTokens`' staged changes over `right` when given (`branch$`). */
+      readonly type: "two_dot";
+      readonly left: string;
+      readonly right: string;
+      readonly rightTokens?: readonly string[] | undefined;
+    }
+  | {
+      /** What merging `source` into `dest` would change (see `mergePreview`). */
+      readonly type: "three_dot";
+      readonly base: string;
+      readonly source: string;
+      readonly dest: string;
+    };
+
+/** One page of a committed diff. */
+export function committedDiffPage(
+  store: Store,
+  tree: TreeStore,
+  diff: CommittedDiff,
+  options: KeyedPageOptions,
+): Page<DiffEntry> {
+  if (diff.type === "three_dot") {
+    return toDiffPage(
+      (from) => mergePreview(tree, diff.base, diff.source, diff.dest, from),
+      options,
+    );
+  }
+  const tokens = diff.rightTokens;
+  if (tokens === undefined) {
+    return toDiffPage((from) => treeDiff(tree, diff.left, diff.right, from), options);
+  }
+  return toDiffPage(
+    (from) =>
+      streamDiff(
+        treeEntries(tree, diff.left, from),
+        overlayEntries(tree.entries(diff.right, from), stagedChanges(store, tokens, from)),
+      ),
+    options,
+  );
 }
 
 /** Stable two-way merge by key: on equal keys the left input comes first. */

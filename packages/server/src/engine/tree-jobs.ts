@@ -3,12 +3,16 @@
  * from sealed staging tokens, an import's tree, and a three-way merge. They read staged rows and
  * range files and write new range files, never branch records, so they can run on another
  * thread (tree-worker.ts) while the HTTP thread keeps serving; the caller then moves the head
- * with one compare-and-set (branch-update.ts).
+ * with one compare-and-set (branch-update.ts). Pages of committed diffs run there too: a sparse
+ * diff of two large trees reads many ranges.
  */
 import { type Change, compareKeys } from "../core/entry.js";
+import { type CommittedDiff, committedDiffPage } from "./diff-streams.js";
+import type { KeyedPageOptions } from "./paging.js";
 import { mergeByKey, stagedChanges } from "./staging.js";
 import type { Store } from "./store.js";
 import type { ApplyResult, MergeResult, MergeStrategy, TreeStore } from "./tree/index.js";
+import type { DiffEntry, Page } from "./types.js";
 
 export type TreeJob =
   | {
@@ -33,11 +37,20 @@ export type TreeJob =
       readonly source: string;
       readonly dest: string;
       readonly strategy: MergeStrategy;
+    }
+  | {
+      /** One page of a committed diff: read-only, but a sparse diff reads many ranges. */
+      readonly kind: "diff-page";
+      readonly treeDir: string;
+      readonly diff: CommittedDiff;
+      readonly options: KeyedPageOptions;
     };
 
 export type TreeJobResult<J extends TreeJob> = J extends { kind: "merge" }
   ? MergeResult
-  : ApplyResult;
+  : J extends { kind: "diff-page" }
+    ? Page<DiffEntry>
+    : ApplyResult;
 
 /** Runs tree jobs somewhere (a worker thread in the server). */
 export interface TreeJobRunner {
@@ -47,7 +60,11 @@ export interface TreeJobRunner {
 }
 
 /** Executes one job against a store connection and the tree store of `job.treeDir`. */
-export function runTreeJob(store: Store, tree: TreeStore, job: TreeJob): ApplyResult | MergeResult {
+export function runTreeJob(
+  store: Store,
+  tree: TreeStore,
+  job: TreeJob,
+): ApplyResult | MergeResult | Page<DiffEntry> {
   switch (job.kind) {
     case "apply-tokens":
       return tree.apply(job.base, stagedChanges(store, job.tokens));
@@ -67,5 +84,7 @@ export function runTreeJob(store: Store, tree: TreeStore, job: TreeJob): ApplyRe
     }
     case "merge":
       return tree.merge(job.base, job.source, job.dest, job.strategy);
+    case "diff-page":
+      return committedDiffPage(store, tree, job.diff, job.options);
   }
 }
