@@ -2,7 +2,9 @@
  * Scenario: the server never freezes. On a large branch (10^6 objects; --quick 10^5), a `stat`
  * of a committed object and a 1 MiB download are each issued every 5 ms, one at a time, first
  * with nothing else running (idle), then while a 1,000-change scattered commit runs, while a
- * merge of a branch differing in 1,000 scattered keys runs, and while an import of 100,000 small
+ * merge of a branch differing in 1,000 scattered keys runs, while the two-dot diff of the merged
+ * main and the committed scattered branch (2,000 scattered differences) is paged through, and
+ * while an import of 100,000 small
  * local files (--quick 10,000; created before timing) runs from start to completed status.
  * Target per probe and operation: p99 <= 25 ms and <= 3x the idle p99. Each operation's own
  * duration is recorded beside them.
@@ -129,6 +131,8 @@ export async function responsiveness(ctx: BenchContext): Promise<BenchRecord[]> 
     };
     const during = async (work: () => Promise<unknown>) => {
       const running = work();
+      // A failure surfaces at `await running` below, not as an unhandled rejection meanwhile.
+      running.catch(() => {});
       const samples = await Promise.all(PROBES.map((p) => probe(requests[p], running)));
       await running;
       return new Map(PROBES.map((p, i) => [p, samples[i]!]));
@@ -137,6 +141,16 @@ export async function responsiveness(ctx: BenchContext): Promise<BenchRecord[]> 
     const operations: [string, () => Promise<unknown>][] = [
       ["commit-1000-scattered", () => api.commit(REPO, "scattered", "scattered")],
       ["merge-1000", () => api.merge(REPO, "merge-src", "main")],
+      // main (merged) against the committed scattered branch: 2,000 scattered differences,
+      // paged 1,000 at a time.
+      [
+        "diff-2000-scattered",
+        async () => {
+          // ... plus the probe object, committed on main after `scattered` branched.
+          const n = await api.diffCount(REPO, "main", "scattered", "two_dot");
+          if (n !== 2 * CHANGES + 1) throw new Error(`diff counted ${n} of ${2 * CHANGES + 1}`);
+        },
+      ],
       [
         `import-${importCount}`,
         async () => {
