@@ -1,10 +1,11 @@
-/** Engine store: writes that skip the per-commit fsync, and chunked deletion of a token's rows. */
+/** Engine store: writes that skip the per-commit fsync or sync the WAL off the calling thread, and chunked deletion. */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { openDatabase, Store } from "../src/engine/store.js";
+import { WalSync } from "../src/engine/wal-sync.js";
 import { entry } from "./engine-support.js";
 
 let dir: string;
@@ -64,5 +65,76 @@ describe("Store.deleteStagedChunk", () => {
     assert.equal(store.deleteStagedChunk("t", 2), 0);
     assert.deepEqual(keysOf("other"), ["a"]);
     assert.equal(synchronous(), 2);
+  });
+});
+
+describe("Store.durableTransaction", () => {
+  it("commits, leaves the connection synchronous = FULL and resolves after the WAL sync", async () => {
+    const got = await store.durableTransaction(() => {
+      store.putStaged("t", "a", entry("a"));
+      return "done";
+    });
+    assert.equal(got, "done");
+    assert.equal(synchronous(), 2);
+    assert.deepEqual(keysOf("t"), ["a"]);
+    await assert.rejects(
+      store.durableTransaction(() => {
+        store.putStaged("t", "b", entry("b"));
+        throw new Error("refused");
+      }),
+      /refused/,
+    );
+    assert.deepEqual(keysOf("t"), ["a"]);
+  });
+});
+
+describe("WalSync", () => {
+  /** A flush that stays pending until released, counting its runs. */
+  function gatedFlush() {
+    const gates: (() => void)[] = [];
+    let runs = 0;
+    return {
+      runs: () => runs,
+      release: () => gates.shift()?.(),
+      flush: () => {
+        runs++;
+        return new Promise<void>((resolve) => gates.push(resolve));
+      },
+    };
+  }
+
+  it("shares syncs: callers during a running sync all wait for one more, started after it", async () => {
+    const g = gatedFlush();
+    const wal = new WalSync(g.flush);
+    let firstDone = false;
+    let laterDone = 0;
+    const first = wal.sync().then(() => {
+      firstDone = true;
+    });
+    const later = [wal.sync(), wal.sync(), wal.sync()].map((p) => p.then(() => laterDone++));
+    assert.equal(g.runs(), 1);
+    g.release();
+    await first;
+    assert.equal(firstDone, true);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(laterDone, 0); // their commits may postdate the first sync's start
+    assert.equal(g.runs(), 1 + 1);
+    g.release();
+    await Promise.all(later);
+    assert.equal(laterDone, 3);
+  });
+
+  it("fails the callers of a failed sync, and the next sync runs afresh", async () => {
+    let fail = true;
+    const wal = new WalSync(async () => {
+      if (fail) throw new Error("EIO");
+    });
+    await assert.rejects(wal.sync(), /EIO/);
+    fail = false;
+    await wal.sync();
+  });
+
+  it("a database's syncer fails when its WAL file is missing", async () => {
+    await assert.rejects(WalSync.forDatabase(join(dir, "nope.db")).sync(), /ENOENT/);
   });
 });

@@ -42,7 +42,8 @@ export async function updateBranch<T>(
   for (let attempt = 0; attempt < BRANCH_UPDATE_ATTEMPTS; attempt++) {
     const b = ctx.branch(repo, branch);
     const update = await compute(b);
-    const swapped = ctx.store.transaction(() => {
+    // Durable before it resolves; the WAL sync runs off the HTTP thread.
+    const swapped = await ctx.store.durableTransaction(() => {
       update.check?.();
       if (!ctx.store.updateBranch(repo, b, update.next)) return false;
       if (update.commit) ctx.store.insertCommit(repo, update.commit);

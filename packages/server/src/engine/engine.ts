@@ -131,7 +131,7 @@ export class Engine {
     const imports = new Imports(store, () => this.ctx.now());
     const treeJobs = new TreeWorkerClient(deps.db.name, deps.treeOptions);
     this.ctx = new EngineContext(deps, store, imports, treeJobs);
-    this.writes = new WriteBatcher(deps.db);
+    this.writes = new WriteBatcher(store);
   }
 
   /** Cancels running imports, stops the tree worker and closes the database connection. */

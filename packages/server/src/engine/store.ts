@@ -10,6 +10,7 @@ import { mkdirDurableSync, unsafeSkipFsync } from "../core/durable.js";
 import { type Change, compareKeys, type Entry, keyUpperBound } from "../core/entry.js";
 import { EngineError } from "../core/errors.js";
 import type { Commit, PullRequest, PullRequestStatus } from "./types.js";
+import { WalSync } from "./wal-sync.js";
 
 const SCHEMA_VERSION = 2;
 
@@ -147,7 +148,10 @@ interface IdRange {
 export class Store {
   private readonly stmts = new Map<string, Database.Statement>();
 
+  private readonly wal: WalSync;
+
   constructor(readonly db: Database.Database) {
+    this.wal = WalSync.forDatabase(db.name);
     db.pragma("journal_mode = WAL");
     db.pragma(unsafeSkipFsync("sqlite") ? "synchronous = OFF" : "synchronous = FULL");
     db.pragma("busy_timeout = 5000");
@@ -204,6 +208,17 @@ export class Store {
     } finally {
       this.db.pragma(`synchronous = ${level}`);
     }
+  }
+
+  /**
+   * `transaction` that leaves the calling thread before the disk does: committed unsynced, then
+   * resolved once the WAL is synced on libuv's pool (`WalSync`), so it is durable when it
+   * resolves, as with `transaction`. For the frequent writes (staging batches, branch updates).
+   */
+  async durableTransaction<T>(fn: () => T): Promise<T> {
+    const result = this.unsyncedTransaction(fn);
+    await this.wal.sync();
+    return result;
   }
 
   private listIds<R>(sql: string, args: unknown[], range: IdRange): R[] {
