@@ -117,8 +117,20 @@ describe("branch updates", () => {
     await f.engine.commit(R, "feature", { message: "x" });
     await f.engine.stageEntry(R, "main", "y", entry("y"));
     await f.engine.commit(R, "main", { message: "y" });
+    // Hold the merge's tree job until the write has landed, whatever the machine's timing.
+    const jobs = contextOf(f).treeJobs;
+    const run = jobs.run.bind(jobs);
+    let release!: () => void;
+    const written = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    jobs.run = (async (job: Parameters<typeof run>[0]) => {
+      await written;
+      return run(job);
+    }) as typeof jobs.run;
     const merging = f.engine.merge(R, "feature", "main");
     await f.engine.stageEntry(R, "main", "during", entry("d"));
+    release();
     await assert.rejects(merging, engineError("bad_request", "uncommitted changes (dirty branch)"));
     // The write made during the merge is still there.
     assert.equal((await f.engine.getEntry(R, "main", "during")).etag, "etag-d");
