@@ -11,6 +11,9 @@ export function sendError(reply: FastifyReply, status: number, message: string):
   return reply.code(status).type("application/json").send({ message });
 }
 
+/** lakeFS's (kin-openapi's) message for a request without the body the operation needs. */
+export const BODY_MISSING = "request body has an error: value is required but missing";
+
 /** The message `error authenticating request` that lakeFS answers every auth failure with. */
 export const AUTH_FAILED = "error authenticating request";
 
@@ -57,7 +60,7 @@ export function handleError(err: unknown, request: FastifyRequest, reply: Fastif
     );
   }
   if (fe.code === "FST_ERR_CTP_EMPTY_JSON_BODY") {
-    return sendError(reply, 400, "request body has an error: value is required but missing");
+    return sendError(reply, 400, BODY_MISSING);
   }
   if (request.raw.destroyed && !request.raw.complete) {
     // The client went away mid-request; nobody will read an answer, and it is no server fault.

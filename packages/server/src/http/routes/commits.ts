@@ -1,34 +1,8 @@
 /** Commits: commit a branch, get a commit, log. */
-import type { Schema } from "lakefs-ts/api";
 import { badRequest } from "../../core/errors.js";
 import { committerOf, type RouteArea } from "../context.js";
-import {
-  type BranchParams,
-  bool,
-  boolFalse,
-  branchParams,
-  int,
-  object,
-  type PagingQuery,
-  paging,
-  type RefParams,
-  type RepoParams,
-  refParams,
-  repoParams,
-  str,
-  stringList,
-  stringMap,
-} from "../validation.js";
+import { operation, type Route } from "../validation.js";
 import { commitWire, listOf } from "../wire.js";
-
-interface LogQuery extends PagingQuery {
-  objects?: string[];
-  prefixes?: string[];
-  limit?: boolean;
-  first_parent?: boolean;
-  since?: string;
-  stop_at?: string;
-}
 
 /** RFC 3339 → unix seconds; a malformed value is the caller's mistake. */
 function parseSince(since: string | undefined): number | undefined {
@@ -38,35 +12,10 @@ function parseSince(since: string | undefined): number | undefined {
   return Math.floor(ms / 1000);
 }
 
-const commitRecord = object(
-  {
-    commit_id: str,
-    version: { type: "integer", minimum: 0, maximum: 1 },
-    committer: str,
-    message: str,
-    metarange_id: str,
-    creation_date: int,
-    parents: stringList,
-    metadata: stringMap,
-    generation: int,
-    force: boolFalse,
-  },
-  [
-    "commit_id",
-    "version",
-    "committer",
-    "message",
-    "metarange_id",
-    "creation_date",
-    "parents",
-    "generation",
-  ],
-);
-
 export const commitRoutes: RouteArea = (app, { engine, actions }) => {
-  app.post<{ Params: RepoParams; Body: Schema<"CommitRecordCreation"> }>(
+  app.post<Route<"CreateCommitRecord">>(
     "/repositories/:repository/commits",
-    { schema: { params: repoParams, body: commitRecord } },
+    { schema: operation("CreateCommitRecord") },
     async (req, reply) => {
       const b = req.body;
       await engine.createCommitRecord(
@@ -88,28 +37,9 @@ export const commitRoutes: RouteArea = (app, { engine, actions }) => {
     },
   );
 
-  app.post<{
-    Params: BranchParams;
-    Querystring: { source_metarange?: string };
-    Body: Schema<"CommitCreation">;
-  }>(
+  app.post<Route<"commit">>(
     "/repositories/:repository/branches/:branch/commits",
-    {
-      schema: {
-        params: branchParams,
-        querystring: object({ source_metarange: str }),
-        body: object(
-          {
-            message: str,
-            metadata: stringMap,
-            date: int,
-            allow_empty: boolFalse,
-            force: boolFalse,
-          },
-          ["message"],
-        ),
-      },
-    },
+    { schema: operation("commit") },
     async (req, reply) => {
       const b = req.body;
       const { repository, branch } = req.params;
@@ -139,32 +69,15 @@ export const commitRoutes: RouteArea = (app, { engine, actions }) => {
     },
   );
 
-  app.get<{ Params: { repository: string; commitId: string } }>(
+  app.get<Route<"getCommit">>(
     "/repositories/:repository/commits/:commitId",
-    {
-      schema: {
-        params: object({ repository: str, commitId: str }, ["repository", "commitId"]),
-      },
-    },
+    { schema: operation("getCommit") },
     async (req) => commitWire(await engine.getCommit(req.params.repository, req.params.commitId)),
   );
 
-  app.get<{ Params: RefParams; Querystring: LogQuery }>(
+  app.get<Route<"logCommits">>(
     "/repositories/:repository/refs/:ref/commits",
-    {
-      schema: {
-        params: refParams,
-        querystring: object({
-          ...paging,
-          objects: stringList,
-          prefixes: stringList,
-          limit: bool,
-          first_parent: bool,
-          since: str,
-          stop_at: str,
-        }),
-      },
-    },
+    { schema: operation("logCommits") },
     async (req) => {
       const q = req.query;
       const page = await engine.logCommits(req.params.repository, req.params.ref, {

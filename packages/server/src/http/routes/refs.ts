@@ -5,36 +5,8 @@ import { MergeConflictError } from "../../core/errors.js";
 import type { Commit } from "../../engine/types.js";
 import { mergeWithHooks } from "../../service/merges.js";
 import { committerOf, type RouteArea } from "../context.js";
-import {
-  boolFalse,
-  object,
-  type PrefixPagingQuery,
-  prefixPaging,
-  str,
-  stringMap,
-} from "../validation.js";
+import { operation, type Route } from "../validation.js";
 import { diffWire, listOf } from "../wire.js";
-
-interface DiffParams {
-  repository: string;
-  leftRef: string;
-  rightRef: string;
-}
-interface DiffQuery extends PrefixPagingQuery {
-  delimiter?: string;
-  type: "two_dot" | "three_dot";
-  include_right_stats: boolean;
-}
-interface MergeParams {
-  repository: string;
-  sourceRef: string;
-  destinationBranch: string;
-}
-const mergeParams = object({ repository: str, sourceRef: str, destinationBranch: str }, [
-  "repository",
-  "sourceRef",
-  "destinationBranch",
-]);
 
 /**
  * The merge endpoints' answer: the new commit as a `MergeResult`, or lakeFS's 409 conflict body
@@ -52,24 +24,12 @@ export async function answerMerge(
   }
 }
 
+type MergeBody = NonNullable<Route<"mergeIntoBranch">["Body"]>;
+
 export const refRoutes: RouteArea = (app, { engine, actions }) => {
-  app.get<{ Params: DiffParams; Querystring: DiffQuery }>(
+  app.get<Route<"diffRefs">>(
     "/repositories/:repository/refs/:leftRef/diff/:rightRef",
-    {
-      schema: {
-        params: object({ repository: str, leftRef: str, rightRef: str }, [
-          "repository",
-          "leftRef",
-          "rightRef",
-        ]),
-        querystring: object({
-          ...prefixPaging,
-          delimiter: str,
-          type: { type: "string", enum: ["two_dot", "three_dot"], default: "three_dot" },
-          include_right_stats: boolFalse,
-        }),
-      },
-    },
+    { schema: operation("diffRefs") },
     async (req) => {
       const { repository, leftRef, rightRef } = req.params;
       const { include_right_stats, ...options } = req.query;
@@ -78,9 +38,9 @@ export const refRoutes: RouteArea = (app, { engine, actions }) => {
     },
   );
 
-  app.get<{ Params: MergeParams }>(
+  app.get<Route<"findMergeBase">>(
     "/repositories/:repository/refs/:sourceRef/merge/:destinationBranch",
-    { schema: { params: mergeParams } },
+    { schema: operation("findMergeBase") },
     async (req): Promise<Schema<"FindMergeBaseResult">> => {
       const { repository, sourceRef, destinationBranch } = req.params;
       const base = await engine.findMergeBase(repository, sourceRef, destinationBranch);
@@ -92,28 +52,19 @@ export const refRoutes: RouteArea = (app, { engine, actions }) => {
     },
   );
 
-  app.post<{ Params: MergeParams; Body: Partial<Schema<"Merge">> }>(
+  app.post<Route<"mergeIntoBranch">>(
     "/repositories/:repository/refs/:sourceRef/merge/:destinationBranch",
     {
-      // The body is optional: a merge with no options is a plain POST.
+      // The body is optional: a merge with no options is a plain POST, and its options then
+      // take their defaults.
       preValidation: async (req) => {
-        req.body ??= {};
+        req.body ??= {} as MergeBody; // validation fills in the defaults
       },
-      schema: {
-        params: mergeParams,
-        body: object({
-          message: str,
-          metadata: stringMap,
-          strategy: str,
-          force: boolFalse,
-          allow_empty: boolFalse,
-          squash_merge: boolFalse,
-        }),
-      },
+      schema: operation("mergeIntoBranch"),
     },
     async (req, reply): Promise<Schema<"MergeResult">> => {
       const { repository, sourceRef, destinationBranch } = req.params;
-      const b = req.body;
+      const b = req.body!; // set by preValidation
       return answerMerge(reply, () =>
         mergeWithHooks(engine, actions, {
           repository,

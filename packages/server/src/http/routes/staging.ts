@@ -1,40 +1,15 @@
 import type { Schema } from "lakefs-ts/api";
 import { MAX_PART_NUMBER } from "../../block/multipart.js";
+import { badRequest } from "../../core/errors.js";
 import { type HttpServices, type RouteArea, repositoryStorage } from "../context.js";
+import { BODY_MISSING } from "../errors.js";
 import { multipartUnsupported, presignUnsupported, presignUrl } from "../presigned.js";
-import {
-  type BranchParams,
-  bool,
-  boolFalse,
-  branchParams,
-  int,
-  nonEmptyStr,
-  object,
-  pathQuery,
-  str,
-  stringMap,
-} from "../validation.js";
+import { nonEmpty, nonEmptyPath, operation, pathQuery, type Route } from "../validation.js";
 import { writtenWire } from "../wire.js";
 import { ifNoneMatchStar } from "./objects.js";
 
-interface UploadParams extends BranchParams {
-  uploadId: string;
-}
-const uploadParams = object({ repository: str, branch: str, uploadId: nonEmptyStr }, [
-  "repository",
-  "branch",
-  "uploadId",
-]);
-const partParams = object(
-  {
-    repository: str,
-    branch: str,
-    uploadId: nonEmptyStr,
-    partNumber: { type: "integer", minimum: 1, maximum: MAX_PART_NUMBER },
-  },
-  ["repository", "branch", "uploadId", "partNumber"],
-);
-const pathOnly = object(pathQuery, ["path"]);
+/** An upload id is refused empty at the boundary, like object paths (see nonEmptyPath). */
+const uploadOverrides = { params: nonEmpty("uploadId"), ...nonEmptyPath } as const;
 
 /** The repository's namespace directory, after checking that the branch exists. */
 async function branchStorage(s: HttpServices, repository: string, branch: string) {
@@ -46,14 +21,9 @@ async function branchStorage(s: HttpServices, repository: string, branch: string
 export const stagingRoutes: RouteArea = (app, s) => {
   const { blocks } = s;
 
-  app.get<{ Params: BranchParams; Querystring: { path: string; presign?: boolean } }>(
+  app.get<Route<"getPhysicalAddress">>(
     "/repositories/:repository/branches/:branch/staging/backing",
-    {
-      schema: {
-        params: branchParams,
-        querystring: object({ ...pathQuery, presign: bool }, ["path"]),
-      },
-    },
+    { schema: operation("getPhysicalAddress", nonEmptyPath) },
     async (req): Promise<Schema<"StagingLocation">> => {
       const { repository, branch } = req.params;
       if (req.query.presign && !s.presign) throw presignUnsupported();
@@ -75,25 +45,14 @@ export const stagingRoutes: RouteArea = (app, s) => {
     },
   );
 
-  app.put<{ Params: BranchParams; Querystring: { path: string }; Body: Schema<"StagingMetadata"> }>(
+  app.put<Route<"linkPhysicalAddress">>(
     "/repositories/:repository/branches/:branch/staging/backing",
     {
-      schema: {
-        params: branchParams,
-        querystring: pathOnly,
-        body: object(
-          {
-            staging: object({ physical_address: str }),
-            checksum: str,
-            size_bytes: { type: "integer", minimum: 0 },
-            user_metadata: stringMap,
-            content_type: str,
-            mtime: int,
-            force: boolFalse,
-          },
-          ["staging", "checksum", "size_bytes"],
-        ),
-      },
+      schema: operation("linkPhysicalAddress", {
+        ...nonEmptyPath,
+        // A negative size is refused at the boundary; the spec gives no lower bound.
+        body: { size_bytes: { type: "integer", minimum: 0 } },
+      }),
     },
     async (req) => {
       const body = req.body;
@@ -113,16 +72,16 @@ export const stagingRoutes: RouteArea = (app, s) => {
     },
   );
 
-  app.post<{ Params: BranchParams; Querystring: { path: string; parts?: number } }>(
+  app.post<Route<"createPresignMultipartUpload">>(
     "/repositories/:repository/branches/:branch/staging/pmpu",
     {
-      schema: {
-        params: branchParams,
-        querystring: object(
-          { ...pathQuery, parts: { type: "integer", minimum: 0, maximum: MAX_PART_NUMBER } },
-          ["path"],
-        ),
-      },
+      schema: operation("createPresignMultipartUpload", {
+        // More presigned part URLs than an upload may have parts is refused (the spec: any).
+        querystring: {
+          ...pathQuery,
+          parts: { type: "integer", minimum: 0, maximum: MAX_PART_NUMBER },
+        },
+      }),
     },
     async (req, reply): Promise<Schema<"PresignMultipartUpload">> => {
       if (!s.presign) throw multipartUnsupported();
@@ -142,19 +101,9 @@ export const stagingRoutes: RouteArea = (app, s) => {
     },
   );
 
-  app.put<{
-    Params: UploadParams & { partNumber: number };
-    Querystring: { path: string };
-    Body: Schema<"UploadPartFrom">;
-  }>(
+  app.put<Route<"uploadPart">>(
     "/repositories/:repository/branches/:branch/staging/pmpu/:uploadId/parts/:partNumber",
-    {
-      schema: {
-        params: partParams,
-        querystring: pathOnly,
-        body: object({ physical_address: str }, ["physical_address"]),
-      },
-    },
+    { schema: operation("uploadPart", uploadOverrides) },
     async (req): Promise<Schema<"UploadTo">> => {
       if (!s.presign) throw multipartUnsupported();
       const { repository, branch, uploadId, partNumber } = req.params;
@@ -165,33 +114,19 @@ export const stagingRoutes: RouteArea = (app, s) => {
     },
   );
 
-  app.put<{
-    Params: UploadParams;
-    Querystring: { path: string };
-    Body: Schema<"CompletePresignMultipartUpload">;
-  }>(
+  app.put<Route<"completePresignMultipartUpload">>(
     "/repositories/:repository/branches/:branch/staging/pmpu/:uploadId",
     {
-      schema: {
-        params: uploadParams,
-        querystring: pathOnly,
-        body: object(
-          {
-            physical_address: nonEmptyStr,
-            parts: {
-              type: "array",
-              items: object({ part_number: int, etag: str }, ["part_number", "etag"]),
-            },
-            user_metadata: stringMap,
-            content_type: str,
-          },
-          ["physical_address", "parts"],
-        ),
-      },
+      schema: operation("completePresignMultipartUpload", {
+        ...uploadOverrides,
+        body: nonEmpty("physical_address"),
+      }),
     },
     async (req) => {
       if (!s.presign) throw multipartUnsupported();
+      // The spec makes this body optional; without one there is nothing to complete.
       const body = req.body;
+      if (body === undefined) throw badRequest(BODY_MISSING);
       const written = await s.objects.completeMultipart({
         ...req.params,
         path: req.query.path,
@@ -204,9 +139,9 @@ export const stagingRoutes: RouteArea = (app, s) => {
     },
   );
 
-  app.delete<{ Params: UploadParams; Querystring: { path: string } }>(
+  app.delete<Route<"abortPresignMultipartUpload">>(
     "/repositories/:repository/branches/:branch/staging/pmpu/:uploadId",
-    { schema: { params: uploadParams, querystring: pathOnly } },
+    { schema: operation("abortPresignMultipartUpload", uploadOverrides) },
     async (req, reply) => {
       if (!s.presign) throw multipartUnsupported();
       const { repository, branch, uploadId } = req.params;
