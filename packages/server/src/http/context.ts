@@ -7,6 +7,7 @@ import type { LocalBlockStore } from "../block/local.js";
 import type { Engine } from "../engine/engine.js";
 import type { Repository } from "../engine/types.js";
 import type { ObjectWrites } from "../service/object-writes.js";
+import { operation, type Route } from "./validation.js";
 
 export interface HttpServices {
   readonly engine: Engine;
@@ -60,8 +61,13 @@ export async function repositoryStorage(
  * A `…/set_allowed` preflight (204): every caller may manage these settings (there is no RBAC),
  * so it only checks that the repository exists.
  */
-export function preflightRoute(app: FastifyInstance, services: HttpServices, url: string): void {
-  app.get<{ Params: { repository: string } }>(url, async (req, reply) => {
+export function preflightRoute(
+  app: FastifyInstance,
+  services: HttpServices,
+  url: string,
+  id: "createBranchProtectionRulePreflight" | "setGarbageCollectionRulesPreflight",
+): void {
+  app.get<Route<typeof id>>(url, { schema: operation(id) }, async (req, reply) => {
     await services.engine.getRepository(req.params.repository);
     return reply.code(204).send();
   });

@@ -1,7 +1,6 @@
 /**
  * Request validation: the route schemas of lakeFS's operations (generated from its OpenAPI
- * document, `operation`), building blocks for overrides and for routes outside the spec, and the
- * validator compiler. Fastify validates before a handler runs, so handlers see well-typed input
+ * document, `operation`), the overrides routes layer on them, and the validator compiler. Fastify validates before a handler runs, so handlers see well-typed input
  * and bad input is a 400.
  */
 import { Ajv } from "ajv";
@@ -71,60 +70,8 @@ export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpP
   return wrapped as unknown as ReturnType<FastifySchemaCompiler<object>>;
 };
 
-export const str = { type: "string" } as const;
+/** Override building block: a string that must not be empty. */
 export const nonEmptyStr = { type: "string", minLength: 1 } as const;
-export const bool = { type: "boolean" } as const;
-export const boolFalse = { type: "boolean", default: false } as const;
-export const int = { type: "integer" } as const;
-export const stringMap = { type: "object", additionalProperties: { type: "string" } } as const;
-export const stringList = { type: "array", items: { type: "string" } } as const;
-
-type Props = Record<string, object>;
-
-/** An object schema with the given properties; unknown properties are tolerated (as lakeFS does). */
-export function object(properties: Props, required: readonly string[] = []) {
-  return { type: "object", properties, required } as const;
-}
-
-/** Query parameters shared by every paginated listing. */
-export const paging = {
-  after: str,
-  // swagger's PaginationAmount bounds, which lakeFS enforces (400 above 1000).
-  amount: { type: "integer", minimum: -1, maximum: 1000 },
-} as const;
-
-/** Options of listings that filter by a key prefix. */
-export const prefixPaging = { ...paging, prefix: str } as const;
-
-export interface PagingQuery {
-  after?: string;
-  amount?: number;
-}
-
-export interface PrefixPagingQuery extends PagingQuery {
-  prefix?: string;
-}
-
-/** Path parameter shapes. */
-export interface RepoParams {
-  repository: string;
-}
-export interface BranchParams extends RepoParams {
-  branch: string;
-}
-export interface RefParams extends RepoParams {
-  ref: string;
-}
-
-export const repoParams = object({ repository: str }, ["repository"]);
-export const branchParams = object({ repository: str, branch: str }, ["repository", "branch"]);
-export const refParams = object({ repository: str, ref: str }, ["repository", "ref"]);
-
-/** `?force=`: override a read-only repository or protected branch. */
-export const forceQuery = object({ force: boolFalse });
-export interface ForceQuery {
-  force: boolean;
-}
 
 /** A required `path` query parameter (object path: non-empty). */
 export const pathQuery = { path: nonEmptyStr } as const;

@@ -4,13 +4,9 @@ import type { HookRunRecord, RunRecord } from "../../actions/runs-store.js";
 import { notFound } from "../../core/errors.js";
 import { pageSize } from "../../engine/validate.js";
 import { type RouteArea, repositoryStorage } from "../context.js";
-import { object, type PagingQuery, paging, type RepoParams, str } from "../validation.js";
+import { operation, type Route } from "../validation.js";
 
 const MAX_PER_PAGE = 1000;
-interface RunParams extends RepoParams {
-  runId: string;
-}
-const runParams = object({ repository: str, runId: str }, ["repository", "runId"]);
 
 function runWire(run: RunRecord): Schema<"ActionRun"> {
   return {
@@ -57,14 +53,9 @@ export const actionRoutes: RouteArea = (app, s) => {
     return { nsDir, manifest };
   };
 
-  app.get<{ Params: RepoParams; Querystring: PagingQuery & { branch?: string; commit?: string } }>(
+  app.get<Route<"listRepositoryRuns">>(
     "/repositories/:repository/actions/runs",
-    {
-      schema: {
-        params: object({ repository: str }, ["repository"]),
-        querystring: object({ ...paging, branch: str, commit: str }),
-      },
-    },
+    { schema: operation("listRepositoryRuns") },
     async (req): Promise<Schema<"ActionRunList">> => {
       const { branch, commit, after } = req.query;
       const { nsDir } = await repositoryStorage(s, req.params.repository);
@@ -80,17 +71,17 @@ export const actionRoutes: RouteArea = (app, s) => {
     },
   );
 
-  app.get<{ Params: RunParams }>(
-    "/repositories/:repository/actions/runs/:runId",
-    { schema: { params: runParams } },
-    async (req) => runWire((await runOf(req.params.repository, req.params.runId)).manifest.run),
+  app.get<Route<"getRun">>(
+    "/repositories/:repository/actions/runs/:run_id",
+    { schema: operation("getRun") },
+    async (req) => runWire((await runOf(req.params.repository, req.params.run_id)).manifest.run),
   );
 
-  app.get<{ Params: RunParams; Querystring: PagingQuery }>(
-    "/repositories/:repository/actions/runs/:runId/hooks",
-    { schema: { params: runParams, querystring: object(paging) } },
+  app.get<Route<"listRunHooks">>(
+    "/repositories/:repository/actions/runs/:run_id/hooks",
+    { schema: operation("listRunHooks") },
     async (req) => {
-      const { manifest } = await runOf(req.params.repository, req.params.runId);
+      const { manifest } = await runOf(req.params.repository, req.params.run_id);
       const after = req.query.after ?? "";
       const amount = pageSize(req.query.amount);
       const remaining = manifest.hooks
@@ -105,19 +96,11 @@ export const actionRoutes: RouteArea = (app, s) => {
     },
   );
 
-  app.get<{ Params: RunParams & { hookRunId: string } }>(
-    "/repositories/:repository/actions/runs/:runId/hooks/:hookRunId/output",
-    {
-      schema: {
-        params: object({ repository: str, runId: str, hookRunId: str }, [
-          "repository",
-          "runId",
-          "hookRunId",
-        ]),
-      },
-    },
+  app.get<Route<"getRunHookOutput">>(
+    "/repositories/:repository/actions/runs/:run_id/hooks/:hook_run_id/output",
+    { schema: operation("getRunHookOutput") },
     async (req, reply) => {
-      const { runId, hookRunId } = req.params;
+      const { run_id: runId, hook_run_id: hookRunId } = req.params;
       const { nsDir, manifest } = await runOf(req.params.repository, runId);
       const hook = manifest.hooks.find((h) => h.hookRunId === hookRunId);
       if (hook === undefined) throw notFound("not found");

@@ -1,11 +1,11 @@
 /** Login (JWT), auth capabilities and the current user. */
 import type { Schema } from "lakefs-ts/api";
 import type { User } from "../../auth/credentials.js";
-import { EngineError, notFound } from "../../core/errors.js";
+import { badRequest, EngineError, notFound } from "../../core/errors.js";
 import { SESSION_COOKIE } from "../auth-hook.js";
 import type { RouteArea } from "../context.js";
-import { AUTH_FAILED } from "../errors.js";
-import { nonEmptyStr, object, str } from "../validation.js";
+import { AUTH_FAILED, BODY_MISSING } from "../errors.js";
+import { nonEmpty, operation, type Route } from "../validation.js";
 import { listOf } from "../wire.js";
 
 /** One shape for a user everywhere it appears (`/user`, `/auth/users`). */
@@ -15,18 +15,16 @@ function userWire(user: User): Schema<"User"> {
 }
 
 export const authRoutes: RouteArea = (app, { auth }) => {
-  app.post<{ Body: Schema<"LoginInformation"> }>(
+  app.post<Route<"login">>(
     "/auth/login",
     {
       config: { public: true },
-      schema: {
-        body: object({ access_key_id: nonEmptyStr, secret_access_key: nonEmptyStr }, [
-          "access_key_id",
-          "secret_access_key",
-        ]),
-      },
+      // Empty keys are a malformed request (400), not a failed login; the spec has no minLength.
+      schema: operation("login", { body: nonEmpty("access_key_id", "secret_access_key") }),
     },
     async (req, reply) => {
+      // The spec makes the body optional; there is no login without one.
+      if (req.body === undefined) throw badRequest(BODY_MISSING);
       const { access_key_id, secret_access_key } = req.body;
       const login = await auth.login(access_key_id, secret_access_key);
       const expires = new Date(login.tokenExpiration * 1000).toUTCString();
@@ -59,14 +57,18 @@ export const authRoutes: RouteArea = (app, { auth }) => {
 
   // lakeFS OSS (single-user "basic" auth) serves user reads; creating or deleting users,
   // credentials, groups and policies stay 501 here (see unimplemented.ts).
-  app.get("/auth/users", async (): Promise<Schema<"UserList">> => {
-    const users = auth.listUsers();
-    return listOf({ results: users, hasMore: false, nextOffset: "" }, userWire);
-  });
+  app.get(
+    "/auth/users",
+    { schema: operation("listUsers") },
+    async (): Promise<Schema<"UserList">> => {
+      const users = auth.listUsers();
+      return listOf({ results: users, hasMore: false, nextOffset: "" }, userWire);
+    },
+  );
 
-  app.get<{ Params: { userId: string } }>(
+  app.get<Route<"getUser">>(
     "/auth/users/:userId",
-    { schema: { params: object({ userId: str }, ["userId"]) } },
+    { schema: operation("getUser") },
     async (req): Promise<Schema<"User">> => {
       const user = auth.getUser(req.params.userId);
       if (!user) throw notFound("user not found");

@@ -6,21 +6,10 @@
 import type { Schema } from "lakefs-ts/api";
 import type { GcRules } from "../../engine/gc-rules.js";
 import { preflightRoute, type RouteArea } from "../context.js";
-import { int, object, type RepoParams, repoParams, str } from "../validation.js";
+import { operation, type Route } from "../validation.js";
 
 /** lakeFS's link-address lifetime (6 hours), which it reports as the GC grace period. */
 const GRACE_PERIOD_SECONDS = 6 * 60 * 60;
-
-const rulesBody = object(
-  {
-    default_retention_days: int,
-    branches: {
-      type: "array",
-      items: object({ branch_id: str, retention_days: int }, ["branch_id", "retention_days"]),
-    },
-  },
-  ["default_retention_days", "branches"],
-);
 
 function rulesWire(rules: GcRules): Schema<"GarbageCollectionRules"> {
   return {
@@ -35,17 +24,30 @@ function rulesWire(rules: GcRules): Schema<"GarbageCollectionRules"> {
 export const gcRoutes: RouteArea = (app, services) => {
   const { engine } = services;
   // `settings/gc_rules` and the deprecated `gc/rules` (set with POST there) behave alike.
-  for (const [path, setMethod] of [
-    ["/repositories/:repository/settings/gc_rules", "PUT"],
-    ["/repositories/:repository/gc/rules", "POST"],
+  for (const [path, setMethod, ids] of [
+    [
+      "/repositories/:repository/settings/gc_rules",
+      "PUT",
+      ["getGCRules", "setGCRules", "deleteGCRules"],
+    ],
+    [
+      "/repositories/:repository/gc/rules",
+      "POST",
+      [
+        "internalGetGarbageCollectionRules",
+        "internalSetGarbageCollectionRules",
+        "internalDeleteGarbageCollectionRules",
+      ],
+    ],
   ] as const) {
-    app.get<{ Params: RepoParams }>(path, { schema: { params: repoParams } }, async (req) =>
+    const [getId, setId, deleteId] = ids;
+    app.get<Route<typeof getId>>(path, { schema: operation(getId) }, async (req) =>
       rulesWire(await engine.getGcRules(req.params.repository)),
     );
-    app.route<{ Params: RepoParams; Body: Schema<"GarbageCollectionRules"> }>({
+    app.route<Route<typeof setId>>({
       method: setMethod,
       url: path,
-      schema: { params: repoParams, body: rulesBody },
+      schema: operation(setId),
       handler: async (req, reply) => {
         await engine.setGcRules(req.params.repository, {
           defaultRetentionDays: req.body.default_retention_days,
@@ -57,9 +59,9 @@ export const gcRoutes: RouteArea = (app, services) => {
         return reply.code(204).send();
       },
     });
-    app.delete<{ Params: RepoParams }>(
+    app.delete<Route<typeof deleteId>>(
       path,
-      { schema: { params: repoParams } },
+      { schema: operation(deleteId) },
       async (req, reply) => {
         await engine.deleteGcRules(req.params.repository);
         return reply.code(204).send();
@@ -67,7 +69,12 @@ export const gcRoutes: RouteArea = (app, services) => {
     );
   }
 
-  preflightRoute(app, services, "/repositories/:repository/gc/rules/set_allowed");
+  preflightRoute(
+    app,
+    services,
+    "/repositories/:repository/gc/rules/set_allowed",
+    "setGarbageCollectionRulesPreflight",
+  );
 
   app.get(
     "/config/garbage-collection",

@@ -5,62 +5,39 @@
 import type { Schema } from "lakefs-ts/api";
 import { type RouteArea, repositoryStorage } from "../context.js";
 import { presignUnsupported } from "../presigned.js";
-import {
-  bool,
-  object,
-  type RepoParams,
-  repoParams,
-  str,
-  stringList,
-  stringMap,
-} from "../validation.js";
+import { operation, type Route } from "../validation.js";
 
 const KIND_OF_TYPE = { range: "range", meta_range: "metarange" } as const;
 
 export const metadataRoutes: RouteArea = (app, services) => {
   const { engine, blocks } = services;
-  app.get<{ Params: RepoParams }>(
+  app.get<Route<"getRepositoryMetadata">>(
     "/repositories/:repository/metadata",
-    { schema: { params: repoParams } },
+    { schema: operation("getRepositoryMetadata") },
     async (req) => await engine.getRepositoryMetadata(req.params.repository),
   );
 
-  app.post<{ Params: RepoParams; Body: Schema<"RepositoryMetadataSet"> }>(
+  app.post<Route<"setRepositoryMetadata">>(
     "/repositories/:repository/metadata",
-    { schema: { params: repoParams, body: object({ metadata: stringMap }, ["metadata"]) } },
+    { schema: operation("setRepositoryMetadata") },
     async (req, reply) => {
       await engine.setRepositoryMetadata(req.params.repository, req.body.metadata);
       return reply.code(204).send();
     },
   );
 
-  app.delete<{ Params: RepoParams; Body: Schema<"RepositoryMetadataKeys"> }>(
+  app.delete<Route<"deleteRepositoryMetadata">>(
     "/repositories/:repository/metadata",
-    { schema: { params: repoParams, body: object({ keys: stringList }, ["keys"]) } },
+    { schema: operation("deleteRepositoryMetadata") },
     async (req, reply) => {
       await engine.deleteRepositoryMetadata(req.params.repository, req.body.keys);
       return reply.code(204).send();
     },
   );
 
-  app.get<{
-    Params: { repository: string; type: keyof typeof KIND_OF_TYPE; object_id: string };
-    Querystring: { presign?: boolean };
-  }>(
+  app.get<Route<"getMetadataObject">>(
     "/repositories/:repository/metadata/object/:type/:object_id",
-    {
-      schema: {
-        params: object(
-          {
-            repository: str,
-            type: { type: "string", enum: ["range", "meta_range"] },
-            object_id: str,
-          },
-          ["repository", "type", "object_id"],
-        ),
-        querystring: object({ presign: bool }),
-      },
-    },
+    { schema: operation("getMetadataObject") },
     async (req, reply) => {
       const { repository, type, object_id } = req.params;
       // Served directly even with presign on: these files are small and never leave the server.
@@ -74,13 +51,13 @@ export const metadataRoutes: RouteArea = (app, services) => {
   );
 
   // Where a range / metarange file lives (`StorageURI`, also as `Location`).
-  for (const [type, param] of [
-    ["meta_range", "meta_range"],
-    ["range", "range"],
+  for (const [type, param, id] of [
+    ["meta_range", "meta_range", "getMetaRange"],
+    ["range", "range", "getRange"],
   ] as const) {
-    app.get<{ Params: RepoParams & Record<string, string> }>(
+    app.get<{ Params: { repository: string } & Record<string, string> }>(
       `/repositories/:repository/metadata/${type}/:${param}`,
-      { schema: { params: object({ repository: str, [param]: str }, ["repository", param]) } },
+      { schema: operation(id) },
       async (req, reply): Promise<Schema<"StorageURI">> => {
         const { repository } = req.params;
         const id = req.params[param]!;

@@ -7,9 +7,7 @@ import type { Schema } from "lakefs-ts/api";
 import { EngineError, notFound } from "../../core/errors.js";
 import type { BranchProtectionRule } from "../../engine/types.js";
 import { preflightRoute, type RouteArea } from "../context.js";
-import { nonEmptyStr, object, type RepoParams, repoParams } from "../validation.js";
-
-const rule = object({ pattern: nonEmptyStr }, ["pattern"]);
+import { operation, type Route } from "../validation.js";
 
 /** A stable fingerprint of a rule set, sent as `ETag` and checked against `If-Match`. */
 function rulesEtag(rules: readonly BranchProtectionRule[]): string {
@@ -19,9 +17,9 @@ function rulesEtag(rules: readonly BranchProtectionRule[]): string {
 
 export const protectionRoutes: RouteArea = (app, services) => {
   const { engine } = services;
-  app.get<{ Params: RepoParams }>(
+  app.get<Route<"getBranchProtectionRules">>(
     "/repositories/:repository/settings/branch_protection",
-    { schema: { params: repoParams } },
+    { schema: operation("getBranchProtectionRules") },
     async (req, reply) => {
       const rules = await engine.getBranchProtectionRules(req.params.repository);
       reply.header("ETag", `"${rulesEtag(rules)}"`);
@@ -29,9 +27,9 @@ export const protectionRoutes: RouteArea = (app, services) => {
     },
   );
 
-  app.put<{ Params: RepoParams; Body: Schema<"BranchProtectionRule">[] }>(
+  app.put<Route<"setBranchProtectionRules">>(
     "/repositories/:repository/settings/branch_protection",
-    { schema: { params: repoParams, body: { type: "array", items: rule } } },
+    { schema: operation("setBranchProtectionRules") },
     async (req, reply) => {
       const repo = req.params.repository;
       const ifMatch = req.headers["if-match"];
@@ -50,20 +48,25 @@ export const protectionRoutes: RouteArea = (app, services) => {
     },
   );
 
-  preflightRoute(app, services, "/repositories/:repository/branch_protection/set_allowed");
+  preflightRoute(
+    app,
+    services,
+    "/repositories/:repository/branch_protection/set_allowed",
+    "createBranchProtectionRulePreflight",
+  );
 
-  app.get<{ Params: RepoParams }>(
+  app.get<Route<"internalGetBranchProtectionRules">>(
     "/repositories/:repository/branch_protection",
-    { schema: { params: repoParams } },
+    { schema: operation("internalGetBranchProtectionRules") },
     async (req) =>
       (await engine.getBranchProtectionRules(req.params.repository)).map((r) => ({
         pattern: r.pattern,
       })),
   );
 
-  app.post<{ Params: RepoParams; Body: Schema<"BranchProtectionRule"> }>(
+  app.post<Route<"internalCreateBranchProtectionRule">>(
     "/repositories/:repository/branch_protection",
-    { schema: { params: repoParams, body: rule } },
+    { schema: operation("internalCreateBranchProtectionRule") },
     async (req, reply) => {
       const repo = req.params.repository;
       const rules = await engine.getBranchProtectionRules(repo);
@@ -74,9 +77,9 @@ export const protectionRoutes: RouteArea = (app, services) => {
     },
   );
 
-  app.delete<{ Params: RepoParams; Body: Schema<"BranchProtectionRule"> }>(
+  app.delete<Route<"internalDeleteBranchProtectionRule">>(
     "/repositories/:repository/branch_protection",
-    { schema: { params: repoParams, body: rule } },
+    { schema: operation("internalDeleteBranchProtectionRule") },
     async (req, reply) => {
       const repo = req.params.repository;
       const rules = await engine.getBranchProtectionRules(repo);

@@ -1,32 +1,12 @@
 /** Pull requests: list, create, get, update, merge (lakeFS's experimental `pulls` API). */
 import type { Schema } from "lakefs-ts/api";
-import type { PullRequest, PullRequestFilter, PullRequestStatus } from "../../engine/types.js";
+import type { PullRequest } from "../../engine/types.js";
 import { PullRequests } from "../../service/pull-requests.js";
 import { committerOf, type RouteArea } from "../context.js";
-import {
-  object,
-  type PrefixPagingQuery,
-  prefixPaging,
-  type RepoParams,
-  repoParams,
-  str,
-} from "../validation.js";
+import { operation, type Route } from "../validation.js";
 import { listOf } from "../wire.js";
 import { answerMerge } from "./refs.js";
 
-interface PullParams extends RepoParams {
-  pull_request: string;
-}
-interface ListQuery extends PrefixPagingQuery {
-  status: PullRequestFilter;
-}
-interface UpdateBody {
-  title?: string;
-  description?: string;
-  status?: PullRequestStatus;
-}
-
-const pullParams = object({ repository: str, pull_request: str }, ["repository", "pull_request"]);
 const dateTime = (seconds: number) => new Date(seconds * 1000).toISOString();
 
 function pullRequestWire(pr: PullRequest): Schema<"PullRequest"> {
@@ -47,32 +27,16 @@ function pullRequestWire(pr: PullRequest): Schema<"PullRequest"> {
 export const pullRequestRoutes: RouteArea = (app, { engine, actions }) => {
   const pulls = new PullRequests(engine, actions);
 
-  app.get<{ Params: RepoParams; Querystring: ListQuery }>(
+  app.get<Route<"listPullRequests">>(
     "/repositories/:repository/pulls",
-    {
-      schema: {
-        params: repoParams,
-        querystring: object({
-          ...prefixPaging,
-          status: { type: "string", enum: ["open", "closed", "all"], default: "all" },
-        }),
-      },
-    },
+    { schema: operation("listPullRequests") },
     async (req) =>
       listOf(await engine.listPullRequests(req.params.repository, req.query), pullRequestWire),
   );
 
-  app.post<{ Params: RepoParams; Body: Schema<"PullRequestCreation"> }>(
+  app.post<Route<"createPullRequest">>(
     "/repositories/:repository/pulls",
-    {
-      schema: {
-        params: repoParams,
-        body: object(
-          { title: str, description: str, source_branch: str, destination_branch: str },
-          ["title", "source_branch", "destination_branch"],
-        ),
-      },
-    },
+    { schema: operation("createPullRequest") },
     async (req, reply): Promise<Schema<"PullRequestCreationResponse">> => {
       const b = req.body;
       const id = await pulls.create(req.params.repository, {
@@ -87,25 +51,16 @@ export const pullRequestRoutes: RouteArea = (app, { engine, actions }) => {
     },
   );
 
-  app.get<{ Params: PullParams }>(
+  app.get<Route<"getPullRequest">>(
     "/repositories/:repository/pulls/:pull_request",
-    { schema: { params: pullParams } },
+    { schema: operation("getPullRequest") },
     async (req) =>
       pullRequestWire(await engine.getPullRequest(req.params.repository, req.params.pull_request)),
   );
 
-  app.patch<{ Params: PullParams; Body: UpdateBody }>(
+  app.patch<Route<"updatePullRequest">>(
     "/repositories/:repository/pulls/:pull_request",
-    {
-      schema: {
-        params: pullParams,
-        body: object({
-          title: str,
-          description: str,
-          status: { type: "string", enum: ["open", "closed", "merged"] },
-        }),
-      },
-    },
+    { schema: operation("updatePullRequest") },
     async (req, reply) => {
       await engine.updatePullRequest(req.params.repository, req.params.pull_request, req.body);
       // lakeFS answers 204 (swagger: 200 with no body).
@@ -113,9 +68,9 @@ export const pullRequestRoutes: RouteArea = (app, { engine, actions }) => {
     },
   );
 
-  app.put<{ Params: PullParams }>(
+  app.put<Route<"mergePullRequest">>(
     "/repositories/:repository/pulls/:pull_request/merge",
-    { schema: { params: pullParams } },
+    { schema: operation("mergePullRequest") },
     async (req, reply) =>
       answerMerge(reply, () =>
         pulls.merge(req.params.repository, req.params.pull_request, committerOf(req)),

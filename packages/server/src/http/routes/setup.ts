@@ -2,7 +2,7 @@
 import type { Schema } from "lakefs-ts/api";
 import { SESSION_COOKIE } from "../auth-hook.js";
 import type { RouteArea } from "../context.js";
-import { bool, object, str } from "../validation.js";
+import { operation, type Route } from "../validation.js";
 
 const loginConfig: Schema<"LoginConfig"> = {
   RBAC: "none",
@@ -25,23 +25,9 @@ export const setupRoutes: RouteArea = (app, { auth }) => {
     }),
   );
 
-  app.post<{ Body: Schema<"Setup"> }>(
+  app.post<Route<"setup">>(
     "/setup_lakefs",
-    {
-      config: { public: true },
-      schema: {
-        body: object(
-          {
-            username: str,
-            key: object({ access_key_id: str, secret_access_key: str }, [
-              "access_key_id",
-              "secret_access_key",
-            ]),
-          },
-          ["username"],
-        ),
-      },
-    },
+    { config: { public: true }, schema: operation("setup") },
     async (req): Promise<Schema<"CredentialsWithSecret">> => {
       const { username, key } = req.body;
       const issued = auth.setup({
@@ -57,17 +43,9 @@ export const setupRoutes: RouteArea = (app, { auth }) => {
   );
 
   // Nothing is sent anywhere; the preferences are accepted so setup clients can proceed.
-  app.post(
+  app.post<Route<"setupCommPrefs">>(
     "/setup_comm_prefs",
-    {
-      config: { public: true },
-      schema: {
-        body: object({ email: str, featureUpdates: bool, securityUpdates: bool }, [
-          "featureUpdates",
-          "securityUpdates",
-        ]),
-      },
-    },
+    { config: { public: true }, schema: operation("setupCommPrefs") },
     async (_req, reply) => reply.code(200).send(),
   );
 };

@@ -2,22 +2,12 @@
 import type { Schema } from "lakefs-ts/api";
 import { createSymlinkFiles } from "../../service/symlinks.js";
 import type { RouteArea } from "../context.js";
-import { object, str } from "../validation.js";
-
-interface SymlinkParams {
-  repository: string;
-  branch: string;
-}
+import { operation, type Route } from "../validation.js";
 
 export const symlinkRoutes: RouteArea = (app, { engine, blocks }) => {
-  app.post<{ Params: SymlinkParams; Querystring: { location?: string } }>(
+  app.post<Route<"createSymlinkFile">>(
     "/repositories/:repository/refs/:branch/symlink",
-    {
-      schema: {
-        params: object({ repository: str, branch: str }, ["repository", "branch"]),
-        querystring: object({ location: str }),
-      },
-    },
+    { schema: operation("createSymlinkFile") },
     async (req, reply): Promise<Schema<"StorageURI">> => {
       const { repository, branch } = req.params;
       const location = await createSymlinkFiles(

@@ -8,17 +8,7 @@
 import type { Schema } from "lakefs-ts/api";
 import { badRequest } from "../../core/errors.js";
 import type { RouteArea } from "../context.js";
-import { int, object, str } from "../validation.js";
-
-const statsBody = object(
-  {
-    events: {
-      type: "array",
-      items: object({ class: str, name: str, count: int }, ["class", "name", "count"]),
-    },
-  },
-  ["events"],
-);
+import { operation, type Route } from "../validation.js";
 
 export const usageRoutes: RouteArea = (app, { auth }) => {
   const counts = new Map<string, Schema<"UsageReport">>();
@@ -47,9 +37,9 @@ export const usageRoutes: RouteArea = (app, { auth }) => {
     return report;
   });
 
-  app.post<{ Body: Schema<"StatsEventsList"> }>(
+  app.post<Route<"postStatsEvents">>(
     "/statistics",
-    { schema: { body: statsBody } },
+    { schema: operation("postStatsEvents") },
     async (req, reply) => {
       for (const ev of req.body.events) {
         if (ev.class === "") throw badRequest("invalid value: class is required");
