@@ -159,13 +159,32 @@ const PART_TYPES = { params: "Params", querystring: "Querystring", body: "Body" 
 /** The generated module's text. */
 export function routeSchemasModule(spec) {
   const ops = operations(spec);
+  // A part schema several operations share is one object, so ajv (whose cache is keyed by the
+  // schema object) compiles it once for all their routes.
+  const uses = new Map();
+  for (const { parts } of ops) {
+    for (const schema of Object.values(parts)) {
+      const text = JSON.stringify(schema);
+      uses.set(text, (uses.get(text) ?? 0) + 1);
+    }
+  }
+  const shared = new Map();
+  for (const [text, count] of uses) if (count > 1) shared.set(text, `SHARED_${shared.size}`);
+  const constants = [...shared].map(
+    ([text, name]) => `const ${name} = ${compactJson(JSON.parse(text))};`,
+  );
   const schemas = ops.map(({ id, method, path, parts, optionalBody }) => {
-    const entry = optionalBody ? { ...parts, optionalBody: true } : parts;
-    return `  /** ${method} ${path} */\n  ${key(id)}: ${compactJson(entry, "  ")},`;
+    const lines = Object.entries(parts).map(([part, schema]) => {
+      const text = JSON.stringify(schema);
+      return `    ${part}: ${shared.get(text) ?? compactJson(schema, "    ")},`;
+    });
+    if (optionalBody) lines.push("    optionalBody: true,");
+    return `  /** ${method} ${path} */\n  ${key(id)}: {\n${lines.join("\n")}\n  },`;
   });
   const types = ops.map(({ id, parts, optionalBody }) => {
     const lines = Object.entries(parts).map(([part, schema]) => {
-      const absent = part === "body" && optionalBody ? " | undefined" : "";
+      // fastify leaves a request without a body as null.
+      const absent = part === "body" && optionalBody ? " | null" : "";
       return `    ${PART_TYPES[part]}: ${tsType(schema, "    ")}${absent};`;
     });
     return `  ${key(id)}: {\n${lines.join("\n")}\n  };`;
@@ -190,6 +209,8 @@ ${types.join("\n")}
 }
 
 export type OperationId = keyof OperationRoutes;
+
+${constants.join("\n")}
 
 /** Per lakeFS operationId: the JSON schemas of its path parameters, query string and JSON body. */
 export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema } = {

@@ -48,9 +48,9 @@ export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpP
   if (httpPart === "body") {
     const validate = exact.compile(schema);
     if (!optionalBodies.has(schema)) return validate as ReturnType<FastifySchemaCompiler<object>>;
-    // As lakeFS's validator: no body at all is fine, a body that is sent must match.
+    // As lakeFS's validator: no body at all (fastify: null) is fine, a body sent must match.
     const optional = (data: unknown) => {
-      const ok = data === undefined || validate(data);
+      const ok = data === undefined || data === null || validate(data);
       optional.errors = ok ? null : validate.errors;
       return ok;
     };
@@ -95,16 +95,16 @@ export type Route<Id extends OperationId> = OperationRoutes[Id];
 
 type RequestPart = "params" | "querystring" | "body";
 
-/** Properties that replace the spec's in one request part (see `operation`). */
+/** Per request part and property: keywords laid over the spec's (see `operation`). */
 export type SchemaOverrides = {
   readonly [Part in RequestPart]?: Readonly<Record<string, object>>;
 };
 
 /**
  * The fastify `schema` of lakeFS operation `id`, generated from its OpenAPI document
- * (generated/operations.ts). `overrides` replace single properties where lakeFS validates
- * differently from its spec; they may only narrow what the spec accepts (handler types come from
- * the spec), and each says why at its use.
+ * (generated/operations.ts). `overrides` add or replace keywords of single properties where
+ * lakeFS validates differently from its spec; they may only narrow what the spec accepts
+ * (handler types come from the spec), and each says why at its use.
  */
 export function operation(id: OperationId, overrides: SchemaOverrides = {}): FastifySchema {
   const { optionalBody, ...parts } = OPERATION_SCHEMAS[id];
@@ -114,8 +114,16 @@ export function operation(id: OperationId, overrides: SchemaOverrides = {}): Fas
     for (const name of Object.keys(properties)) {
       if (!base?.properties?.[name]) throw new Error(`${id}: the spec has no ${part} "${name}"`);
     }
-    schema[part] = { ...base, properties: { ...base?.properties, ...properties } };
+    const merged = Object.entries(properties).map(([name, keywords]) => [
+      name,
+      { ...base?.properties?.[name], ...keywords },
+    ]);
+    schema[part] = { ...base, properties: { ...base?.properties, ...Object.fromEntries(merged) } };
   }
-  if (optionalBody && schema.body) optionalBodies.add(schema.body);
+  if (optionalBody && schema.body) {
+    // Its own object: generated schemas are shared between operations that require the body.
+    schema.body = { ...schema.body };
+    optionalBodies.add(schema.body);
+  }
   return schema;
 }

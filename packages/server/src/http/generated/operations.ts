@@ -49,13 +49,13 @@ export interface OperationRoutes {
     Body: {
       access_key_id: string;
       secret_access_key: string;
-    } | undefined;
+    } | null;
   };
   externalPrincipalLogin: {
     Body: {
       token_expiration_duration?: number;
       identityRequest: Record<string, unknown>;
-    } | undefined;
+    } | null;
   };
   stsLogin: {
     Body: {
@@ -79,7 +79,7 @@ export interface OperationRoutes {
     Body: {
       id: string;
       invite_user?: boolean;
-    } | undefined;
+    } | null;
   };
   getUser: {
     Params: {
@@ -102,7 +102,7 @@ export interface OperationRoutes {
     Body: {
       id: string;
       description?: string;
-    } | undefined;
+    } | null;
   };
   getGroup: {
     Params: {
@@ -257,7 +257,7 @@ export interface OperationRoutes {
     };
     Body: {
       settings?: Record<string, unknown>;
-    } | undefined;
+    } | null;
   };
   deleteUserExternalPrincipal: {
     Params: {
@@ -660,7 +660,7 @@ export interface OperationRoutes {
       force: boolean;
       allow_empty: boolean;
       squash_merge: boolean;
-    } | undefined;
+    } | null;
   };
   diffBranch: {
     Params: {
@@ -743,7 +743,7 @@ export interface OperationRoutes {
         [key: string]: string;
       };
       content_type?: string;
-    } | undefined;
+    } | null;
   };
   abortPresignMultipartUpload: {
     Params: {
@@ -756,7 +756,7 @@ export interface OperationRoutes {
     };
     Body: {
       physical_address: string;
-    } | undefined;
+    } | null;
   };
   uploadPart: {
     Params: {
@@ -1111,7 +1111,7 @@ export interface OperationRoutes {
     };
     Body: {
       continuation_token?: string;
-    } | undefined;
+    } | null;
   };
   createBranchProtectionRulePreflight: {
     Params: {
@@ -1218,6 +1218,160 @@ export interface OperationRoutes {
 
 export type OperationId = keyof OperationRoutes;
 
+const SHARED_0 = {
+  type: "object",
+  properties: {
+    prefix: {"type":"string"},
+    after: {"type":"string"},
+    amount: {"type":"integer","default":100,"minimum":-1,"maximum":1000},
+  },
+};
+const SHARED_1 = {"type":"object","properties":{"userId":{"type":"string"}},"required":["userId"]};
+const SHARED_2 = {"type":"object","properties":{"groupId":{"type":"string"}},"required":["groupId"]};
+const SHARED_3 = {
+  type: "object",
+  properties: {
+    id: {"type":"string"},
+    creation_date: {"type":"integer"},
+    statement: {
+      type: "array",
+      minItems: 1,
+      items: {
+        type: "object",
+        properties: {
+          effect: {"type":"string","enum":["allow","deny"]},
+          resource: {"type":"string"},
+          action: {"type":"array","minItems":1,"items":{"type":"string"}},
+          condition: {
+            type: "object",
+            additionalProperties: {
+              type: "object",
+              additionalProperties: {"type":"array","items":{"type":"string"}},
+            },
+          },
+        },
+        required: ["effect","resource","action"],
+      },
+    },
+  },
+  required: ["id","statement"],
+};
+const SHARED_4 = {"type":"object","properties":{"policyId":{"type":"string"}},"required":["policyId"]};
+const SHARED_5 = {
+  type: "object",
+  properties: {"groupId":{"type":"string"},"userId":{"type":"string"}},
+  required: ["groupId","userId"],
+};
+const SHARED_6 = {
+  type: "object",
+  properties: {"userId":{"type":"string"},"accessKeyId":{"type":"string"}},
+  required: ["userId","accessKeyId"],
+};
+const SHARED_7 = {
+  type: "object",
+  properties: {"userId":{"type":"string"},"policyId":{"type":"string"}},
+  required: ["userId","policyId"],
+};
+const SHARED_8 = {
+  type: "object",
+  properties: {"principalId":{"type":"string"}},
+  required: ["principalId"],
+};
+const SHARED_9 = {
+  type: "object",
+  properties: {"groupId":{"type":"string"},"policyId":{"type":"string"}},
+  required: ["groupId","policyId"],
+};
+const SHARED_10 = {"type":"object","properties":{"repository":{"type":"string"}},"required":["repository"]};
+const SHARED_11 = {"type":"object","properties":{"force":{"type":"boolean","default":false}}};
+const SHARED_12 = {
+  type: "object",
+  properties: {
+    default_retention_days: {"type":"integer"},
+    branches: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {"branch_id":{"type":"string"},"retention_days":{"type":"integer"}},
+        required: ["branch_id","retention_days"],
+      },
+    },
+  },
+  required: ["default_retention_days","branches"],
+};
+const SHARED_13 = {
+  type: "object",
+  properties: {
+    commits_meta_range_id: {"type":"string"},
+    tags_meta_range_id: {"type":"string"},
+    branches_meta_range_id: {"type":"string"},
+    force: {"type":"boolean","default":false},
+  },
+  required: ["branches_meta_range_id","tags_meta_range_id","commits_meta_range_id"],
+};
+const SHARED_14 = {"type":"object","properties":{"task_id":{"type":"string"}},"required":["task_id"]};
+const SHARED_15 = {
+  type: "object",
+  properties: {"repository":{"type":"string"},"tag":{"type":"string"}},
+  required: ["repository","tag"],
+};
+const SHARED_16 = {
+  type: "object",
+  properties: {"repository":{"type":"string"},"ref":{"type":"string"}},
+  required: ["repository","ref"],
+};
+const SHARED_17 = {
+  type: "object",
+  properties: {"repository":{"type":"string"},"branch":{"type":"string"}},
+  required: ["repository","branch"],
+};
+const SHARED_18 = {
+  type: "object",
+  properties: {
+    repository: {"type":"string"},
+    sourceRef: {"type":"string"},
+    destinationBranch: {"type":"string"},
+  },
+  required: ["repository","sourceRef","destinationBranch"],
+};
+const SHARED_19 = {
+  type: "object",
+  properties: {"path":{"type":"string"},"presign":{"type":"boolean"}},
+  required: ["path"],
+};
+const SHARED_20 = {"type":"object","properties":{"path":{"type":"string"}},"required":["path"]};
+const SHARED_21 = {
+  type: "object",
+  properties: {"repository":{"type":"string"},"branch":{"type":"string"},"uploadId":{"type":"string"}},
+  required: ["repository","branch","uploadId"],
+};
+const SHARED_22 = {
+  type: "object",
+  properties: {"physical_address":{"type":"string"}},
+  required: ["physical_address"],
+};
+const SHARED_23 = {
+  type: "object",
+  properties: {
+    repository: {"type":"string"},
+    branch: {"type":"string"},
+    uploadId: {"type":"string"},
+    partNumber: {"type":"integer","minimum":1,"maximum":10000},
+  },
+  required: ["repository","branch","uploadId","partNumber"],
+};
+const SHARED_24 = {"type":"object","properties":{"id":{"type":"string"}},"required":["id"]};
+const SHARED_25 = {
+  type: "object",
+  properties: {"repository":{"type":"string"},"run_id":{"type":"string"}},
+  required: ["repository","run_id"],
+};
+const SHARED_26 = {
+  type: "object",
+  properties: {"repository":{"type":"string"},"pull_request":{"type":"string"}},
+  required: ["repository","pull_request"],
+};
+
 /** Per lakeFS operationId: the JSON schemas of its path parameters, query string and JSON body. */
 export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema } = {
   /** POST /setup_comm_prefs */
@@ -1236,7 +1390,9 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
     },
   },
   /** GET /setup_lakefs */
-  getSetupState: {},
+  getSetupState: {
+
+  },
   /** POST /setup_lakefs */
   setup: {
     body: {
@@ -1262,7 +1418,9 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
     },
   },
   /** GET /user */
-  getCurrentUser: {},
+  getCurrentUser: {
+
+  },
   /** POST /auth/login */
   login: {
     body: {
@@ -1295,17 +1453,12 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
     },
   },
   /** GET /auth/capabilities */
-  getAuthCapabilities: {},
+  getAuthCapabilities: {
+
+  },
   /** GET /auth/users */
   listUsers: {
-    querystring: {
-      type: "object",
-      properties: {
-        prefix: {"type":"string"},
-        after: {"type":"string"},
-        amount: {"type":"integer","default":100,"minimum":-1,"maximum":1000},
-      },
-    },
+    querystring: SHARED_0,
   },
   /** POST /auth/users */
   createUser: {
@@ -1318,22 +1471,15 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** GET /auth/users/{userId} */
   getUser: {
-    params: {"type":"object","properties":{"userId":{"type":"string"}},"required":["userId"]},
+    params: SHARED_1,
   },
   /** DELETE /auth/users/{userId} */
   deleteUser: {
-    params: {"type":"object","properties":{"userId":{"type":"string"}},"required":["userId"]},
+    params: SHARED_1,
   },
   /** GET /auth/groups */
   listGroups: {
-    querystring: {
-      type: "object",
-      properties: {
-        prefix: {"type":"string"},
-        after: {"type":"string"},
-        amount: {"type":"integer","default":100,"minimum":-1,"maximum":1000},
-      },
-    },
+    querystring: SHARED_0,
   },
   /** POST /auth/groups */
   createGroup: {
@@ -1346,169 +1492,71 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** GET /auth/groups/{groupId} */
   getGroup: {
-    params: {"type":"object","properties":{"groupId":{"type":"string"}},"required":["groupId"]},
+    params: SHARED_2,
   },
   /** DELETE /auth/groups/{groupId} */
   deleteGroup: {
-    params: {"type":"object","properties":{"groupId":{"type":"string"}},"required":["groupId"]},
+    params: SHARED_2,
   },
   /** GET /auth/policies */
   listPolicies: {
-    querystring: {
-      type: "object",
-      properties: {
-        prefix: {"type":"string"},
-        after: {"type":"string"},
-        amount: {"type":"integer","default":100,"minimum":-1,"maximum":1000},
-      },
-    },
+    querystring: SHARED_0,
   },
   /** POST /auth/policies */
   createPolicy: {
-    body: {
-      type: "object",
-      properties: {
-        id: {"type":"string"},
-        creation_date: {"type":"integer"},
-        statement: {
-          type: "array",
-          minItems: 1,
-          items: {
-            type: "object",
-            properties: {
-              effect: {"type":"string","enum":["allow","deny"]},
-              resource: {"type":"string"},
-              action: {"type":"array","minItems":1,"items":{"type":"string"}},
-              condition: {
-                type: "object",
-                additionalProperties: {
-                  type: "object",
-                  additionalProperties: {"type":"array","items":{"type":"string"}},
-                },
-              },
-            },
-            required: ["effect","resource","action"],
-          },
-        },
-      },
-      required: ["id","statement"],
-    },
+    body: SHARED_3,
   },
   /** GET /auth/policies/{policyId} */
   getPolicy: {
-    params: {"type":"object","properties":{"policyId":{"type":"string"}},"required":["policyId"]},
+    params: SHARED_4,
   },
   /** PUT /auth/policies/{policyId} */
   updatePolicy: {
-    params: {"type":"object","properties":{"policyId":{"type":"string"}},"required":["policyId"]},
-    body: {
-      type: "object",
-      properties: {
-        id: {"type":"string"},
-        creation_date: {"type":"integer"},
-        statement: {
-          type: "array",
-          minItems: 1,
-          items: {
-            type: "object",
-            properties: {
-              effect: {"type":"string","enum":["allow","deny"]},
-              resource: {"type":"string"},
-              action: {"type":"array","minItems":1,"items":{"type":"string"}},
-              condition: {
-                type: "object",
-                additionalProperties: {
-                  type: "object",
-                  additionalProperties: {"type":"array","items":{"type":"string"}},
-                },
-              },
-            },
-            required: ["effect","resource","action"],
-          },
-        },
-      },
-      required: ["id","statement"],
-    },
+    params: SHARED_4,
+    body: SHARED_3,
   },
   /** DELETE /auth/policies/{policyId} */
   deletePolicy: {
-    params: {"type":"object","properties":{"policyId":{"type":"string"}},"required":["policyId"]},
+    params: SHARED_4,
   },
   /** GET /auth/groups/{groupId}/members */
   listGroupMembers: {
-    params: {"type":"object","properties":{"groupId":{"type":"string"}},"required":["groupId"]},
-    querystring: {
-      type: "object",
-      properties: {
-        prefix: {"type":"string"},
-        after: {"type":"string"},
-        amount: {"type":"integer","default":100,"minimum":-1,"maximum":1000},
-      },
-    },
+    params: SHARED_2,
+    querystring: SHARED_0,
   },
   /** PUT /auth/groups/{groupId}/members/{userId} */
   addGroupMembership: {
-    params: {
-      type: "object",
-      properties: {"groupId":{"type":"string"},"userId":{"type":"string"}},
-      required: ["groupId","userId"],
-    },
+    params: SHARED_5,
   },
   /** DELETE /auth/groups/{groupId}/members/{userId} */
   deleteGroupMembership: {
-    params: {
-      type: "object",
-      properties: {"groupId":{"type":"string"},"userId":{"type":"string"}},
-      required: ["groupId","userId"],
-    },
+    params: SHARED_5,
   },
   /** GET /auth/users/{userId}/credentials */
   listUserCredentials: {
-    params: {"type":"object","properties":{"userId":{"type":"string"}},"required":["userId"]},
-    querystring: {
-      type: "object",
-      properties: {
-        prefix: {"type":"string"},
-        after: {"type":"string"},
-        amount: {"type":"integer","default":100,"minimum":-1,"maximum":1000},
-      },
-    },
+    params: SHARED_1,
+    querystring: SHARED_0,
   },
   /** POST /auth/users/{userId}/credentials */
   createCredentials: {
-    params: {"type":"object","properties":{"userId":{"type":"string"}},"required":["userId"]},
+    params: SHARED_1,
   },
   /** GET /auth/users/{userId}/credentials/{accessKeyId} */
   getCredentials: {
-    params: {
-      type: "object",
-      properties: {"userId":{"type":"string"},"accessKeyId":{"type":"string"}},
-      required: ["userId","accessKeyId"],
-    },
+    params: SHARED_6,
   },
   /** DELETE /auth/users/{userId}/credentials/{accessKeyId} */
   deleteCredentials: {
-    params: {
-      type: "object",
-      properties: {"userId":{"type":"string"},"accessKeyId":{"type":"string"}},
-      required: ["userId","accessKeyId"],
-    },
+    params: SHARED_6,
   },
   /** GET /auth/users/{userId}/groups */
   listUserGroups: {
-    params: {"type":"object","properties":{"userId":{"type":"string"}},"required":["userId"]},
-    querystring: {
-      type: "object",
-      properties: {
-        prefix: {"type":"string"},
-        after: {"type":"string"},
-        amount: {"type":"integer","default":100,"minimum":-1,"maximum":1000},
-      },
-    },
+    params: SHARED_1,
+    querystring: SHARED_0,
   },
   /** GET /auth/users/{userId}/policies */
   listUserPolicies: {
-    params: {"type":"object","properties":{"userId":{"type":"string"}},"required":["userId"]},
+    params: SHARED_1,
     querystring: {
       type: "object",
       properties: {
@@ -1521,28 +1569,16 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** PUT /auth/users/{userId}/policies/{policyId} */
   attachPolicyToUser: {
-    params: {
-      type: "object",
-      properties: {"userId":{"type":"string"},"policyId":{"type":"string"}},
-      required: ["userId","policyId"],
-    },
+    params: SHARED_7,
   },
   /** DELETE /auth/users/{userId}/policies/{policyId} */
   detachPolicyFromUser: {
-    params: {
-      type: "object",
-      properties: {"userId":{"type":"string"},"policyId":{"type":"string"}},
-      required: ["userId","policyId"],
-    },
+    params: SHARED_7,
   },
   /** POST /auth/users/{userId}/external/principals */
   createUserExternalPrincipal: {
-    params: {"type":"object","properties":{"userId":{"type":"string"}},"required":["userId"]},
-    querystring: {
-      type: "object",
-      properties: {"principalId":{"type":"string"}},
-      required: ["principalId"],
-    },
+    params: SHARED_1,
+    querystring: SHARED_8,
     body: {
       type: "object",
       properties: {
@@ -1556,68 +1592,38 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** DELETE /auth/users/{userId}/external/principals */
   deleteUserExternalPrincipal: {
-    params: {"type":"object","properties":{"userId":{"type":"string"}},"required":["userId"]},
-    querystring: {
-      type: "object",
-      properties: {"principalId":{"type":"string"}},
-      required: ["principalId"],
-    },
+    params: SHARED_1,
+    querystring: SHARED_8,
   },
   /** GET /auth/users/{userId}/external/principals/ls */
   listUserExternalPrincipals: {
-    params: {"type":"object","properties":{"userId":{"type":"string"}},"required":["userId"]},
-    querystring: {
-      type: "object",
-      properties: {
-        prefix: {"type":"string"},
-        after: {"type":"string"},
-        amount: {"type":"integer","default":100,"minimum":-1,"maximum":1000},
-      },
-    },
+    params: SHARED_1,
+    querystring: SHARED_0,
   },
   /** GET /auth/external/principals */
   getExternalPrincipal: {
-    querystring: {
-      type: "object",
-      properties: {"principalId":{"type":"string"}},
-      required: ["principalId"],
-    },
+    querystring: SHARED_8,
   },
   /** GET /auth/groups/{groupId}/policies */
   listGroupPolicies: {
-    params: {"type":"object","properties":{"groupId":{"type":"string"}},"required":["groupId"]},
-    querystring: {
-      type: "object",
-      properties: {
-        prefix: {"type":"string"},
-        after: {"type":"string"},
-        amount: {"type":"integer","default":100,"minimum":-1,"maximum":1000},
-      },
-    },
+    params: SHARED_2,
+    querystring: SHARED_0,
   },
   /** PUT /auth/groups/{groupId}/policies/{policyId} */
   attachPolicyToGroup: {
-    params: {
-      type: "object",
-      properties: {"groupId":{"type":"string"},"policyId":{"type":"string"}},
-      required: ["groupId","policyId"],
-    },
+    params: SHARED_9,
   },
   /** DELETE /auth/groups/{groupId}/policies/{policyId} */
   detachPolicyFromGroup: {
-    params: {
-      type: "object",
-      properties: {"groupId":{"type":"string"},"policyId":{"type":"string"}},
-      required: ["groupId","policyId"],
-    },
+    params: SHARED_9,
   },
   /** GET /auth/groups/{groupId}/acl */
   getGroupACL: {
-    params: {"type":"object","properties":{"groupId":{"type":"string"}},"required":["groupId"]},
+    params: SHARED_2,
   },
   /** POST /auth/groups/{groupId}/acl */
   setGroupACL: {
-    params: {"type":"object","properties":{"groupId":{"type":"string"}},"required":["groupId"]},
+    params: SHARED_2,
     body: {
       type: "object",
       properties: {"permission":{"type":"string"}},
@@ -1654,36 +1660,20 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** GET /repositories/{repository} */
   getRepository: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
   },
   /** DELETE /repositories/{repository} */
   deleteRepository: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
-    querystring: {"type":"object","properties":{"force":{"type":"boolean","default":false}}},
+    params: SHARED_10,
+    querystring: SHARED_11,
   },
   /** GET /repositories/{repository}/metadata */
   getRepositoryMetadata: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
   },
   /** POST /repositories/{repository}/metadata */
   setRepositoryMetadata: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
     body: {
       type: "object",
       properties: {"metadata":{"type":"object","additionalProperties":{"type":"string"}}},
@@ -1692,11 +1682,7 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** DELETE /repositories/{repository}/metadata */
   deleteRepositoryMetadata: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
     body: {
       type: "object",
       properties: {"keys":{"type":"array","items":{"type":"string"}}},
@@ -1705,58 +1691,24 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** GET /repositories/{repository}/settings/gc_rules */
   getGCRules: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
   },
   /** PUT /repositories/{repository}/settings/gc_rules */
   setGCRules: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
-    body: {
-      type: "object",
-      properties: {
-        default_retention_days: {"type":"integer"},
-        branches: {
-          type: "array",
-          items: {
-            type: "object",
-            properties: {"branch_id":{"type":"string"},"retention_days":{"type":"integer"}},
-            required: ["branch_id","retention_days"],
-          },
-        },
-      },
-      required: ["default_retention_days","branches"],
-    },
+    params: SHARED_10,
+    body: SHARED_12,
   },
   /** DELETE /repositories/{repository}/settings/gc_rules */
   deleteGCRules: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
   },
   /** GET /repositories/{repository}/settings/branch_protection */
   getBranchProtectionRules: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
   },
   /** PUT /repositories/{repository}/settings/branch_protection */
   setBranchProtectionRules: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
     body: {
       type: "array",
       items: {
@@ -1768,97 +1720,40 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** PUT /repositories/{repository}/refs/dump */
   dumpRefs: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
   },
   /** PUT /repositories/{repository}/refs/restore */
   restoreRefs: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
-    body: {
-      type: "object",
-      properties: {
-        commits_meta_range_id: {"type":"string"},
-        tags_meta_range_id: {"type":"string"},
-        branches_meta_range_id: {"type":"string"},
-        force: {"type":"boolean","default":false},
-      },
-      required: ["branches_meta_range_id","tags_meta_range_id","commits_meta_range_id"],
-    },
+    params: SHARED_10,
+    body: SHARED_13,
   },
   /** GET /repositories/{repository}/dump */
   dumpStatus: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
-    querystring: {"type":"object","properties":{"task_id":{"type":"string"}},"required":["task_id"]},
+    params: SHARED_10,
+    querystring: SHARED_14,
   },
   /** POST /repositories/{repository}/dump */
   dumpSubmit: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
   },
   /** GET /repositories/{repository}/restore */
   restoreStatus: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
-    querystring: {"type":"object","properties":{"task_id":{"type":"string"}},"required":["task_id"]},
+    params: SHARED_10,
+    querystring: SHARED_14,
   },
   /** POST /repositories/{repository}/restore */
   restoreSubmit: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
-    body: {
-      type: "object",
-      properties: {
-        commits_meta_range_id: {"type":"string"},
-        tags_meta_range_id: {"type":"string"},
-        branches_meta_range_id: {"type":"string"},
-        force: {"type":"boolean","default":false},
-      },
-      required: ["branches_meta_range_id","tags_meta_range_id","commits_meta_range_id"],
-    },
+    params: SHARED_10,
+    body: SHARED_13,
   },
   /** GET /repositories/{repository}/tags */
   listTags: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
-    querystring: {
-      type: "object",
-      properties: {
-        prefix: {"type":"string"},
-        after: {"type":"string"},
-        amount: {"type":"integer","default":100,"minimum":-1,"maximum":1000},
-      },
-    },
+    params: SHARED_10,
+    querystring: SHARED_0,
   },
   /** POST /repositories/{repository}/tags */
   createTag: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
     body: {
       type: "object",
       properties: {
@@ -1871,28 +1766,16 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** GET /repositories/{repository}/tags/{tag} */
   getTag: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"tag":{"type":"string"}},
-      required: ["repository","tag"],
-    },
+    params: SHARED_15,
   },
   /** DELETE /repositories/{repository}/tags/{tag} */
   deleteTag: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"tag":{"type":"string"}},
-      required: ["repository","tag"],
-    },
+    params: SHARED_15,
     querystring: {"type":"object","properties":{"force":{"type":"boolean"}}},
   },
   /** GET /repositories/{repository}/branches */
   listBranches: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
     querystring: {
       type: "object",
       properties: {
@@ -1905,11 +1788,7 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** POST /repositories/{repository}/branches */
   createBranch: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
     body: {
       type: "object",
       properties: {
@@ -1923,11 +1802,7 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** GET /repositories/{repository}/refs/{ref}/commits */
   logCommits: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"ref":{"type":"string"}},
-      required: ["repository","ref"],
-    },
+    params: SHARED_16,
     querystring: {
       type: "object",
       properties: {
@@ -1944,11 +1819,7 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** POST /repositories/{repository}/branches/{branch}/commits */
   commit: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"branch":{"type":"string"}},
-      required: ["repository","branch"],
-    },
+    params: SHARED_17,
     querystring: {"type":"object","properties":{"source_metarange":{"type":"string"}}},
     body: {
       type: "object",
@@ -1964,11 +1835,7 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** POST /repositories/{repository}/commits */
   CreateCommitRecord: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
     body: {
       type: "object",
       properties: {
@@ -1997,19 +1864,11 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** GET /repositories/{repository}/branches/{branch} */
   getBranch: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"branch":{"type":"string"}},
-      required: ["repository","branch"],
-    },
+    params: SHARED_17,
   },
   /** PUT /repositories/{repository}/branches/{branch} */
   resetBranch: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"branch":{"type":"string"}},
-      required: ["repository","branch"],
-    },
+    params: SHARED_17,
     body: {
       type: "object",
       properties: {
@@ -2022,20 +1881,12 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** DELETE /repositories/{repository}/branches/{branch} */
   deleteBranch: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"branch":{"type":"string"}},
-      required: ["repository","branch"],
-    },
-    querystring: {"type":"object","properties":{"force":{"type":"boolean","default":false}}},
+    params: SHARED_17,
+    querystring: SHARED_11,
   },
   /** PUT /repositories/{repository}/branches/{branch}/hard_reset */
   hardResetBranch: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"branch":{"type":"string"}},
-      required: ["repository","branch"],
-    },
+    params: SHARED_17,
     querystring: {
       type: "object",
       properties: {"ref":{"type":"string"},"force":{"type":"boolean","default":false}},
@@ -2044,11 +1895,7 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** POST /repositories/{repository}/branches/{branch}/revert */
   revertBranch: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"branch":{"type":"string"}},
-      required: ["repository","branch"],
-    },
+    params: SHARED_17,
     body: {
       type: "object",
       properties: {
@@ -2069,11 +1916,7 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** POST /repositories/{repository}/branches/{branch}/cherry-pick */
   cherryPick: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"branch":{"type":"string"}},
-      required: ["repository","branch"],
-    },
+    params: SHARED_17,
     body: {
       type: "object",
       properties: {
@@ -2093,27 +1936,11 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** GET /repositories/{repository}/refs/{sourceRef}/merge/{destinationBranch} */
   findMergeBase: {
-    params: {
-      type: "object",
-      properties: {
-        repository: {"type":"string"},
-        sourceRef: {"type":"string"},
-        destinationBranch: {"type":"string"},
-      },
-      required: ["repository","sourceRef","destinationBranch"],
-    },
+    params: SHARED_18,
   },
   /** POST /repositories/{repository}/refs/{sourceRef}/merge/{destinationBranch} */
   mergeIntoBranch: {
-    params: {
-      type: "object",
-      properties: {
-        repository: {"type":"string"},
-        sourceRef: {"type":"string"},
-        destinationBranch: {"type":"string"},
-      },
-      required: ["repository","sourceRef","destinationBranch"],
-    },
+    params: SHARED_18,
     body: {
       type: "object",
       properties: {
@@ -2129,11 +1956,7 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** GET /repositories/{repository}/branches/{branch}/diff */
   diffBranch: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"branch":{"type":"string"}},
-      required: ["repository","branch"],
-    },
+    params: SHARED_17,
     querystring: {
       type: "object",
       properties: {
@@ -2177,33 +2000,17 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** GET /repositories/{repository}/refs/{ref}/objects */
   getObject: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"ref":{"type":"string"}},
-      required: ["repository","ref"],
-    },
-    querystring: {
-      type: "object",
-      properties: {"path":{"type":"string"},"presign":{"type":"boolean"}},
-      required: ["path"],
-    },
+    params: SHARED_16,
+    querystring: SHARED_19,
   },
   /** HEAD /repositories/{repository}/refs/{ref}/objects */
   headObject: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"ref":{"type":"string"}},
-      required: ["repository","ref"],
-    },
-    querystring: {"type":"object","properties":{"path":{"type":"string"}},"required":["path"]},
+    params: SHARED_16,
+    querystring: SHARED_20,
   },
   /** POST /repositories/{repository}/branches/{branch}/staging/pmpu */
   createPresignMultipartUpload: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"branch":{"type":"string"}},
-      required: ["repository","branch"],
-    },
+    params: SHARED_17,
     querystring: {
       type: "object",
       properties: {"path":{"type":"string"},"parts":{"type":"integer"}},
@@ -2212,16 +2019,8 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** PUT /repositories/{repository}/branches/{branch}/staging/pmpu/{uploadId} */
   completePresignMultipartUpload: {
-    params: {
-      type: "object",
-      properties: {
-        repository: {"type":"string"},
-        branch: {"type":"string"},
-        uploadId: {"type":"string"},
-      },
-      required: ["repository","branch","uploadId"],
-    },
-    querystring: {"type":"object","properties":{"path":{"type":"string"}},"required":["path"]},
+    params: SHARED_21,
+    querystring: SHARED_20,
     body: {
       type: "object",
       properties: {
@@ -2243,55 +2042,21 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** DELETE /repositories/{repository}/branches/{branch}/staging/pmpu/{uploadId} */
   abortPresignMultipartUpload: {
-    params: {
-      type: "object",
-      properties: {
-        repository: {"type":"string"},
-        branch: {"type":"string"},
-        uploadId: {"type":"string"},
-      },
-      required: ["repository","branch","uploadId"],
-    },
-    querystring: {"type":"object","properties":{"path":{"type":"string"}},"required":["path"]},
-    body: {
-      type: "object",
-      properties: {"physical_address":{"type":"string"}},
-      required: ["physical_address"],
-    },
+    params: SHARED_21,
+    querystring: SHARED_20,
+    body: SHARED_22,
     optionalBody: true,
   },
   /** PUT /repositories/{repository}/branches/{branch}/staging/pmpu/{uploadId}/parts/{partNumber} */
   uploadPart: {
-    params: {
-      type: "object",
-      properties: {
-        repository: {"type":"string"},
-        branch: {"type":"string"},
-        uploadId: {"type":"string"},
-        partNumber: {"type":"integer","minimum":1,"maximum":10000},
-      },
-      required: ["repository","branch","uploadId","partNumber"],
-    },
-    querystring: {"type":"object","properties":{"path":{"type":"string"}},"required":["path"]},
-    body: {
-      type: "object",
-      properties: {"physical_address":{"type":"string"}},
-      required: ["physical_address"],
-    },
+    params: SHARED_23,
+    querystring: SHARED_20,
+    body: SHARED_22,
   },
   /** PUT /repositories/{repository}/branches/{branch}/staging/pmpu/{uploadId}/parts/{partNumber}/copy */
   uploadPartCopy: {
-    params: {
-      type: "object",
-      properties: {
-        repository: {"type":"string"},
-        branch: {"type":"string"},
-        uploadId: {"type":"string"},
-        partNumber: {"type":"integer","minimum":1,"maximum":10000},
-      },
-      required: ["repository","branch","uploadId","partNumber"],
-    },
-    querystring: {"type":"object","properties":{"path":{"type":"string"}},"required":["path"]},
+    params: SHARED_23,
+    querystring: SHARED_20,
     body: {
       allOf: [
         {
@@ -2320,25 +2085,13 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** GET /repositories/{repository}/branches/{branch}/staging/backing */
   getPhysicalAddress: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"branch":{"type":"string"}},
-      required: ["repository","branch"],
-    },
-    querystring: {
-      type: "object",
-      properties: {"path":{"type":"string"},"presign":{"type":"boolean"}},
-      required: ["path"],
-    },
+    params: SHARED_17,
+    querystring: SHARED_19,
   },
   /** PUT /repositories/{repository}/branches/{branch}/staging/backing */
   linkPhysicalAddress: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"branch":{"type":"string"}},
-      required: ["repository","branch"],
-    },
-    querystring: {"type":"object","properties":{"path":{"type":"string"}},"required":["path"]},
+    params: SHARED_17,
+    querystring: SHARED_20,
     body: {
       type: "object",
       properties: {
@@ -2362,20 +2115,12 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** GET /repositories/{repository}/branches/{branch}/import */
   importStatus: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"branch":{"type":"string"}},
-      required: ["repository","branch"],
-    },
-    querystring: {"type":"object","properties":{"id":{"type":"string"}},"required":["id"]},
+    params: SHARED_17,
+    querystring: SHARED_24,
   },
   /** POST /repositories/{repository}/branches/{branch}/import */
   importStart: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"branch":{"type":"string"}},
-      required: ["repository","branch"],
-    },
+    params: SHARED_17,
     body: {
       type: "object",
       properties: {
@@ -2409,30 +2154,18 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** DELETE /repositories/{repository}/branches/{branch}/import */
   importCancel: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"branch":{"type":"string"}},
-      required: ["repository","branch"],
-    },
-    querystring: {"type":"object","properties":{"id":{"type":"string"}},"required":["id"]},
+    params: SHARED_17,
+    querystring: SHARED_24,
   },
   /** GET /repositories/{repository}/branches/{branch}/objects/stage_allowed */
   uploadObjectPreflight: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"branch":{"type":"string"}},
-      required: ["repository","branch"],
-    },
-    querystring: {"type":"object","properties":{"path":{"type":"string"}},"required":["path"]},
+    params: SHARED_17,
+    querystring: SHARED_20,
   },
   /** PUT /repositories/{repository}/branches/{branch}/objects */
   stageObject: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"branch":{"type":"string"}},
-      required: ["repository","branch"],
-    },
-    querystring: {"type":"object","properties":{"path":{"type":"string"}},"required":["path"]},
+    params: SHARED_17,
+    querystring: SHARED_20,
     body: {
       type: "object",
       properties: {
@@ -2449,11 +2182,7 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** POST /repositories/{repository}/branches/{branch}/objects */
   uploadObject: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"branch":{"type":"string"}},
-      required: ["repository","branch"],
-    },
+    params: SHARED_17,
     querystring: {
       type: "object",
       properties: {
@@ -2466,11 +2195,7 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** DELETE /repositories/{repository}/branches/{branch}/objects */
   deleteObject: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"branch":{"type":"string"}},
-      required: ["repository","branch"],
-    },
+    params: SHARED_17,
     querystring: {
       type: "object",
       properties: {
@@ -2483,11 +2208,7 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** POST /repositories/{repository}/branches/{branch}/objects/delete */
   deleteObjects: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"branch":{"type":"string"}},
-      required: ["repository","branch"],
-    },
+    params: SHARED_17,
     querystring: {
       type: "object",
       properties: {
@@ -2503,11 +2224,7 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** POST /repositories/{repository}/branches/{branch}/objects/copy */
   copyObject: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"branch":{"type":"string"}},
-      required: ["repository","branch"],
-    },
+    params: SHARED_17,
     querystring: {
       type: "object",
       properties: {"dest_path":{"type":"string"}},
@@ -2526,11 +2243,7 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** GET /repositories/{repository}/refs/{ref}/objects/stat */
   statObject: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"ref":{"type":"string"}},
-      required: ["repository","ref"],
-    },
+    params: SHARED_16,
     querystring: {
       type: "object",
       properties: {
@@ -2543,12 +2256,8 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** PUT /repositories/{repository}/branches/{branch}/objects/stat/user_metadata */
   updateObjectUserMetadata: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"branch":{"type":"string"}},
-      required: ["repository","branch"],
-    },
-    querystring: {"type":"object","properties":{"path":{"type":"string"}},"required":["path"]},
+    params: SHARED_17,
+    querystring: SHARED_20,
     body: {
       type: "object",
       properties: {"set":{"type":"object","additionalProperties":{"type":"string"}}},
@@ -2557,20 +2266,12 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** GET /repositories/{repository}/refs/{ref}/objects/underlyingProperties */
   getUnderlyingProperties: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"ref":{"type":"string"}},
-      required: ["repository","ref"],
-    },
-    querystring: {"type":"object","properties":{"path":{"type":"string"}},"required":["path"]},
+    params: SHARED_16,
+    querystring: SHARED_20,
   },
   /** GET /repositories/{repository}/refs/{ref}/objects/ls */
   listObjects: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"ref":{"type":"string"}},
-      required: ["repository","ref"],
-    },
+    params: SHARED_16,
     querystring: {
       type: "object",
       properties: {
@@ -2585,20 +2286,12 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** POST /repositories/{repository}/refs/{branch}/symlink */
   createSymlinkFile: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"branch":{"type":"string"}},
-      required: ["repository","branch"],
-    },
+    params: SHARED_17,
     querystring: {"type":"object","properties":{"location":{"type":"string"}}},
   },
   /** GET /repositories/{repository}/actions/runs */
   listRepositoryRuns: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
     querystring: {
       type: "object",
       properties: {
@@ -2611,19 +2304,11 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** GET /repositories/{repository}/actions/runs/{run_id} */
   getRun: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"run_id":{"type":"string"}},
-      required: ["repository","run_id"],
-    },
+    params: SHARED_25,
   },
   /** GET /repositories/{repository}/actions/runs/{run_id}/hooks */
   listRunHooks: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"run_id":{"type":"string"}},
-      required: ["repository","run_id"],
-    },
+    params: SHARED_25,
     querystring: {
       type: "object",
       properties: {
@@ -2675,109 +2360,51 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** GET /repositories/{repository}/gc/rules/set_allowed */
   setGarbageCollectionRulesPreflight: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
   },
   /** GET /repositories/{repository}/gc/rules */
   internalGetGarbageCollectionRules: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
   },
   /** POST /repositories/{repository}/gc/rules */
   internalSetGarbageCollectionRules: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
-    body: {
-      type: "object",
-      properties: {
-        default_retention_days: {"type":"integer"},
-        branches: {
-          type: "array",
-          items: {
-            type: "object",
-            properties: {"branch_id":{"type":"string"},"retention_days":{"type":"integer"}},
-            required: ["branch_id","retention_days"],
-          },
-        },
-      },
-      required: ["default_retention_days","branches"],
-    },
+    params: SHARED_10,
+    body: SHARED_12,
   },
   /** DELETE /repositories/{repository}/gc/rules */
   internalDeleteGarbageCollectionRules: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
   },
   /** POST /repositories/{repository}/gc/prepare_commits */
   prepareGarbageCollectionCommits: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
   },
   /** POST /repositories/{repository}/gc/prepare_commits/async */
   prepareGarbageCollectionCommitsAsync: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
   },
   /** GET /repositories/{repository}/gc/prepare_commits/status */
   prepareGarbageCollectionCommitsStatus: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
-    querystring: {"type":"object","properties":{"id":{"type":"string"}},"required":["id"]},
+    params: SHARED_10,
+    querystring: SHARED_24,
   },
   /** POST /repositories/{repository}/gc/prepare_uncommited */
   prepareGarbageCollectionUncommitted: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
     body: {"type":"object","properties":{"continuation_token":{"type":"string"}}},
     optionalBody: true,
   },
   /** GET /repositories/{repository}/branch_protection/set_allowed */
   createBranchProtectionRulePreflight: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
   },
   /** GET /repositories/{repository}/branch_protection */
   internalGetBranchProtectionRules: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
   },
   /** POST /repositories/{repository}/branch_protection */
   internalCreateBranchProtectionRule: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
     body: {
       type: "object",
       properties: {"pattern":{"type":"string","minLength":1}},
@@ -2786,20 +2413,12 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** DELETE /repositories/{repository}/branch_protection */
   internalDeleteBranchProtectionRule: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
     body: {"type":"object","properties":{"pattern":{"type":"string"}},"required":["pattern"]},
   },
   /** GET /repositories/{repository}/pulls */
   listPullRequests: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
     querystring: {
       type: "object",
       properties: {
@@ -2812,11 +2431,7 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** POST /repositories/{repository}/pulls */
   createPullRequest: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"}},
-      required: ["repository"],
-    },
+    params: SHARED_10,
     body: {
       type: "object",
       properties: {
@@ -2830,19 +2445,11 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** GET /repositories/{repository}/pulls/{pull_request} */
   getPullRequest: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"pull_request":{"type":"string"}},
-      required: ["repository","pull_request"],
-    },
+    params: SHARED_26,
   },
   /** PATCH /repositories/{repository}/pulls/{pull_request} */
   updatePullRequest: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"pull_request":{"type":"string"}},
-      required: ["repository","pull_request"],
-    },
+    params: SHARED_26,
     body: {
       type: "object",
       properties: {
@@ -2854,22 +2461,28 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   },
   /** PUT /repositories/{repository}/pulls/{pull_request}/merge */
   mergePullRequest: {
-    params: {
-      type: "object",
-      properties: {"repository":{"type":"string"},"pull_request":{"type":"string"}},
-      required: ["repository","pull_request"],
-    },
+    params: SHARED_26,
   },
   /** GET /healthcheck */
-  healthCheck: {},
+  healthCheck: {
+
+  },
   /** GET /config */
-  getConfig: {},
+  getConfig: {
+
+  },
   /** GET /config/version */
-  getLakeFSVersion: {},
+  getLakeFSVersion: {
+
+  },
   /** GET /config/storage */
-  getStorageConfig: {},
+  getStorageConfig: {
+
+  },
   /** GET /config/garbage-collection */
-  getGarbageCollectionConfig: {},
+  getGarbageCollectionConfig: {
+
+  },
   /** POST /statistics */
   postStatsEvents: {
     body: {
@@ -2892,7 +2505,11 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
     },
   },
   /** GET /usage-report/summary */
-  getUsageReportSummary: {},
+  getUsageReportSummary: {
+
+  },
   /** GET /oidc/callback */
-  oauthCallback: {},
+  oauthCallback: {
+
+  },
 };

@@ -24,7 +24,7 @@ export const authRoutes: RouteArea = (app, { auth }) => {
     },
     async (req, reply) => {
       // The spec makes the body optional; there is no login without one.
-      if (req.body === undefined) throw badRequest(BODY_MISSING);
+      if (!req.body) throw badRequest(BODY_MISSING);
       const { access_key_id, secret_access_key } = req.body;
       const login = await auth.login(access_key_id, secret_access_key);
       const expires = new Date(login.tokenExpiration * 1000).toUTCString();

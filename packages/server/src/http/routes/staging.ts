@@ -126,7 +126,7 @@ export const stagingRoutes: RouteArea = (app, s) => {
       if (!s.presign) throw multipartUnsupported();
       // The spec makes this body optional; without one there is nothing to complete.
       const body = req.body;
-      if (body === undefined) throw badRequest(BODY_MISSING);
+      if (!body) throw badRequest(BODY_MISSING);
       const written = await s.objects.completeMultipart({
         ...req.params,
         path: req.query.path,
