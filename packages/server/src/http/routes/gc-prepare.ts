@@ -5,7 +5,7 @@
 import type { Schema } from "lakefs-ts/api";
 import { type GcPrepareResult, prepareGcCommits } from "../../service/gc-prepare.js";
 import type { RouteArea } from "../context.js";
-import { nonEmptyStr, object, type RepoParams, repoParams } from "../validation.js";
+import { nonEmpty, operation, type Route } from "../validation.js";
 
 const TASK_KIND = "gc_prepare_commits";
 
@@ -20,14 +20,18 @@ function prepareWire(r: GcPrepareResult): Schema<"GarbageCollectionPrepareRespon
 export const gcPrepareRoutes: RouteArea = (app, { engine, blocks }) => {
   const R = "/repositories/:repository/gc/prepare_commits";
 
-  app.post<{ Params: RepoParams }>(R, { schema: { params: repoParams } }, async (req, reply) => {
-    const result = await prepareGcCommits(engine, blocks, req.params.repository);
-    return reply.code(201).send(prepareWire(result));
-  });
+  app.post<Route<"prepareGarbageCollectionCommits">>(
+    R,
+    { schema: operation("prepareGarbageCollectionCommits") },
+    async (req, reply) => {
+      const result = await prepareGcCommits(engine, blocks, req.params.repository);
+      return reply.code(201).send(prepareWire(result));
+    },
+  );
 
-  app.post<{ Params: RepoParams }>(
+  app.post<Route<"prepareGarbageCollectionCommitsAsync">>(
     `${R}/async`,
-    { schema: { params: repoParams } },
+    { schema: operation("prepareGarbageCollectionCommitsAsync") },
     async (req, reply) => {
       const repo = req.params.repository;
       // lakeFS checks the rules up front; so does this, so a missing rule set is a 404 now.
@@ -39,9 +43,10 @@ export const gcPrepareRoutes: RouteArea = (app, { engine, blocks }) => {
     },
   );
 
-  app.get<{ Params: RepoParams; Querystring: { id: string } }>(
+  app.get<Route<"prepareGarbageCollectionCommitsStatus">>(
     `${R}/status`,
-    { schema: { params: repoParams, querystring: object({ id: nonEmptyStr }, ["id"]) } },
+    // An empty task id is refused at the boundary (400); the spec has no minLength for it.
+    { schema: operation("prepareGarbageCollectionCommitsStatus", { querystring: nonEmpty("id") }) },
     async (req): Promise<Schema<"PrepareGarbageCollectionCommitsStatus">> => {
       const status = await engine.taskStatus<GcPrepareResult>(
         req.params.repository,
