@@ -79,13 +79,17 @@ print(before > t, elapsed >= 2000000)
   });
 
   it("encoding/json: Go's encoder output, array() lists, indent options", async () => {
-    const lines = await printed(`
+    const lines = await printed(
+      `
 local json = require("encoding/json")
 print(json.marshal({b = 1, a = {1, 2}, c = array({}), h = "<&>", f = 1.5}))
 print(json.marshal(json.unmarshal('{"list": [1, [2, {"x": null}]], "n": 3}')))
 print(json.marshal({a = array({1})}, {indent = "  "}))
 print(json.marshal(nil))
-`);
+print(json.marshal(args.tags))
+`,
+      "      args:\n        tags: [a, b]",
+    );
     assert.deepEqual(lines, [
       '{"a":{"1":1,"2":2},"b":1,"c":[],"f":1.5,"h":"\\u003c\\u0026\\u003e"}',
       "",
@@ -98,6 +102,8 @@ print(json.marshal(nil))
       "}",
       "",
       "null",
+      "",
+      '["a","b"]',
       "",
     ]);
     await fails(

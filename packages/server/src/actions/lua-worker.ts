@@ -9,6 +9,7 @@ import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { LuaFactory } from "wasmoon";
 import { hostCaller } from "./lua-library/host-channel.js";
 import { hostFunctions, libraryModules, prelude } from "./lua-library/index.js";
+import { toLua } from "./lua-library/module.js";
 
 export interface LuaJob {
   readonly code: string;
@@ -26,8 +27,9 @@ async function run({ code, globals, port, flag, netHttp }: LuaJob): Promise<void
   try {
     lua.global.set("__write", (out: string) => parentPort?.postMessage({ out }));
     lua.global.set("__host", hostFunctions(modules));
+    // The prelude installs them, lists marked as lakeFS's array() (args may hold lists).
+    lua.global.set("__globals", toLua(globals));
     await lua.doString(prelude(modules));
-    for (const [name, value] of Object.entries(globals)) lua.global.set(name, value);
     await lua.doString(code);
   } finally {
     lua.global.close();

@@ -114,6 +114,10 @@ local function checkpullable(v, i)
   return pull(v)
 end
 
+-- The hook's globals (action, args, username).
+for name, value in pairs(__globals or {}) do _G[name] = unwrap(value) end
+__globals = nil
+
 -- A module's \`call(name, …)\`: its host function, a JS failure raised as a Lua error.
 local function caller(functions)
   return function(name, ...)
