@@ -271,6 +271,16 @@ print(pcall(require, "no/such/module"))
     await fails('require("aws")', /module 'aws' is not supported by lakefs-ts-server/);
   });
 
+  it("path.extract_dir_name is Go's filepath.Dir", async () => {
+    const lines = await printed(`
+local path = require("path")
+for _, p in ipairs({"a/b/c.txt", "a/b/", "/a", "file", "a//b", "", "./x/y", "a/../b/c"}) do
+  print(path.extract_dir_name(p))
+end
+`);
+    assert.deepEqual(lines, ["a/b", "a/b", "/", ".", "a", ".", "x", "b"]);
+  });
+
   it("checks argument types of the basic modules", async () => {
     await fails(
       'require("strings").split(nil, ",")',

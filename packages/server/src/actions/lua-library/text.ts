@@ -3,6 +3,7 @@
  * close to Go's RE2 syntax; Go's `(?P<name>…)` groups are accepted.
  */
 import { randomUUID } from "node:crypto";
+import { posix } from "node:path";
 import type { LuaModule } from "./module.js";
 
 function compile(pattern: string, global = false): RegExp {
@@ -35,6 +36,12 @@ function replace(s: string, old: string, replacement: string, n: number): string
   return out;
 }
 
+/** Go's `filepath.Dir` on "/" paths: all but the last element, cleaned ("." when none). */
+export function goDir(path: string): string {
+  const dir = posix.normalize(path.slice(0, path.lastIndexOf("/") + 1));
+  return dir.length > 1 && dir.endsWith("/") ? dir.slice(0, -1) : dir;
+}
+
 export const text: LuaModule = {
   host: {
     split: (s: string, sep: string) => s.split(sep),
@@ -51,6 +58,7 @@ export const text: LuaModule = {
     reFindAllSubmatch: (pattern: string, s: string, n: number) =>
       firstN(s.matchAll(compile(pattern, true)), n).map(groups),
     reQuote: (s: string) => s.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&"),
+    dir: goDir,
     uuid: () => randomUUID(),
   },
   lua: `
@@ -101,11 +109,7 @@ package.preload["path"] = module({
     end
     return false
   end,
-  extract_dir_name = function(p)
-    local parsed = parse(checkstring(p, 1, "extract_dir_name"), "/")
-    if parsed.parent == "" then return "." end
-    return parsed.parent:sub(1, -2)
-  end,
+  extract_dir_name = function(p) return call("dir", checkstring(p, 1, "extract_dir_name")) end,
 })
 local function compiled(pattern)
   return {
