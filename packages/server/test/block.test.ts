@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
+import { SMALL_FILE_BYTES } from "../src/block/files.js";
 import { type EntryLocation, LocalBlockStore } from "../src/block/local.js";
 import { EngineError } from "../src/core/errors.js";
 
@@ -166,6 +167,23 @@ describe("LocalBlockStore", () => {
       assert.deepEqual(await readAll((await store.open(ns, rel(put.address))).stream), all);
     });
 
+    it("writes bodies around the small-file size whole, however they are chunked", async () => {
+      for (const size of [SMALL_FILE_BYTES - 1, SMALL_FILE_BYTES, SMALL_FILE_BYTES + 1]) {
+        for (const chunkSize of [1000, SMALL_FILE_BYTES, size]) {
+          const all = Buffer.alloc(size);
+          for (let i = 0; i < size; i++) all[i] = (i * 31 + chunkSize) & 0xff;
+          const chunks: Buffer[] = [];
+          for (let at = 0; at < size; at += chunkSize)
+            chunks.push(all.subarray(at, at + chunkSize));
+          const put = await store.put(ns, Readable.from(chunks));
+          assert.equal(put.size, size);
+          assert.equal(put.etag, md5(all));
+          assert.deepEqual(readFileSync(join(ns, put.address)), all);
+        }
+      }
+      assert.deepEqual(readdirSync(join(dir, "block", ".tmp")), []);
+    });
+
     it("serves byte ranges (inclusive, clamped) and refuses ranges past the end", async () => {
       const put = await store.put(ns, body("0123456789"));
       const read = async (start: number, end?: number) =>
@@ -268,12 +286,15 @@ describe("LocalBlockStore", () => {
 
     it("on a failing source leaves no object and no temp file", async () => {
       const before = filesUnder(join(dir, "block"));
-      async function* fails() {
-        yield Buffer.from("some bytes");
-        throw new Error("connection reset");
+      // Failing while still small (gathered in memory) and once streaming to a temp file.
+      for (const sent of [10, SMALL_FILE_BYTES + 10]) {
+        async function* fails() {
+          yield Buffer.alloc(sent, 1);
+          throw new Error("connection reset");
+        }
+        await assert.rejects(store.put(ns, fails()), /connection reset/);
+        assert.deepEqual(filesUnder(join(dir, "block")), before);
       }
-      await assert.rejects(store.put(ns, fails()), /connection reset/);
-      assert.deepEqual(filesUnder(join(dir, "block")), before);
     });
 
     it("rejects an already aborted signal before writing", async () => {

@@ -5,7 +5,14 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { QUICKSTART_CREDENTIALS } from "lakefs-ts-server";
 import { type CliProcess, spawnCli, waitForBanner } from "./cli-helpers.js";
-import { basicAuth, openApi, readReply, stalledBody, untilUploadStreams } from "./http-helpers.js";
+import {
+  basicAuth,
+  openApi,
+  readReply,
+  stalledBody,
+  streamedPrefix,
+  untilUploadStreams,
+} from "./http-helpers.js";
 
 const auth = basicAuth(QUICKSTART_CREDENTIALS.accessKeyId, QUICKSTART_CREDENTIALS.secretAccessKey);
 
@@ -26,7 +33,8 @@ describe("RunningServer.close", () => {
   it("lets an in-flight upload finish, then refuses new connections", async () => {
     const api = await openApi();
     const repo = await api.createRepo("drain");
-    const { body, resume } = stalledBody("first half, ", "second half");
+    const first = streamedPrefix("first half, ");
+    const { body, resume } = stalledBody(first, "second half");
     const upload = fetch(`${api.endpoint}/repositories/${repo}/branches/main/objects?path=x`, {
       method: "POST",
       headers: { authorization: api.auth, "content-type": "application/octet-stream" },
@@ -44,7 +52,8 @@ describe("RunningServer.close", () => {
     resume();
     const response = await upload;
     assert.equal(response.status, 201);
-    assert.equal(((await response.json()) as { size_bytes: number }).size_bytes, 23);
+    const written = (await response.json()) as { size_bytes: number };
+    assert.equal(written.size_bytes, first.length + "second half".length);
     await closing;
     await assert.rejects(fetch(`${api.endpoint}/healthcheck`));
     await api.close();

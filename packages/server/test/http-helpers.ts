@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RunningServer, type ServerOptions, startServer } from "lakefs-ts-server";
 import { ContractChecker, loadDeviations } from "../../../test/support/contract.js";
+import { SMALL_FILE_BYTES } from "../src/block/files.js";
 
 export interface Reply {
   readonly status: number;
@@ -153,6 +154,14 @@ export function stalledBody(
     },
   });
   return { body, resume };
+}
+
+/**
+ * A body's first part long enough to be streamed to a temp file (smaller bodies are gathered in
+ * memory first), so that `untilUploadStreams` sees the upload while it stalls: `text` padded.
+ */
+export function streamedPrefix(text: string): string {
+  return text.padEnd(SMALL_FILE_BYTES + 1, ".");
 }
 
 /** Resolves once the block store holds a temp file: an upload has passed its checks and streams. */

@@ -4,7 +4,13 @@ import { readdirSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { openApi, stalledBody, type TestApi, untilUploadStreams } from "./http-helpers.js";
+import {
+  openApi,
+  stalledBody,
+  streamedPrefix,
+  type TestApi,
+  untilUploadStreams,
+} from "./http-helpers.js";
 
 const md5 = (data: string | Uint8Array) => createHash("md5").update(data).digest("hex");
 const q = encodeURIComponent;
@@ -250,7 +256,7 @@ describe("HTTP objects", () => {
 
   it("re-checks If-None-Match: * when staging, after a slow body", async () => {
     // Upload A passes the pre-check, then stalls mid-body while upload B creates the path.
-    const { body, resume } = stalledBody("slow ", "writer");
+    const { body, resume } = stalledBody(streamedPrefix("slow "), "writer");
     const slow = fetch(api.endpoint + upload("race.txt"), {
       method: "POST",
       headers: {
