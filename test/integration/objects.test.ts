@@ -322,16 +322,22 @@ for (const presign of [false, true]) {
         );
         assert.equal(await failed.exists(), false, "a failed pipeline discards the upload");
 
-        const file = join(dir, "in.bin");
-        writeFileSync(
-          file,
-          Uint8Array.from({ length: 3000 }, (_, i) => i % 7),
-        );
-        const uploaded = branch.object("node/file.bin");
-        await uploadFile(uploaded, file);
-        const out = join(dir, "out.bin");
-        await downloadToFile(uploaded, out, { partSize: 1000, concurrency: 2 });
-        assert.deepEqual(readFileSync(out), readFileSync(file));
+        // Small files are read whole, larger ones streamed from disk (whole or in slices).
+        for (const length of [3000, 64 * 1024 + 1, 1024 * 1024 + 1]) {
+          const file = join(dir, `in-${length}.bin`);
+          writeFileSync(
+            file,
+            Uint8Array.from({ length }, (_, i) => i % 7),
+          );
+          const uploaded = branch.object(`node/file-${length}.bin`);
+          assert.equal((await uploadFile(uploaded, file)).sizeBytes, length);
+          const out = join(dir, `out-${length}.bin`);
+          await downloadToFile(uploaded, out, { partSize: Math.ceil(length / 3), concurrency: 2 });
+          assert.deepEqual(readFileSync(out), readFileSync(file));
+        }
+        await assert.rejects(uploadFile(branch.object("node/none"), join(dir, "none")), {
+          code: "ENOENT",
+        });
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

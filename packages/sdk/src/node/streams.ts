@@ -1,7 +1,7 @@
 /**
  * Node stream and file adapters for object I/O (the core works on Web streams only).
  */
-import { createWriteStream, openAsBlob } from "node:fs";
+import { createWriteStream, openAsBlob, readFileSync, statSync } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { Readable, Writable } from "node:stream";
@@ -11,6 +11,7 @@ import type { UploadOptions } from "../io/upload.js";
 import type { ObjectWriter } from "../io/writer.js";
 import type { ObjectInfo } from "../models.js";
 import type { StoredObject, WriteableObject } from "../object.js";
+import { SMALL_FILE_BYTES } from "./small-files.js";
 
 /** A Node Readable over the rest of a reader, or over a whole object. */
 export function nodeReadable(source: ObjectReader<"r" | "rb"> | StoredObject): Readable {
@@ -42,15 +43,20 @@ export function nodeWritable(writer: ObjectWriter): Writable {
 }
 
 /**
- * Uploads a local file. The file is read through a disk-backed Blob, so its size is known (a
- * large file goes multipart on presign-capable servers) and it is never loaded into memory.
+ * Uploads a local file. A small file is read whole; a larger one through a disk-backed Blob, so
+ * its size is known (a large file goes multipart on presign-capable servers) and it is never
+ * loaded into memory.
  */
 export async function uploadFile(
   object: WriteableObject,
   filePath: string,
   options: UploadOptions = {},
 ): Promise<ObjectInfo> {
-  return object.upload(await openAsBlob(filePath), options);
+  const body =
+    statSync(filePath).size <= SMALL_FILE_BYTES
+      ? readFileSync(filePath)
+      : await openAsBlob(filePath);
+  return object.upload(body, options);
 }
 
 /**

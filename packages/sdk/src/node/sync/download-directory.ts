@@ -12,6 +12,7 @@ import { pipeline } from "node:stream/promises";
 import { InvalidArgumentError, ObjectChangedError } from "../../errors.js";
 import { DEFAULT_PART_SIZE } from "../../io/parts.js";
 import type { Reference } from "../../reference.js";
+import { SMALL_FILE_BYTES, writeSmallFile } from "../small-files.js";
 import { pairUp } from "./changes.js";
 import { remoteMtimeSeconds, SYMLINK_TARGET_KEY, sameFile } from "./compare.js";
 import { isInternalName, PART_SUFFIX } from "./internal-names.js";
@@ -117,11 +118,14 @@ export function downloadTask(
         return;
       }
       const part = join(dirname(target), `.${basename(target)}${PART_SUFFIX}`);
+      const object = ref.object(base + remote.key);
+      const call = { preSign: options.preSign, signal };
       try {
-        await fetchInto(ref.object(base + remote.key), part, size, loaded, {
-          preSign: options.preSign,
-          signal,
-        });
+        if (size <= SMALL_FILE_BYTES) {
+          await writeSmallFile(part, target, await fetchWhole(object, size, call), mtime);
+          return;
+        }
+        await fetchInto(object, part, size, loaded, call);
         await utimes(part, mtime, mtime);
         await rename(part, target);
       } catch (error) {
@@ -132,9 +136,22 @@ export function downloadTask(
   };
 }
 
+/** A small object's bytes, in one request. */
+async function fetchWhole(
+  object: ReturnType<Reference["object"]>,
+  size: number,
+  call: { preSign: boolean | undefined; signal: AbortSignal },
+): Promise<Uint8Array> {
+  const bytes = await object.bytes(call);
+  if (bytes.byteLength !== size) {
+    throw new ObjectChangedError(object.path, `size ${size}`, `size ${bytes.byteLength}`);
+  }
+  return bytes;
+}
+
 /**
- * Writes the object's bytes to `file`: one streaming request for a small object, the SDK's
- * parallel ranged download for a large one (memory bounded either way).
+ * Writes a larger object's bytes to `file`: one streaming request, or the SDK's parallel ranged
+ * download for a large one (memory bounded either way).
  */
 async function fetchInto(
   object: ReturnType<Reference["object"]>,
