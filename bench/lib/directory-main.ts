@@ -1,7 +1,8 @@
 /**
  * One directory-transfer bench job in its own process (so its peak RSS is its own): a whole
  * tree through uploadDirectory / downloadDirectory, or the same files one by one through the
- * SDK's object API (the baseline). Prints `RESULT {seconds, files, bytes, peakRssBytes}`.
+ * SDK's object API (the baseline). Prints `RESULT {seconds, files, bytes, peakRssBytes,
+ * cpuSeconds}` (the job's own CPU time, user + system, measured like `seconds`).
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -28,6 +29,7 @@ const client = new Client({
 });
 const branch = repository(job.repo, { client }).branch("main");
 const started = performance.now();
+const cpuAtStart = process.cpuUsage();
 let files = 0;
 let bytes = 0;
 switch (job.kind) {
@@ -62,5 +64,7 @@ switch (job.kind) {
     break;
 }
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuAtStart);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const peakRssBytes = process.resourceUsage().maxRSS * 1024;
-console.log(`RESULT ${JSON.stringify({ seconds, files, bytes, peakRssBytes })}`);
+console.log(`RESULT ${JSON.stringify({ seconds, files, bytes, peakRssBytes, cpuSeconds })}`);

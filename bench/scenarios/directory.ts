@@ -15,13 +15,13 @@ import {
   writeFileSync,
   writeSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { AdminApi } from "../lib/api.js";
 import type { DirectoryJob } from "../lib/directory-main.js";
 import { nodeArgs, runToEnd } from "../lib/processes.js";
 import { atLeast, atMost, type BenchRecord, round } from "../lib/record.js";
-import { startBenchServer } from "../lib/server.js";
+import { type BenchServer, startBenchServer } from "../lib/server.js";
 import { GiB, MiB } from "../lib/stats.js";
 import type { BenchContext } from "./context.js";
 
@@ -30,6 +30,10 @@ interface JobOutcome {
   readonly files: number;
   readonly bytes: number;
   readonly peakRssBytes: number;
+  /** The job's (client's) CPU time. */
+  readonly cpuSeconds: number;
+  /** The server's CPU time during the job. */
+  readonly serverCpuSeconds: number;
 }
 
 /** Writes the tree: nested directories, unicode names, mostly small files with a long tail. */
@@ -57,9 +61,10 @@ function writeTree(root: string, count: number): string[] {
   return keys;
 }
 
-async function runDirectoryJob(job: DirectoryJob): Promise<JobOutcome> {
+async function runDirectoryJob(job: DirectoryJob, server: BenchServer): Promise<JobOutcome> {
   const jobFile = join(mkdtempSync(join(tmpdir(), "lakefs-ts-bench-job-")), "job.json");
   writeFileSync(jobFile, JSON.stringify(job));
+  const serverCpuAtStart = server.cpuSeconds();
   const out = await runToEnd(
     process.execPath,
     nodeArgs("bench/lib/directory-main.ts", jobFile),
@@ -67,7 +72,8 @@ async function runDirectoryJob(job: DirectoryJob): Promise<JobOutcome> {
   ).finally(() => rmSync(dirname(jobFile), { recursive: true, force: true }));
   const line = out.split("\n").find((l) => l.startsWith("RESULT "));
   if (!line) throw new Error(`${job.kind}: no RESULT line`);
-  return JSON.parse(line.slice("RESULT ".length)) as JobOutcome;
+  const result = JSON.parse(line.slice("RESULT ".length)) as Omit<JobOutcome, "serverCpuSeconds">;
+  return { ...result, serverCpuSeconds: server.cpuSeconds() - serverCpuAtStart };
 }
 
 function rates(name: string, outcome: JobOutcome): BenchRecord[] {
@@ -75,6 +81,25 @@ function rates(name: string, outcome: JobOutcome): BenchRecord[] {
     { name: `${name}.files-per-s`, value: round(outcome.files / outcome.seconds), unit: "files/s" },
     { name: `${name}.MB-per-s`, value: round(outcome.bytes / 1e6 / outcome.seconds), unit: "MB/s" },
   ];
+}
+
+/** Client and server CPU per file: where a transfer's time goes when the cores are the limit. */
+function cpuPerFile(name: string, outcome: JobOutcome): BenchRecord[] {
+  const perFile = (seconds: number) => round((seconds * 1000) / Math.max(outcome.files, 1));
+  return [
+    { name: `${name}.client-cpu-per-file`, value: perFile(outcome.cpuSeconds), unit: "ms" },
+    { name: `${name}.server-cpu-per-file`, value: perFile(outcome.serverCpuSeconds), unit: "ms" },
+  ];
+}
+
+/**
+ * The largest speedup this machine's cores allow: the one-by-one run's time per file over the
+ * directory run's client + server CPU per file spread over every core (an upper bound: the
+ * kernel's own threads, e.g. writeback, are not counted).
+ */
+function speedupCeiling(dir: JobOutcome, files: JobOutcome): number {
+  const cpuPerFileSeconds = (dir.cpuSeconds + dir.serverCpuSeconds) / dir.files;
+  return files.seconds / files.files / (cpuPerFileSeconds / availableParallelism());
 }
 
 export async function directoryTransfers(ctx: BenchContext): Promise<BenchRecord[]> {
@@ -94,7 +119,7 @@ export async function directoryTransfers(ctx: BenchContext): Promise<BenchRecord
         const base = { ...server, repo };
         const run = async (kind: DirectoryJob["kind"], dir: string, prefix: string, extra = {}) => {
           ctx.log(`directory ${mode}: ${kind}`);
-          return runDirectoryJob({ ...base, kind, dir, prefix, ...extra });
+          return runDirectoryJob({ ...base, kind, dir, prefix, ...extra }, server);
         };
         const upDir = await run("upload-dir", tree, "dir/");
         const upFiles = await run("upload-files", tree, "files/", { keys });
@@ -105,7 +130,12 @@ export async function directoryTransfers(ctx: BenchContext): Promise<BenchRecord
           ["download", downDir, downFiles],
         ] as const) {
           const name = `directory.${mode}.${direction}-${count}-files`;
-          records.push(...rates(`${name}.directory`, dir), ...rates(`${name}.one-by-one`, files));
+          records.push(
+            ...rates(`${name}.directory`, dir),
+            ...cpuPerFile(`${name}.directory`, dir),
+            ...rates(`${name}.one-by-one`, files),
+            ...cpuPerFile(`${name}.one-by-one`, files),
+          );
           const ratio = dir.seconds > 0 ? files.seconds / dir.seconds : 0;
           records.push({
             name: `${name}.speedup`,
@@ -113,6 +143,13 @@ export async function directoryTransfers(ctx: BenchContext): Promise<BenchRecord
             unit: "x",
             ratio: { value: round(ratio), relativeTo: `${name}.one-by-one` },
             target: atLeast(ratio, 3),
+          });
+          const ceiling = speedupCeiling(dir, files);
+          records.push({
+            name: `${name}.speedup-ceiling`,
+            value: round(ceiling),
+            unit: "x",
+            note: `what ${availableParallelism()} cores allow at the directory run's CPU per file`,
           });
         }
         if (!ctx.quick) records.push(...(await bigFile(ctx, work, mode, run)));
