@@ -204,7 +204,7 @@ test("a prefix destination without a trailing slash imports under `destination/`
 
 test("an import's spooled rows are all deleted once it ends, however many there are", async () => {
   const e = f.engine;
-  // More rows than one spool batch and one deletion chunk (import-jobs.ts).
+  // More rows than a spool batch and a deletion chunk, many times over (import-jobs.ts).
   const files = Array.from({ length: 4500 }, (_, i) => `f${String(i).padStart(5, "0")}`);
   const id = await e.startImport(
     R,

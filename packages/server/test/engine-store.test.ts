@@ -1,10 +1,11 @@
 /** Engine store: writes that skip the per-commit fsync or sync the WAL off the calling thread, and chunked deletion. */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { openDatabase, Store } from "../src/engine/store.js";
+import { WalCheckpointer } from "../src/engine/wal-checkpoint.js";
 import { WalSync } from "../src/engine/wal-sync.js";
 import { entry } from "./engine-support.js";
 
@@ -136,5 +137,31 @@ describe("WalSync", () => {
 
   it("a database's syncer fails when its WAL file is missing", async () => {
     await assert.rejects(WalSync.forDatabase(join(dir, "nope.db")).sync(), /ENOENT/);
+  });
+});
+
+describe("WalCheckpointer", () => {
+  it("checkpoints only past the threshold, one at a time, and survives a failing one", async () => {
+    const wal = join(dir, "fake-wal");
+    let calls = 0;
+    let fail = false;
+    const checkpointer = new WalCheckpointer(
+      wal,
+      async () => {
+        calls++;
+        if (fail) throw new Error("worker gone");
+      },
+      100,
+    );
+    await checkpointer.check(); // no WAL file yet
+    writeFileSync(wal, Buffer.alloc(99));
+    await checkpointer.check();
+    assert.equal(calls, 0);
+    writeFileSync(wal, Buffer.alloc(100));
+    await Promise.all([checkpointer.check(), checkpointer.check()]);
+    assert.equal(calls, 1);
+    fail = true;
+    await checkpointer.check(); // resolves: the next check retries
+    assert.equal(calls, 2);
   });
 });

@@ -60,6 +60,16 @@ describe("tree worker", () => {
     await assert.rejects(f.engine.commit(R, "main", { message: "two" }), /is missing/);
   });
 
+  it("checkpoints the WAL there; the engine's own connection never checkpoints automatically", async () => {
+    await repo(f);
+    for (let i = 0; i < 20; i++) await f.engine.stageEntry(R, "main", `k${i}`, entry(`k${i}`));
+    const ctx = contextOf(f);
+    assert.equal(ctx.store.db.pragma("wal_autocheckpoint", { simple: true }), 0);
+    const done = await ctx.treeJobs.run({ kind: "checkpoint" });
+    assert.ok(done.log > 0);
+    assert.equal(done.checkpointed, done.log);
+  });
+
   it("pages committed diffs there: two-dot with staging (branch$), three-dot, failures", async () => {
     await repo(f);
     const e = f.engine;

@@ -117,6 +117,7 @@ import type {
   Tag,
   UpdatePullRequestOptions,
 } from "./types.js";
+import { WalCheckpointer } from "./wal-checkpoint.js";
 import { WriteBatcher } from "./write-batch.js";
 
 export type { EngineDeps } from "./deps.js";
@@ -125,6 +126,7 @@ export type * from "./types.js";
 export class Engine {
   private readonly ctx: EngineContext;
   private readonly writes: WriteBatcher;
+  private readonly checkpoints: WalCheckpointer;
 
   constructor(readonly deps: EngineDeps) {
     const store = new Store(deps.db);
@@ -132,11 +134,18 @@ export class Engine {
     const treeJobs = new TreeWorkerClient(deps.db.name, deps.treeOptions);
     this.ctx = new EngineContext(deps, store, imports, treeJobs);
     this.writes = new WriteBatcher(store);
+    // Checkpoints run on the tree worker (wal-checkpoint.ts), not inside our commits.
+    deps.db.pragma("wal_autocheckpoint = 0");
+    this.checkpoints = new WalCheckpointer(`${deps.db.name}-wal`, () =>
+      treeJobs.run({ kind: "checkpoint" }),
+    );
+    this.checkpoints.start();
   }
 
   /** Cancels running imports, stops the tree worker and closes the database connection. */
   async close(): Promise<void> {
     this.ctx.imports.cancelAll();
+    this.checkpoints.stop();
     await this.ctx.treeJobs.close();
     this.deps.db.close();
   }

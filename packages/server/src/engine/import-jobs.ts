@@ -13,9 +13,9 @@ import type { Store } from "./store.js";
 import type { Commit, ImportSourceSpec, ImportStatus, ImportWalker } from "./types.js";
 import { validatePath } from "./validate.js";
 
-const SPOOL_BATCH = 500;
+const SPOOL_BATCH = 250;
 /** Spooled rows deleted per transaction once the job ends (an import may spool millions). */
-const DROP_BATCH = 500;
+const DROP_BATCH = 250;
 const REFRESH_MS = 1000;
 const CANCELED = "Canceled";
 

@@ -137,6 +137,12 @@ const keyBlob = (key: string) => Buffer.from(key, "utf8");
 const parseEntry = (json: string | null): Entry | null =>
   json === null ? null : (JSON.parse(json) as Entry);
 
+/** What a WAL checkpoint did: frames in the WAL, frames copied into the database file. */
+export interface WalCheckpoint {
+  readonly log: number;
+  readonly checkpointed: number;
+}
+
 /** Rows listed in id order: only ids > `after` that start with `prefix`, at most `limit`. */
 interface IdRange {
   readonly prefix: string;
@@ -219,6 +225,12 @@ export class Store {
     const result = this.unsyncedTransaction(fn);
     await this.wal.sync();
     return result;
+  }
+
+  /** A PASSIVE checkpoint of the WAL: how many frames it holds and how many are now in the database. */
+  checkpoint(): WalCheckpoint {
+    const [r] = this.db.pragma("wal_checkpoint(PASSIVE)") as WalCheckpoint[];
+    return { log: r!.log, checkpointed: r!.checkpointed };
   }
 
   private listIds<R>(sql: string, args: unknown[], range: IdRange): R[] {

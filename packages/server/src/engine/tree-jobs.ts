@@ -10,7 +10,7 @@ import { type Change, compareKeys } from "../core/entry.js";
 import { type CommittedDiff, committedDiffPage } from "./diff-streams.js";
 import type { KeyedPageOptions } from "./paging.js";
 import { mergeByKey, stagedChanges } from "./staging.js";
-import type { Store } from "./store.js";
+import type { Store, WalCheckpoint } from "./store.js";
 import type { ApplyResult, MergeResult, MergeStrategy, TreeStore } from "./tree/index.js";
 import type { DiffEntry, Page } from "./types.js";
 
@@ -39,6 +39,13 @@ export type TreeJob =
       readonly strategy: MergeStrategy;
     }
   | {
+      /**
+       * Moves the WAL's committed frames into the database file (PASSIVE: never waits for a
+       * lock). Checkpoints write and sync the database file, so they belong off the HTTP thread.
+       */
+      readonly kind: "checkpoint";
+    }
+  | {
       /** One page of a committed diff: read-only, but a sparse diff reads many ranges. */
       readonly kind: "diff-page";
       readonly treeDir: string;
@@ -50,7 +57,9 @@ export type TreeJobResult<J extends TreeJob> = J extends { kind: "merge" }
   ? MergeResult
   : J extends { kind: "diff-page" }
     ? Page<DiffEntry>
-    : ApplyResult;
+    : J extends { kind: "checkpoint" }
+      ? WalCheckpoint
+      : ApplyResult;
 
 /** Runs tree jobs somewhere (a worker thread in the server). */
 export interface TreeJobRunner {
@@ -62,9 +71,11 @@ export interface TreeJobRunner {
 /** Executes one job against a store connection and the tree store of `job.treeDir`. */
 export function runTreeJob(
   store: Store,
-  tree: TreeStore,
+  treeOf: (treeDir: string) => TreeStore,
   job: TreeJob,
-): ApplyResult | MergeResult | Page<DiffEntry> {
+): ApplyResult | MergeResult | Page<DiffEntry> | WalCheckpoint {
+  if (job.kind === "checkpoint") return store.checkpoint();
+  const tree = treeOf(job.treeDir);
   switch (job.kind) {
     case "apply-tokens":
       return tree.apply(job.base, stagedChanges(store, job.tokens));

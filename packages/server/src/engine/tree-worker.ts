@@ -26,17 +26,22 @@ const trees = new Map<string, TreeStore>();
 
 /** Runs one job; its new files are durable (settled) before the answer names them. */
 async function answer(msg: { id: number; job: TreeJob }): Promise<TreeWorkerReply> {
-  let tree = trees.get(msg.job.treeDir);
-  try {
+  const used = new Set<TreeStore>();
+  const treeOf = (treeDir: string) => {
+    let tree = trees.get(treeDir);
     if (!tree) {
-      tree = createTreeStore(msg.job.treeDir, { ...data.treeOptions, deferSync: true });
-      trees.set(msg.job.treeDir, tree);
+      tree = createTreeStore(treeDir, { ...data.treeOptions, deferSync: true });
+      trees.set(treeDir, tree);
     }
-    const result = runTreeJob(store, tree, msg.job);
-    await tree.settle();
+    used.add(tree);
+    return tree;
+  };
+  try {
+    const result = runTreeJob(store, treeOf, msg.job);
+    for (const tree of used) await tree.settle();
     return { id: msg.id, result };
   } catch (err) {
-    tree?.discard();
+    for (const tree of used) tree.discard();
     return { id: msg.id, error: toWorkerError(err) };
   }
 }
