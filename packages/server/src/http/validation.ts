@@ -1,7 +1,7 @@
 /**
  * Request validation: the route schemas of lakeFS's operations (generated from its OpenAPI
- * document, `operation`), the overrides routes layer on them, and the validator compiler. Fastify validates before a handler runs, so handlers see well-typed input
- * and bad input is a 400.
+ * document, `operation`), the overrides routes lay on them, and the validator compiler. Fastify
+ * validates before a handler runs, so handlers see well-typed input and bad input is a 400.
  */
 import { Ajv } from "ajv";
 import type { FastifySchema, FastifySchemaCompiler } from "fastify";
@@ -103,8 +103,8 @@ export type SchemaOverrides = {
 /**
  * The fastify `schema` of lakeFS operation `id`, generated from its OpenAPI document
  * (generated/operations.ts). `overrides` add or replace keywords of single properties where
- * lakeFS validates differently from its spec; they may only narrow what the spec accepts
- * (handler types come from the spec), and each says why at its use.
+ * this server validates more narrowly than the spec (docs/compatibility.md); they may only narrow
+ * what the spec accepts (handler types come from the spec), and each says why at its use.
  */
 export function operation(id: OperationId, overrides: SchemaOverrides = {}): FastifySchema {
   const { optionalBody, ...parts } = OPERATION_SCHEMAS[id];
