@@ -330,8 +330,12 @@ class Runner {
       }
       case "delete": {
         const b = this.existing(o.branch);
-        await this.e.deleteEntry(R, b, KEYS[o.key]!);
-        m.staged.get(b)!.set(KEYS[o.key]!, null);
+        const key = KEYS[o.key]!;
+        await this.e.deleteEntry(R, b, key);
+        // Deleting what neither staging nor the head holds stages nothing (lakeFS answers 204 and
+        // writes no tombstone), so a later hard reset to a commit holding the key shows it.
+        const staged = m.staged.get(b)!;
+        if (staged.has(key) || m.headTree(b).has(key)) staged.set(key, null);
         return;
       }
       case "commit": {
@@ -452,16 +456,20 @@ class Runner {
       case "reset": {
         const b = this.existing(o.branch);
         const staged = m.staged.get(b)!;
+        // Object and prefix resets stage the head's value (or a tombstone) over each staged key,
+        // as lakeFS does, rather than forgetting the key: a later hard reset to another commit
+        // lays those values over it.
+        const restore = (k: string) => staged.set(k, m.headTree(b).get(k) ?? null);
         if (o.type === "reset") {
           await this.e.resetBranch(R, b, { type: "reset" });
           staged.clear();
         } else if (o.type === "object") {
           await this.e.resetBranch(R, b, { type: "object", path: KEYS[o.key]! });
-          staged.delete(KEYS[o.key]!);
+          if (staged.has(KEYS[o.key]!)) restore(KEYS[o.key]!);
         } else {
           const prefix = PREFIXES[o.prefix]!;
           await this.e.resetBranch(R, b, { type: "common_prefix", path: prefix });
-          for (const k of [...staged.keys()]) if (k.startsWith(prefix)) staged.delete(k);
+          for (const k of [...staged.keys()]) if (k.startsWith(prefix)) restore(k);
         }
         return;
       }
@@ -630,6 +638,6 @@ test("engine agrees with the in-memory model", async () => {
         }
       },
     ),
-    { numRuns: 30 },
+    { numRuns: Number(process.env.MODEL_RUNS ?? 30) },
   );
 });
