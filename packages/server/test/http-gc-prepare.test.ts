@@ -1,11 +1,13 @@
 /**
- * GC preparation (`POST …/gc/prepare_commits`, its async form and status; issue #11 item 9):
- * lakeFS's expired-commit rules, its CSV and locations.
+ * GC preparation (`POST …/gc/prepare_commits`, its async form and status, and
+ * `POST …/gc/prepare_uncommited`; issue #11 item 9): lakeFS's expired-commit rules, its CSV, the
+ * uncommitted Parquet list and their locations.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { parquetReadObjects } from "hyparquet";
 import { openApi, type TestApi } from "./http-helpers.js";
 
 const DAY = 24 * 60 * 60;
@@ -151,5 +153,61 @@ describe("HTTP GC prepare commits", () => {
       `/repositories/${repo}/gc/prepare_commits/status?id=${dump.json.id}`,
     );
     assert.equal(cross.status, 404);
+  });
+
+  it("prepare_uncommited lists in Parquet the staged objects GC must keep", async () => {
+    const repo = await api.createRepo("gc-prep-uncommitted");
+    const ns = (await api.call("GET", `/repositories/${repo}`)).json.storage_namespace as string;
+    const addressOf = async (ref: string, path: string) => {
+      const r = await api.call(
+        "GET",
+        `/repositories/${repo}/refs/${ref}/objects/stat?path=${encodeURIComponent(path)}`,
+      );
+      assert.equal(r.status, 200, r.text);
+      // The physical address is absolute; GC lists it relative to the namespace (from `data/`).
+      const physical = r.json.physical_address as string;
+      return physical.slice(physical.indexOf("/data/") + 1);
+    };
+    await commitAt(repo, "main", "committed", 0);
+    await api.upload(repo, "main", "staged", "s");
+    await api.upload(repo, "main", "rewritten", "old");
+    const overwritten = await addressOf("main", "rewritten");
+    await api.upload(repo, "main", "rewritten", "new");
+    await api.call("POST", `/repositories/${repo}/branches`, {
+      json: { name: "dev", source: "main" },
+    });
+    await api.upload(repo, "dev", "on-dev", "d");
+    await api.call("DELETE", `/repositories/${repo}/branches/main/objects?path=committed`);
+    const expected = [
+      await addressOf("main", "staged"),
+      await addressOf("main", "rewritten"),
+      await addressOf("dev", "on-dev"),
+    ].sort();
+    assert.ok(!expected.includes(overwritten));
+
+    const r = await api.call("POST", `/repositories/${repo}/gc/prepare_uncommited`);
+    assert.equal(r.status, 201, r.text);
+    const location = r.json.gc_uncommitted_location as string;
+    assert.equal(location, `${ns}/_lakefs/retention/gc/uncommitted/${r.json.run_id}/uncommitted/`);
+    assert.equal(r.json.continuation_token, undefined);
+    const dir = join(api.server.dataDir, "block", location.replace(/^local:\/\//, ""));
+    const [file] = readdirSync(dir);
+    const rows = (await parquetReadObjects({
+      file: new Uint8Array(readFileSync(join(dir, file!))).buffer,
+    })) as { physical_address: string; creation_date: bigint }[];
+    assert.deepEqual(
+      rows.map((row) => row.physical_address),
+      expected,
+    );
+    for (const row of rows) {
+      assert.ok(Math.abs(Number(row.creation_date) - now()) < 600, String(row.creation_date));
+    }
+
+    const token = await api.call("POST", `/repositories/${repo}/gc/prepare_uncommited`, {
+      json: { continuation_token: "abc" },
+    });
+    assert.equal(token.status, 400);
+    const noRepo = await api.call("POST", "/repositories/no-such-repo/gc/prepare_uncommited");
+    assert.deepEqual([noRepo.status, noRepo.json.message], [404, "repository not found"]);
   });
 });

@@ -149,7 +149,7 @@ describe("HTTP config, repositories, metadata, protection and the error model", 
     for (const [method, path] of [
       ["GET", "/auth/groups"],
       ["GET", "/auth/policies"],
-      ["POST", "/repositories/x/gc/prepare_uncommited"],
+      ["POST", "/auth/groups"],
       ["PUT", "/repositories/x/branches/main/objects"],
     ] as const) {
       const r = await api.call(method, path, { contract: false });

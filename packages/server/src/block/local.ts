@@ -148,10 +148,15 @@ export class LocalBlockStore {
    * Durably writes a small file the server generates (e.g. symlink manifests) at `path` in the
    * namespace, replacing an earlier one. `path` is confined like any address (else 400).
    */
-  async writeNamespaceFile(nsDir: string, path: string, content: string): Promise<void> {
+  async writeNamespaceFile(
+    nsDir: string,
+    path: string,
+    content: string | Uint8Array,
+  ): Promise<void> {
     const dest = join(nsDir, ...safeSegments(path, "path", MAX_ABSOLUTE_PATH_BYTES));
     assertResolvesInside(dest, this.realRoot, "path");
-    const written = await writeTempFile(this.tmpDir, Readable.from([Buffer.from(content)]));
+    const bytes = typeof content === "string" ? Buffer.from(content) : Buffer.from(content);
+    const written = await writeTempFile(this.tmpDir, Readable.from([bytes]));
     await commitFile(written.path, dest);
   }
 

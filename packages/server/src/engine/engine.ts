@@ -30,6 +30,10 @@ import {
   getGcRules as getGcRulesOp,
   setGcRules as setGcRulesOp,
 } from "./gc-rules.js";
+import {
+  type UncommittedAddress,
+  uncommittedAddresses as uncommittedAddressesOp,
+} from "./gc-uncommitted.js";
 import { startImport as startImportOp } from "./import.js";
 import { Imports } from "./import-jobs.js";
 import {
@@ -249,6 +253,11 @@ export class Engine {
   /** Expired and active commits under the repository's GC rules (404 `not found` without). */
   async gcCommits(repo: string): Promise<GcCommits> {
     return gcCommitsOp(this.ctx, repo);
+  }
+
+  /** Namespace-relative addresses the branches' staging still references (for GC). */
+  async uncommittedAddresses(repo: string): Promise<UncommittedAddress[]> {
+    return uncommittedAddressesOp(this.ctx, repo);
   }
 
   /**

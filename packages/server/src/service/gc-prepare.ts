@@ -5,6 +5,7 @@
  * tooling. This server itself never collects data.
  */
 import { randomUUID } from "node:crypto";
+import { parquetWriteBuffer } from "hyparquet-writer";
 import type { LocalBlockStore } from "../block/local.js";
 import type { Engine } from "../engine/engine.js";
 
@@ -42,4 +43,39 @@ export async function prepareGcCommits(
     commitsLocation: `${ns}/${key}`,
     addressesLocation: `${ns}/${RETENTION}/addresses/`,
   };
+}
+
+export interface GcUncommittedResult {
+  readonly runId: string;
+  /** The folder holding the run's Parquet file. */
+  readonly location: string;
+}
+
+/**
+ * lakeFS's `prepare_uncommited`: the staged objects GC must keep, as one Parquet file
+ * (`physical_address` UTF-8, `creation_date` INT64 unix seconds) under
+ * `_lakefs/retention/gc/uncommitted/<run id>/uncommitted/`. Everything fits one file here, so
+ * no continuation token is returned.
+ */
+export async function prepareGcUncommitted(
+  engine: Engine,
+  blocks: LocalBlockStore,
+  repositoryId: string,
+): Promise<GcUncommittedResult> {
+  const { storageNamespace } = await engine.getRepository(repositoryId);
+  const addresses = await engine.uncommittedAddresses(repositoryId);
+  const runId = randomUUID();
+  const folder = `${RETENTION}/uncommitted/${runId}/uncommitted/`;
+  const parquet = parquetWriteBuffer({
+    columnData: [
+      { name: "physical_address", data: addresses.map((a) => a.address), type: "STRING" },
+      { name: "creation_date", data: addresses.map((a) => BigInt(a.mtime)), type: "INT64" },
+    ],
+  });
+  await blocks.writeNamespaceFile(
+    blocks.namespaceDir(storageNamespace),
+    `${folder}part-00000.parquet`,
+    new Uint8Array(parquet),
+  );
+  return { runId, location: `${storageNamespace.replace(/\/+$/, "")}/${folder}` };
 }

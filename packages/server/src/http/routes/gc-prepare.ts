@@ -1,9 +1,14 @@
 /**
  * GC preparation: `POST …/gc/prepare_commits` (201 with the run's locations), its task form
- * (`…/async` → 202 with a task id, `GET …/status?id=` → the task's status).
+ * (`…/async` → 202 with a task id, `GET …/status?id=` → the task's status), and
+ * `POST …/gc/prepare_uncommited` (201 with the run's Parquet location).
  */
 import type { Schema } from "lakefs-ts/api";
-import { type GcPrepareResult, prepareGcCommits } from "../../service/gc-prepare.js";
+import {
+  type GcPrepareResult,
+  prepareGcCommits,
+  prepareGcUncommitted,
+} from "../../service/gc-prepare.js";
 import type { RouteArea } from "../context.js";
 import { nonEmpty, operation, type Route } from "../validation.js";
 
@@ -60,6 +65,23 @@ export const gcPrepareRoutes: RouteArea = (app, { engine, blocks }) => {
         ...(status.result && { result: prepareWire(status.result) }),
         ...(status.error !== undefined && { error: { message: status.error } }),
       };
+    },
+  );
+
+  app.post<Route<"prepareGarbageCollectionUncommitted">>(
+    "/repositories/:repository/gc/prepare_uncommited",
+    { schema: operation("prepareGarbageCollectionUncommitted") },
+    async (req, reply) => {
+      // A continuation token continues an earlier run's listing; one run lists everything here,
+      // so only the empty token (a fresh run) is meaningful.
+      if (req.body?.continuation_token) {
+        return reply.code(400).send({ message: "invalid continuation token" });
+      }
+      const result = await prepareGcUncommitted(engine, blocks, req.params.repository);
+      return reply.code(201).send({
+        run_id: result.runId,
+        gc_uncommitted_location: result.location,
+      } satisfies Schema<"PrepareGCUncommittedResponse">);
     },
   );
 };

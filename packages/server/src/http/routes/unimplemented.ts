@@ -41,7 +41,6 @@ const OPERATIONS: readonly (readonly [HTTPMethods, string])[] = [
   ["GET", "/auth/policies/:policyId"],
   ["PUT", "/auth/policies/:policyId"],
   ["DELETE", "/auth/policies/:policyId"],
-  ["POST", `${R}/gc/prepare_uncommited`],
   ["PUT", `${R}/branches/:branch/staging/pmpu/:uploadId/parts/:partNumber/copy`],
   ["PUT", `${R}/branches/:branch/objects`],
 ];
