@@ -219,3 +219,33 @@ def test_create_symlink_file(server, client, repo):
         assert written.read_text() == "\n".join(addresses)
     with pytest.raises(lakefs_sdk.exceptions.NotFoundException):
         internal.create_symlink_file(repo.id, "no-such-branch")
+
+
+def test_prepare_gc_uncommitted(server, client, repo):
+    """lakefs_sdk's InternalApi.prepare_garbage_collection_uncommitted: staged addresses in Parquet."""
+    main = repo.branch("main")
+    put(main, "committed", b"c")
+    main.commit("one committed object")
+    put(main, "staged/a", b"a")
+    put(main, "staged/b", b"b")
+    internal = client.sdk_client.internal_api
+    result = internal.prepare_garbage_collection_uncommitted(repo.id)
+    assert result.run_id
+    namespace = repo.properties.storage_namespace
+    assert result.gc_uncommitted_location.startswith(f"{namespace}/_lakefs/retention/gc/uncommitted/")
+    if server.data_dir is not None:  # the embedded server: read the Parquet it wrote
+        import pyarrow.parquet as pq
+
+        location = result.gc_uncommitted_location.removeprefix("local://").lstrip("/")
+        files = sorted((server.data_dir / "block" / location).glob("*.parquet"))
+        assert len(files) == 1
+        table = pq.read_table(files[0])
+        assert table.column_names == ["physical_address", "creation_date"]
+        listed = sorted(table.column("physical_address").to_pylist())
+        staged = sorted(
+            main.object(p).stat().physical_address.split(f"/{repo.id}/", 1)[1]
+            for p in ("staged/a", "staged/b")
+        )
+        assert listed == staged
+    with pytest.raises(lakefs_sdk.exceptions.NotFoundException):
+        internal.prepare_garbage_collection_uncommitted("no-such-repo")

@@ -38,7 +38,7 @@ import { tagRoutes } from "./routes/tags.js";
 import { unimplementedRoutes } from "./routes/unimplemented.js";
 import { usageRoutes } from "./routes/usage.js";
 import { DEFAULT_UI_DIR, UiSite } from "./ui.js";
-import { validatorCompiler } from "./validation.js";
+import { isOptionalBody, validatorCompiler } from "./validation.js";
 
 export const API_PREFIX = "/api/v1";
 
@@ -106,6 +106,7 @@ export function buildApp(services: HttpServices, options: AppOptions = {}): Fast
     },
   });
   app.setValidatorCompiler(validatorCompiler);
+  acceptEmptyOptionalJsonBodies(app);
   app.addHook("onRequest", trackExchange);
   app.addHook("onSend", jsonWithoutCharset);
   app.setErrorHandler(handleError);
@@ -125,4 +126,21 @@ export function buildApp(services: HttpServices, options: AppOptions = {}): Fast
   presignedDataRoutes(app, services);
   registerGateway(app, services, s3);
   return app;
+}
+
+/**
+ * An empty body sent as `application/json` is no body at all where the operation's body is
+ * optional (lakeFS's generated clients send such requests, e.g. prepare_uncommited without a
+ * continuation token); elsewhere fastify's own parser refuses it as before.
+ */
+function acceptEmptyOptionalJsonBodies(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser("error", "ignore");
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    if (body === "" && isOptionalBody(request.routeOptions.schema?.body)) {
+      done(null, undefined);
+      return;
+    }
+    parseJson(request, body as string, done);
+  });
 }

@@ -43,6 +43,10 @@ function goBooleans(schema: { properties?: Record<string, { type?: unknown }> })
 /** Body schemas of operations whose request body the spec makes optional. */
 const optionalBodies = new WeakSet<object>();
 
+/** True for a body schema the operation lets clients leave out. */
+export const isOptionalBody = (schema: unknown): boolean =>
+  typeof schema === "object" && schema !== null && optionalBodies.has(schema);
+
 /** Compiles route schemas: coercing for URL parts and headers, exact for bodies. */
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
   if (httpPart === "body") {
