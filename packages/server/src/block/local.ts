@@ -155,7 +155,7 @@ export class LocalBlockStore {
   ): Promise<void> {
     const dest = join(nsDir, ...safeSegments(path, "path", MAX_ABSOLUTE_PATH_BYTES));
     assertResolvesInside(dest, this.realRoot, "path");
-    const bytes = typeof content === "string" ? Buffer.from(content) : Buffer.from(content);
+    const bytes = typeof content === "string" ? Buffer.from(content) : content;
     const written = await writeTempFile(this.tmpDir, Readable.from([bytes]));
     await commitFile(written.path, dest);
   }
