@@ -292,12 +292,14 @@ for (const presign of [false, true]) {
       await writer.write(line);
       gc();
       const before = process.memoryUsage().heapUsed;
-      for (let i = 0; i < 30_000; i++) await writer.write(line);
+      for (let i = 0; i < 40_000; i++) await writer.write(line);
       gc();
       const growth = process.memoryUsage().heapUsed - before;
-      assert.equal((await writer.close()).sizeBytes, 30_001 * 100);
-      // Once ~480 bytes per write stayed attached to the running upload (~14 MB here).
-      assert.ok(growth < 4 * MiB, `heap grew ${(growth / MiB).toFixed(1)} MiB over 30,000 writes`);
+      assert.equal((await writer.close()).sizeBytes, 40_001 * 100);
+      // Once ~480 bytes per write stayed attached to the running upload (~19 MB here). The bound
+      // leaves room for the 4 MB written being in flight to the in-process server on a busy
+      // machine (Node 24 measured 6.8 MiB then), and still catches that leak.
+      assert.ok(growth < 8 * MiB, `heap grew ${(growth / MiB).toFixed(1)} MiB over 40,000 writes`);
     });
 
     test("Node stream adapters and file helpers", async () => {
