@@ -11,6 +11,10 @@ import type { Engine } from "../engine/engine.js";
 
 const RETENTION = "_lakefs/retention/gc";
 
+/** `<namespace>/<key>` as lakeFS reports locations (no doubled slash). */
+const locationIn = (storageNamespace: string, key: string) =>
+  `${storageNamespace.replace(/\/+$/, "")}/${key}`;
+
 export interface GcPrepareResult {
   /** A UUID, as lakeFS's run ids. */
   readonly runId: string;
@@ -37,11 +41,10 @@ export async function prepareGcCommits(
     key,
     `${rows.join("\n")}\n`,
   );
-  const ns = storageNamespace.replace(/\/+$/, "");
   return {
     runId,
-    commitsLocation: `${ns}/${key}`,
-    addressesLocation: `${ns}/${RETENTION}/addresses/`,
+    commitsLocation: locationIn(storageNamespace, key),
+    addressesLocation: locationIn(storageNamespace, `${RETENTION}/addresses/`),
   };
 }
 
@@ -77,5 +80,5 @@ export async function prepareGcUncommitted(
     `${folder}part-00000.parquet`,
     new Uint8Array(parquet),
   );
-  return { runId, location: `${storageNamespace.replace(/\/+$/, "")}/${folder}` };
+  return { runId, location: locationIn(storageNamespace, folder) };
 }

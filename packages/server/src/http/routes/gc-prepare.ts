@@ -4,6 +4,7 @@
  * `POST …/gc/prepare_uncommited` (201 with the run's Parquet location).
  */
 import type { Schema } from "lakefs-ts/api";
+import { badRequest } from "../../core/errors.js";
 import {
   type GcPrepareResult,
   prepareGcCommits,
@@ -75,7 +76,7 @@ export const gcPrepareRoutes: RouteArea = (app, { engine, blocks }) => {
       // A continuation token continues an earlier run's listing; one run lists everything here,
       // so only the empty token (a fresh run) is meaningful.
       if (req.body?.continuation_token) {
-        return reply.code(400).send({ message: "invalid continuation token" });
+        throw badRequest("invalid continuation token");
       }
       const result = await prepareGcUncommitted(engine, blocks, req.params.repository);
       return reply.code(201).send({
