@@ -41,6 +41,23 @@ function resolve(spec, node) {
   return resolve(spec, target);
 }
 
+/**
+ * The range of a Go integer of the schema's format (lakeFS decodes `int32` into int32 and every
+ * other integer into int64), unless the schema bounds it more tightly itself. Without it a value
+ * such as 1e308 passes as "integer" and fails deep inside a handler.
+ */
+function integerBounds(node) {
+  const [min, max] = node.format === "int32" ? [-(2 ** 31), 2 ** 31 - 1] : [-(2 ** 63), 2 ** 63];
+  const bounds = {};
+  if (node.minimum === undefined) bounds.minimum = min;
+  if (node.maximum === undefined) {
+    // 2^63 itself is not an int64; 2^31 - 1 is exact, so int32 keeps an inclusive bound.
+    if (node.format === "int32") bounds.maximum = max;
+    else bounds.exclusiveMaximum = max;
+  }
+  return bounds;
+}
+
 /** An OpenAPI schema as a self-contained JSON schema (refs inlined, prose and formats dropped). */
 function jsonSchema(spec, node, seen = []) {
   if (node.$ref) {
@@ -49,6 +66,7 @@ function jsonSchema(spec, node, seen = []) {
   }
   const out = {};
   for (const key of KEYWORDS) if (node[key] !== undefined) out[key] = node[key];
+  if (node.type === "integer") Object.assign(out, integerBounds(node));
   if (node.properties) {
     out.properties = {};
     for (const [name, prop] of Object.entries(node.properties)) {

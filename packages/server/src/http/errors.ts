@@ -19,6 +19,9 @@ export const AUTH_FAILED = "error authenticating request";
 
 /** lakeFS's (kin-openapi's) wording for a number outside its schema's bounds. */
 function boundReason(keyword: string, params: Record<string, unknown>): string | undefined {
+  // The generated schemas bound every integer by its Go type's range (see gen-route-schemas).
+  if (params.limit === 2 ** 63 || params.limit === -(2 ** 63)) return "number must be an int64";
+  if (params.limit === 2 ** 31 - 1 || params.limit === -(2 ** 31)) return "number must be an int32";
   if (keyword === "maximum") return `number must be at most ${params.limit}`;
   if (keyword === "minimum") return `number must be at least ${params.limit}`;
   return undefined;

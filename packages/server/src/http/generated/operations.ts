@@ -1232,7 +1232,11 @@ const SHARED_3 = {
   type: "object",
   properties: {
     id: {"type":"string"},
-    creation_date: {"type":"integer"},
+    creation_date: {
+      type: "integer",
+      minimum: -9223372036854776000,
+      exclusiveMaximum: 9223372036854776000,
+    },
     statement: {
       type: "array",
       minItems: 1,
@@ -1287,12 +1291,23 @@ const SHARED_11 = {"type":"object","properties":{"force":{"type":"boolean","defa
 const SHARED_12 = {
   type: "object",
   properties: {
-    default_retention_days: {"type":"integer"},
+    default_retention_days: {
+      type: "integer",
+      minimum: -9223372036854776000,
+      exclusiveMaximum: 9223372036854776000,
+    },
     branches: {
       type: "array",
       items: {
         type: "object",
-        properties: {"branch_id":{"type":"string"},"retention_days":{"type":"integer"}},
+        properties: {
+          branch_id: {"type":"string"},
+          retention_days: {
+            type: "integer",
+            minimum: -9223372036854776000,
+            exclusiveMaximum: 9223372036854776000,
+          },
+        },
         required: ["branch_id","retention_days"],
       },
     },
@@ -1434,7 +1449,14 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
   externalPrincipalLogin: {
     body: {
       type: "object",
-      properties: {"token_expiration_duration":{"type":"integer"},"identityRequest":{"type":"object"}},
+      properties: {
+        token_expiration_duration: {
+          type: "integer",
+          minimum: -9223372036854776000,
+          exclusiveMaximum: 9223372036854776000,
+        },
+        identityRequest: {"type":"object"},
+      },
       required: ["identityRequest"],
     },
     optionalBody: true,
@@ -1447,7 +1469,11 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
         code: {"type":"string"},
         state: {"type":"string"},
         redirect_uri: {"type":"string"},
-        ttl_seconds: {"type":"integer"},
+        ttl_seconds: {
+          type: "integer",
+          minimum: -9223372036854776000,
+          exclusiveMaximum: 9223372036854776000,
+        },
       },
       required: ["code","state","redirect_uri"],
     },
@@ -1826,7 +1852,11 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
       properties: {
         message: {"type":"string"},
         metadata: {"type":"object","additionalProperties":{"type":"string"}},
-        date: {"type":"integer"},
+        date: {
+          type: "integer",
+          minimum: -9223372036854776000,
+          exclusiveMaximum: 9223372036854776000,
+        },
         allow_empty: {"type":"boolean","default":false},
         force: {"type":"boolean","default":false},
       },
@@ -1844,10 +1874,18 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
         committer: {"type":"string"},
         message: {"type":"string"},
         metarange_id: {"type":"string"},
-        creation_date: {"type":"integer"},
+        creation_date: {
+          type: "integer",
+          minimum: -9223372036854776000,
+          exclusiveMaximum: 9223372036854776000,
+        },
         parents: {"type":"array","items":{"type":"string"}},
         metadata: {"type":"object","additionalProperties":{"type":"string"}},
-        generation: {"type":"integer"},
+        generation: {
+          type: "integer",
+          minimum: -9223372036854776000,
+          exclusiveMaximum: 9223372036854776000,
+        },
         force: {"type":"boolean","default":false},
       },
       required: [
@@ -1907,7 +1945,11 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
             metadata: {"type":"object","additionalProperties":{"type":"string"}},
           },
         },
-        parent_number: {"type":"integer"},
+        parent_number: {
+          type: "integer",
+          minimum: -9223372036854776000,
+          exclusiveMaximum: 9223372036854776000,
+        },
         force: {"type":"boolean","default":false},
         allow_empty: {"type":"boolean","default":false},
       },
@@ -1921,7 +1963,11 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
       type: "object",
       properties: {
         ref: {"type":"string"},
-        parent_number: {"type":"integer"},
+        parent_number: {
+          type: "integer",
+          minimum: -9223372036854776000,
+          exclusiveMaximum: 9223372036854776000,
+        },
         commit_overrides: {
           type: "object",
           properties: {
@@ -2013,7 +2059,14 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
     params: SHARED_17,
     querystring: {
       type: "object",
-      properties: {"path":{"type":"string"},"parts":{"type":"integer"}},
+      properties: {
+        path: {"type":"string"},
+        parts: {
+          type: "integer",
+          minimum: -9223372036854776000,
+          exclusiveMaximum: 9223372036854776000,
+        },
+      },
       required: ["path"],
     },
   },
@@ -2029,7 +2082,14 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
           type: "array",
           items: {
             type: "object",
-            properties: {"part_number":{"type":"integer"},"etag":{"type":"string"}},
+            properties: {
+              part_number: {
+                type: "integer",
+                minimum: -9223372036854776000,
+                exclusiveMaximum: 9223372036854776000,
+              },
+              etag: {"type":"string"},
+            },
             required: ["part_number","etag"],
           },
         },
@@ -2100,14 +2160,26 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
           properties: {
             physical_address: {"type":"string"},
             presigned_url: {"type":"string","nullable":true},
-            presigned_url_expiry: {"type":"integer"},
+            presigned_url_expiry: {
+              type: "integer",
+              minimum: -9223372036854776000,
+              exclusiveMaximum: 9223372036854776000,
+            },
           },
         },
         checksum: {"type":"string"},
-        size_bytes: {"type":"integer"},
+        size_bytes: {
+          type: "integer",
+          minimum: -9223372036854776000,
+          exclusiveMaximum: 9223372036854776000,
+        },
         user_metadata: {"type":"object","additionalProperties":{"type":"string"}},
         content_type: {"type":"string"},
-        mtime: {"type":"integer"},
+        mtime: {
+          type: "integer",
+          minimum: -9223372036854776000,
+          exclusiveMaximum: 9223372036854776000,
+        },
         force: {"type":"boolean","default":false},
       },
       required: ["staging","checksum","size_bytes"],
@@ -2141,7 +2213,11 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
           properties: {
             message: {"type":"string"},
             metadata: {"type":"object","additionalProperties":{"type":"string"}},
-            date: {"type":"integer"},
+            date: {
+              type: "integer",
+              minimum: -9223372036854776000,
+              exclusiveMaximum: 9223372036854776000,
+            },
             allow_empty: {"type":"boolean","default":false},
             force: {"type":"boolean","default":false},
           },
@@ -2171,8 +2247,16 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
       properties: {
         physical_address: {"type":"string"},
         checksum: {"type":"string"},
-        size_bytes: {"type":"integer"},
-        mtime: {"type":"integer"},
+        size_bytes: {
+          type: "integer",
+          minimum: -9223372036854776000,
+          exclusiveMaximum: 9223372036854776000,
+        },
+        mtime: {
+          type: "integer",
+          minimum: -9223372036854776000,
+          exclusiveMaximum: 9223372036854776000,
+        },
         metadata: {"type":"object","additionalProperties":{"type":"string"}},
         content_type: {"type":"string"},
         force: {"type":"boolean","default":false},
@@ -2495,7 +2579,11 @@ export const OPERATION_SCHEMAS: { readonly [Id in OperationId]: OperationSchema 
             properties: {
               class: {"type":"string"},
               name: {"type":"string"},
-              count: {"type":"integer"},
+              count: {
+                type: "integer",
+                minimum: -9223372036854776000,
+                exclusiveMaximum: 9223372036854776000,
+              },
             },
             required: ["class","name","count"],
           },
