@@ -7,11 +7,18 @@
  * follows a symlink.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, constants, createReadStream, fstatSync, lstatSync, openSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync } from "node:fs";
 import { link, mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { commitFile, hashFile, readFullySync, renameDurably, writeTempFile } from "./files.js";
+import {
+  commitFile,
+  fileRangeStream,
+  hashFile,
+  readFullySync,
+  renameDurably,
+  writeTempFile,
+} from "./files.js";
 
 /** The manifest's name inside a composite object's directory. */
 export const MANIFEST_FILE = "manifest.json";
@@ -219,7 +226,7 @@ export class CompositeObject {
 
   private async *chunks(spans: readonly PartSpan[]): AsyncGenerator<Buffer> {
     for (const { index, from, to } of spans) {
-      const part = createReadStream("", { fd: this.openPart(index), start: from, end: to });
+      const part = fileRangeStream(this.openPart(index), from, to);
       try {
         for await (const chunk of part) yield chunk as Buffer;
       } finally {

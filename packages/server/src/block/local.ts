@@ -7,16 +7,7 @@
  */
 
 import { randomBytes } from "node:crypto";
-import {
-  closeSync,
-  constants,
-  createReadStream,
-  fstatSync,
-  openSync,
-  readdirSync,
-  rmSync,
-  statSync,
-} from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readdirSync, rmSync, statSync } from "node:fs";
 import { copyFile, open, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Readable } from "node:stream";
@@ -25,7 +16,13 @@ import type { Entry } from "../core/entry.js";
 import { badRequest, EngineError } from "../core/errors.js";
 import { AddressAllocator } from "./address.js";
 import { CompositeObject, CorruptComposite } from "./composite.js";
-import { commitFile, readFullySync, type WriteOptions, writeTempFile } from "./files.js";
+import {
+  commitFile,
+  fileRangeStream,
+  readFullySync,
+  type WriteOptions,
+  writeTempFile,
+} from "./files.js";
 import { type ImportSourceCheck, type ImportSourceType, resolveImportSource } from "./import.js";
 import { importEntries } from "./import-walk.js";
 import {
@@ -483,7 +480,7 @@ function fileBytes(fd: number, size: number): ObjectBytes {
       const bytes = Buffer.allocUnsafe(Math.max(0, end - start + 1));
       return bytes.subarray(0, readFullySync(fd, bytes, 0, bytes.length, start));
     },
-    stream: (start, end) => createReadStream("", { fd, start, end }),
+    stream: (start, end) => fileRangeStream(fd, start, end),
     close: () => closeSync(fd),
   };
 }
