@@ -26,6 +26,7 @@ import { Readable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
 import { MANIFEST_FILE } from "../src/block/composite.js";
+import { READ_CHUNK_BYTES } from "../src/block/files.js";
 import { type ByteRange, LocalBlockStore } from "../src/block/local.js";
 import { EngineError } from "../src/core/errors.js";
 import { fsck } from "../src/fsck.js";
@@ -166,7 +167,9 @@ describe("LocalBlockStore composite objects", () => {
     it("closes part descriptors when a stream is destroyed half-way or read to the end", async () => {
       // Only descriptors on this object's parts count: other tests' files (and the runtime's
       // own) open and close concurrently in this process.
-      const objectDir = realpathSync(join(ns, object.address));
+      // A part spanning several stream chunks, so one is still open after the first chunk.
+      const big = await completed([pattern(2 * READ_CHUNK_BYTES + 1, 7), pattern(10, 8)]);
+      const objectDir = realpathSync(join(ns, big.address));
       const fds = () =>
         readdirSync("/proc/self/fd").filter((fd) => {
           try {
@@ -177,12 +180,12 @@ describe("LocalBlockStore composite objects", () => {
         }).length;
       const before = fds();
       assert.equal(before, 0);
-      const half = await store.open(ns, rel(object.address));
+      const half = await store.open(ns, rel(big.address));
       const chunks = half.stream[Symbol.asyncIterator]();
       await chunks.next();
       assert.ok(fds() > 0, "a part is open while the stream is read");
       await chunks.return?.(); // destroys the stream after one chunk
-      const full = await store.open(ns, rel(object.address), { start: 1, end: whole.length - 2 });
+      const full = await store.open(ns, rel(big.address), { start: 1, end: big.size - 2 });
       await full.stream.toArray();
       await new Promise((r) => setImmediate(r));
       assert.equal(fds(), before);
