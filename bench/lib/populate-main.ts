@@ -1,4 +1,5 @@
-/** Child-process entry: populates a data directory per a `PopulateSpec` (argv[2], JSON). */
+/** Child-process entry: populates a data directory per a `PopulateSpec` (JSON in the file argv[2]). */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 // The bench reaches into the server package on purpose: population goes through the engine.
 import { openEngine } from "../../packages/server/src/engine/engine.js";
@@ -10,7 +11,8 @@ import {
   syntheticEntry,
 } from "./populate.js";
 
-const spec = JSON.parse(process.argv[2] ?? "") as PopulateSpec;
+// A file, not the argument itself: a spec with many staged changes overflows a command line.
+const spec = JSON.parse(readFileSync(process.argv[2] ?? "", "utf8")) as PopulateSpec;
 const now = Math.floor(Date.now() / 1000);
 const engine = openEngine(spec.dataDir, {
   namespaceDir: (ns) => join(spec.dataDir, "block", ns.replace(/^local:\/\//, "")),

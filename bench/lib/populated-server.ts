@@ -1,5 +1,5 @@
 /** A fresh data directory populated through the engine, then a server started on it. */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RepoSpec } from "./populate.js";
@@ -16,10 +16,13 @@ export async function startPopulatedServer(
   options: Omit<BenchServerOptions, "dataDir"> = {},
 ): Promise<{ server: BenchServer; populateSeconds: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), "lakefs-ts-bench-"));
+  const specDir = mkdtempSync(join(tmpdir(), "lakefs-ts-bench-spec-"));
+  const specFile = join(specDir, "populate.json");
+  writeFileSync(specFile, JSON.stringify({ dataDir, repos }));
   const start = performance.now();
   const { child, line } = spawnUntil(
     process.execPath,
-    nodeArgs("bench/lib/populate-main.ts", JSON.stringify({ dataDir, repos })),
+    nodeArgs("bench/lib/populate-main.ts", specFile),
     "POPULATED",
     "populate",
   );
@@ -32,6 +35,7 @@ export async function startPopulatedServer(
     throw err;
   } finally {
     clearTimeout(timer);
+    rmSync(specDir, { recursive: true, force: true });
   }
   const populateSeconds = (performance.now() - start) / 1000;
   return { server: await startBenchServer({ ...options, dataDir }), populateSeconds };

@@ -25,7 +25,7 @@ export interface BranchUpdate<T> {
   readonly next: BranchRow;
   /** A commit to store with the move (the new head). */
   readonly commit?: Commit | undefined;
-  /** Staging tokens whose rows the update discards. */
+  /** Staging tokens whose rows the update discards (deleted in the background). */
   readonly dropTokens?: readonly string[] | undefined;
   /** Runs inside the transaction before the swap; throws to refuse the update. */
   readonly check?: (() => void) | undefined;
@@ -47,7 +47,7 @@ export async function updateBranch<T>(
       update.check?.();
       if (!ctx.store.updateBranch(repo, b, update.next)) return false;
       if (update.commit) ctx.store.insertCommit(repo, update.commit);
-      if (update.dropTokens?.length) ctx.store.deleteTokens(update.dropTokens);
+      if (update.dropTokens?.length) ctx.store.dropTokens(update.dropTokens);
       return true;
     });
     if (swapped) return update.result;

@@ -88,7 +88,7 @@ export function deleteBranch(
   ctx.guardWrite(r, id, options.force);
   ctx.store.transaction(() => {
     ctx.store.deleteBranch(repo, id);
-    ctx.store.deleteTokens([b.stagingToken, ...b.sealedTokens]);
+    ctx.store.dropTokens([b.stagingToken, ...b.sealedTokens]);
   });
 }
 

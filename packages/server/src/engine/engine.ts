@@ -76,6 +76,7 @@ import {
   listRepositories as listRepositoriesOp,
   setRepositoryMetadata as setRepositoryMetadataOp,
 } from "./repositories.js";
+import { StagingSweeper } from "./staging-sweeper.js";
 import { openDatabase, Store } from "./store.js";
 import {
   createTag as createTagOp,
@@ -131,6 +132,8 @@ export class Engine {
   private readonly ctx: EngineContext;
   private readonly writes: WriteBatcher;
   private readonly checkpoints: WalCheckpointer;
+  /** Deletes dropped staging tokens' rows in the background. */
+  readonly sweeper: StagingSweeper;
 
   constructor(readonly deps: EngineDeps) {
     const store = new Store(deps.db);
@@ -138,6 +141,9 @@ export class Engine {
     const treeJobs = new TreeWorkerClient(deps.db.name, deps.treeOptions);
     this.ctx = new EngineContext(deps, store, imports, treeJobs);
     this.writes = new WriteBatcher(store);
+    this.sweeper = new StagingSweeper(store);
+    store.onTokensDropped = () => this.sweeper.wake();
+    this.sweeper.wake(); // a sweep a crash or close cut short
     // Checkpoints run on the tree worker (wal-checkpoint.ts), not inside our commits.
     deps.db.pragma("wal_autocheckpoint = 0");
     this.checkpoints = new WalCheckpointer(`${deps.db.name}-wal`, () =>
@@ -150,6 +156,7 @@ export class Engine {
   async close(): Promise<void> {
     this.ctx.imports.cancelAll();
     this.checkpoints.stop();
+    await this.sweeper.stop();
     await this.ctx.treeJobs.close();
     this.deps.db.close();
   }

@@ -2,8 +2,8 @@
  * Background imports: walk each source with the caller's walker, spool the entries into a
  * private staging token (SQLite keeps them sorted by key), then let the engine commit them onto
  * the branch in one step. Status is persisted so it survives the job; progress is saved every
- * second while running. Spooling and the final clean-up go a batch per event-loop turn, so the
- * HTTP thread keeps serving through an import of any size.
+ * second while running. Spooling goes a batch per event-loop turn and the staging sweeper
+ * deletes the spool afterwards, so the HTTP thread keeps serving through an import of any size.
  */
 import { randomBytes } from "node:crypto";
 import { setImmediate as nextTurn } from "node:timers/promises";
@@ -14,8 +14,6 @@ import type { Commit, ImportSourceSpec, ImportStatus, ImportWalker } from "./typ
 import { validatePath } from "./validate.js";
 
 const SPOOL_BATCH = 250;
-/** Spooled rows deleted per transaction once the job ends (an import may spool millions). */
-const DROP_BATCH = 250;
 const REFRESH_MS = 1000;
 const CANCELED = "Canceled";
 
@@ -153,19 +151,13 @@ export class Imports {
       const cause = err instanceof Error ? err.message : String(err);
       this.stop(job, { error: `import error: ${cause}` });
     } finally {
-      await this.dropSpool(token);
+      this.dropSpool(token);
     }
   }
 
-  /**
-   * Deletes the spooled rows a few hundred per transaction, yielding between them: one
-   * statement over a whole import's rows would hold the HTTP thread for as long as it runs.
-   * Rows left by a close or crash belong to no branch and are never read.
-   */
-  private async dropSpool(token: string): Promise<void> {
-    while (!this.isClosed() && this.store.deleteStagedChunk(token, DROP_BATCH) === DROP_BATCH) {
-      await nextTurn();
-    }
+  /** Hands the spool to the staging sweeper (rows a close or crash leaves are never read). */
+  private dropSpool(token: string): void {
+    if (!this.isClosed()) this.store.unsyncedTransaction(() => this.store.dropTokens([token]));
   }
 
   private isClosed(): boolean {

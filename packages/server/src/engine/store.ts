@@ -12,7 +12,7 @@ import { EngineError } from "../core/errors.js";
 import type { Commit, PullRequest, PullRequestStatus } from "./types.js";
 import { WalSync } from "./wal-sync.js";
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE repositories (
@@ -48,6 +48,8 @@ const MIGRATIONS: readonly string[] = [
      destination_branch TEXT NOT NULL, creation_date INTEGER NOT NULL,
      merged_commit_id TEXT, closed_date INTEGER,
      PRIMARY KEY (repo, id)) WITHOUT ROWID;`,
+  // 3: staging tokens whose rows await deletion (staging-sweeper.ts).
+  "CREATE TABLE dropped_tokens (token TEXT PRIMARY KEY) WITHOUT ROWID;",
 ];
 
 /** Opens `<dataDir>/metadata.db` with the engine's pragmas. */
@@ -155,6 +157,9 @@ export class Store {
   private readonly stmts = new Map<string, Database.Statement>();
 
   private readonly wal: WalSync;
+
+  /** Called by `dropTokens` (the engine wakes its staging sweeper). */
+  onTokensDropped: (() => void) | undefined;
 
   constructor(readonly db: Database.Database) {
     this.wal = WalSync.forDatabase(db.name);
@@ -279,7 +284,7 @@ export class Store {
 
   /** Deletes every metadata row of a repository, staged entries of its branches included. */
   deleteRepository(id: string): void {
-    for (const b of this.allBranches(id)) this.deleteTokens([b.stagingToken, ...b.sealedTokens]);
+    for (const b of this.allBranches(id)) this.dropTokens([b.stagingToken, ...b.sealedTokens]);
     const tables = ["branches", "commits", "tags", "repo_metadata", "settings", "imports"];
     for (const table of [...tables, "pull_requests"]) {
       this.stmt(`DELETE FROM ${table} WHERE repo = ?`).run(id);
@@ -462,8 +467,29 @@ export class Store {
     return this.stmt("SELECT 1 FROM staged WHERE token = ? LIMIT 1").get(token) !== undefined;
   }
 
-  deleteTokens(tokens: readonly string[]): void {
-    for (const t of tokens) this.stmt("DELETE FROM staged WHERE token = ?").run(t);
+  /**
+   * Marks `tokens` for deletion: nothing reads them any more, and the staging sweeper deletes
+   * their rows in the background. Call inside the transaction that stops referencing them.
+   */
+  dropTokens(tokens: readonly string[]): void {
+    const insert = this.stmt("INSERT OR IGNORE INTO dropped_tokens (token) VALUES (?)");
+    for (const t of tokens) insert.run(t);
+    this.onTokensDropped?.();
+  }
+
+  /** A dropped token whose rows may remain. */
+  nextDroppedToken(): string | undefined {
+    const row = this.stmt("SELECT token FROM dropped_tokens LIMIT 1").get() as
+      | { token: string }
+      | undefined;
+    return row?.token;
+  }
+
+  /** Forgets a dropped token once its rows are gone (unsynced: redoing it costs nothing). */
+  forgetDroppedToken(token: string): void {
+    this.unsyncedTransaction(() => {
+      this.stmt("DELETE FROM dropped_tokens WHERE token = ?").run(token);
+    });
   }
 
   /** Deletes up to `limit` of `token`'s rows without waiting for the disk; returns how many. */
