@@ -51,6 +51,7 @@ export class StagingSweeper {
         for (let token = this.next(); token !== undefined; token = this.next()) {
           while (this.store.deleteStagedChunk(token, SWEEP_BATCH) === SWEEP_BATCH) {
             await nextTurn();
+            if (this.stopped) return; // the token stays listed: the next open finishes it
           }
           this.store.forgetDroppedToken(token);
         }
