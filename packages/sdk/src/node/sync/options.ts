@@ -7,7 +7,7 @@ import { checkSymlinkPolicy, type SymlinkPolicy } from "./local-tree.js";
 import type { ProgressOptions } from "./progress.js";
 
 export interface DirectoryTransferOptions extends KeyFilterOptions, ProgressOptions {
-  /** Files transferred at once; default 8. */
+  /** Files transferred at once (at most 4 of them 8 MiB or larger); default 8. */
   readonly concurrency?: number;
   /** Force (true) or avoid (false) presigned URLs; default: whatever the server supports. */
   readonly preSign?: boolean;

@@ -1,7 +1,8 @@
 /**
  * Runs planned file tasks `concurrency` at a time, in completion order (a large file does not
- * hold up the small ones behind it). The plan is read ahead by a bounded window so totals are
- * known early; the first failure aborts the tasks in flight.
+ * hold up the small ones behind it), at most `LARGE_FILES_IN_FLIGHT` of them large. The plan is
+ * read ahead by a bounded window so totals are known early; the first failure aborts the tasks
+ * in flight.
  */
 import { setMaxListeners } from "node:events";
 import pMap, { pMapSkip } from "p-map";
@@ -21,6 +22,31 @@ export interface FileTask {
 /** Planned tasks read ahead of the transfers. */
 const LOOKAHEAD = 10_000;
 
+/**
+ * Files from this size on move in parts (the SDK's default part size), and a download buffers
+ * up to part size × part concurrency of each (32 MiB); capping them at a few keeps memory
+ * bounded however many small files share the in-flight slots.
+ */
+export const LARGE_FILE_BYTES = 8 * 1024 * 1024;
+export const LARGE_FILES_IN_FLIGHT = 4;
+
+/** A counting semaphore: the function it returns runs `work` once one of `size` slots is free. */
+function limiter(size: number) {
+  let free = size;
+  const waiting: (() => void)[] = [];
+  return async <T>(work: () => Promise<T>): Promise<T> => {
+    if (free > 0) free -= 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else free += 1;
+    }
+  };
+}
+
 export async function runTasks(
   plan: AsyncIterable<FileTask>,
   ledger: TransferLedger,
@@ -39,6 +65,7 @@ export async function runTasks(
     yield* plan;
     ledger.scanned();
   }
+  const large = limiter(LARGE_FILES_IN_FLIGHT);
   const perform = async (task: FileTask) => {
     if (!options.dryRun) {
       let reported = 0;
@@ -47,7 +74,13 @@ export async function runTasks(
         reported = bytes;
         ledger.progressed({ key: task.key, loadedBytes: bytes, totalBytes: task.bytes }, delta);
       };
-      const work = task.run(loaded, signal);
+      const work =
+        task.bytes >= LARGE_FILE_BYTES
+          ? large(async () => {
+              signal.throwIfAborted(); // waited for its slot while the run failed
+              return task.run(loaded, signal);
+            })
+          : task.run(loaded, signal);
       running.add(work);
       try {
         await work;
