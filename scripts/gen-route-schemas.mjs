@@ -2,8 +2,8 @@
 // Generates packages/server/src/http/generated/operations.ts from the vendored lakeFS OpenAPI
 // document (test/support/lakefs-api.json, itself written by gen-api.mjs): for every operationId,
 // the JSON schemas fastify validates path parameters, query string and JSON body with (types,
-// enums, defaults, required fields and bounds; no prose, no formats) and the TypeScript shapes a
-// handler sees after validation (a property with a default is always present).
+// enums, defaults, required fields, bounds and integer ranges; no prose, no formats) and the
+// TypeScript shapes a handler sees after validation (a property with a default is always present).
 // Usage: npm run gen:routes        (packages/server/test/route-schemas.test.ts fails when stale)
 import { readFileSync, writeFileSync } from "node:fs";
 

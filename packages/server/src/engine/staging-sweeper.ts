@@ -15,26 +15,24 @@ const SWEEP_BATCH = 500;
 
 export class StagingSweeper {
   private sweep: Promise<void> | undefined;
-  private again = false;
+  private running = false;
   private stopped = false;
 
   constructor(private readonly store: Store) {}
 
-  /** Starts a sweep on a later turn (so outside the caller's transaction) unless one runs. */
+  /**
+   * Starts a sweep on a later turn (so outside the caller's transaction) unless one runs: a
+   * running sweep reads the next dropped token after each one, so it finds this drop too.
+   */
   wake(): void {
-    if (this.stopped) return;
-    if (this.sweep) {
-      this.again = true;
-      return;
-    }
-    this.sweep = this.run().finally(() => {
-      this.sweep = undefined;
-    });
+    if (this.stopped || this.running) return;
+    this.running = true;
+    this.sweep = this.run();
   }
 
   /** Resolves once no sweep is running. */
   async idle(): Promise<void> {
-    while (this.sweep) await this.sweep;
+    while (this.running) await this.sweep;
   }
 
   /** Ends the running sweep after its current batch; later wakes do nothing. */
@@ -45,19 +43,19 @@ export class StagingSweeper {
 
   private async run(): Promise<void> {
     try {
-      do {
-        this.again = false;
-        await nextTurn();
-        for (let token = this.next(); token !== undefined; token = this.next()) {
-          while (this.store.deleteStagedChunk(token, SWEEP_BATCH) === SWEEP_BATCH) {
-            await nextTurn();
-            if (this.stopped) return; // the token stays listed: the next open finishes it
-          }
-          this.store.forgetDroppedToken(token);
+      await nextTurn();
+      for (let token = this.next(); token !== undefined; token = this.next()) {
+        while (this.store.deleteStagedChunk(token, SWEEP_BATCH) === SWEEP_BATCH) {
+          await nextTurn();
+          if (this.stopped) return; // the token stays listed: the next open finishes it
         }
-      } while (this.again && !this.stopped);
+        this.store.forgetDroppedToken(token);
+      }
     } catch {
       // Left for the next wake (the next drop, or the next start): the tokens are still listed.
+    } finally {
+      // Cleared in the same turn as the last read of the table, so no drop can fall in between.
+      this.running = false;
     }
   }
 

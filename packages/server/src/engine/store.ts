@@ -282,7 +282,7 @@ export class Store {
     this.stmt("UPDATE repositories SET read_only = ? WHERE id = ?").run(readOnly ? 1 : 0, id);
   }
 
-  /** Deletes every metadata row of a repository, staged entries of its branches included. */
+  /** Deletes every metadata row of a repository; its branches' staged entries are dropped. */
   deleteRepository(id: string): void {
     for (const b of this.allBranches(id)) this.dropTokens([b.stagingToken, ...b.sealedTokens]);
     const tables = ["branches", "commits", "tags", "repo_metadata", "settings", "imports"];

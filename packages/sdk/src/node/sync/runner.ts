@@ -6,6 +6,7 @@
  */
 import { setMaxListeners } from "node:events";
 import pMap, { pMapSkip } from "p-map";
+import { DEFAULT_PART_SIZE } from "../../io/parts.js";
 import { lookahead } from "./lookahead.js";
 import type { DirectoryChange, TransferLedger } from "./progress.js";
 
@@ -27,7 +28,7 @@ const LOOKAHEAD = 10_000;
  * up to part size × part concurrency of each (32 MiB); capping them at a few keeps memory
  * bounded however many small files share the in-flight slots.
  */
-export const LARGE_FILE_BYTES = 8 * 1024 * 1024;
+export const LARGE_FILE_BYTES = DEFAULT_PART_SIZE;
 export const LARGE_FILES_IN_FLIGHT = 4;
 
 /** A counting semaphore: the function it returns runs `work` once one of `size` slots is free. */
